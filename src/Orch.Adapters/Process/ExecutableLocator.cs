@@ -1,0 +1,52 @@
+namespace Orch.Adapters.Process;
+
+/// <summary>Finds an executable the way a shell does, so a missing tool is reported before any process starts.</summary>
+public static class ExecutableLocator
+{
+    /// <summary>Returns the full path of <paramref name="name"/>, or <see langword="null"/> when it cannot be run.</summary>
+    public static string? Find(string name, string workingDirectory, string? pathVariable = null)
+    {
+        if (name.Length == 0)
+        {
+            return null;
+        }
+
+        if (name.Contains('/', StringComparison.Ordinal) || (OperatingSystem.IsWindows() && name.Contains('\\', StringComparison.Ordinal)))
+        {
+            var full = Path.GetFullPath(Path.Combine(workingDirectory, name));
+            return IsExecutable(full) ? full : null;
+        }
+
+        var path = pathVariable ?? Environment.GetEnvironmentVariable("PATH") ?? "";
+        var extensions = OperatingSystem.IsWindows() ? new[] { "", ".exe", ".cmd", ".bat" } : [""];
+        foreach (var directory in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            foreach (var extension in extensions)
+            {
+                var candidate = Path.Combine(directory, name + extension);
+                if (IsExecutable(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool IsExecutable(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            return true;
+        }
+
+        const UnixFileMode anyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        return (File.GetUnixFileMode(path) & anyExecute) != 0;
+    }
+}

@@ -1,0 +1,55 @@
+using Orch.Abstractions.Adapters;
+using Orch.Adapters.Parsing;
+
+namespace Orch.Adapters.Process;
+
+/// <summary>
+/// Runs any command as given and reads the diagnostic lines it prints. Jobs whose tool has no adapter of its own
+/// (the legacy <c>tests</c> or <c>mechanical</c> tools, say) run through this one under their own breaker.
+/// </summary>
+public class ProcessAdapter : IToolAdapter
+{
+    public virtual string Name => "process";
+
+    public virtual IReadOnlyList<Capability> Capabilities { get; } = [Capability.Linting, Capability.Testing];
+
+    public virtual ValueTask<ToolAvailability> ProbeAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new ToolAvailability(true, Environment.Version.ToString(), null, null));
+
+    public async ValueTask<ToolResult> RunAsync(ToolInvocation invocation, IProcessLauncher launcher, CancellationToken cancellationToken)
+    {
+        var argv = invocation.UseShell ? new[] { "/bin/sh", "-c", invocation.Command[0] } : invocation.Command.ToArray();
+        var outcome = await launcher.RunAsync(new ProcessRequest
+        {
+            Argv = argv,
+            WorkingDirectory = invocation.WorkingDirectory,
+            Environment = WithDefaults(invocation.Environment),
+            Timeout = invocation.Timeout,
+        }, cancellationToken);
+        return Interpret(invocation, outcome);
+    }
+
+    /// <summary>Variables the tool always gets; the job's own values win.</summary>
+    protected virtual IReadOnlyDictionary<string, string> WithDefaults(IReadOnlyDictionary<string, string> environment) => environment;
+
+    protected virtual ToolResult Interpret(ToolInvocation invocation, ProcessOutcome outcome)
+    {
+        var succeeded = outcome.StartError is null && outcome.ExitCode is { } code && invocation.SuccessExitCodes.Contains(code);
+        var combined = outcome.StandardOutput + "\n" + outcome.StandardError;
+        return new ToolResult
+        {
+            ExitCode = outcome.ExitCode,
+            Succeeded = succeeded,
+            TimedOut = outcome.TimedOut,
+            Error = outcome.StartError ?? (succeeded ? null : outcome.TimedOut ? "timed out" : $"exit code {outcome.ExitCode}"),
+            Findings = CanonicalFindingParser.Parse(combined, Name, invocation.WorkingDirectory),
+            OutputTail = Tail(combined, 40),
+        };
+    }
+
+    protected static string Tail(string text, int lines)
+    {
+        var all = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
+    }
+}

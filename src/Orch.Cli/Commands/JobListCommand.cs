@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using Orch.Abstractions.Model;
+using Orch.Abstractions.State;
+using Orch.Cli.Hosting;
+using Orch.Cli.Rendering;
+using Orch.Core.Serialization;
+using Spectre.Console;
+
+namespace Orch.Cli.Commands;
+
+/// <summary><c>dotnet orch job list</c>: the jobs in the state database, oldest first.</summary>
+internal static class JobListCommand
+{
+    public static Command Create(GlobalOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        var status = new Option<JobStatus?>("--status") { Description = "Only jobs in this status (queued, running, succeeded, failed, timed_out, circuit_open, cancelled)." };
+        status.CustomParser = result => OrchJson.ParseEnum<JobStatus>(result.Tokens[0].Value);
+        var run = new Option<string?>("--run") { Description = "Only jobs of this run." };
+        var limit = new Option<int>("--limit") { Description = "How many jobs at most.", DefaultValueFactory = _ => 200 };
+        var command = new Command("list", "List jobs and their status.") { status, run, limit };
+        command.SetAction((parse, ct) =>
+        {
+            var context = new CliContext(parse, options, stdout, stderr);
+            return CommandGuard.RunAsync(context, async () =>
+            {
+                await using var store = await context.OpenStoreAsync(ct);
+                var jobs = await store.ListJobsAsync(new JobQuery(parse.GetValue(status), parse.GetValue(run), parse.GetValue(limit)), ct);
+                Render(context, jobs);
+                return ExitCodes.Ok;
+            }, ct);
+        });
+        return command;
+    }
+
+    internal static void Render(CliContext context, IReadOnlyList<JobRecord> jobs)
+    {
+        if (context.Json)
+        {
+            JsonOutput.WriteLine(context.Out, new { schema_version = JsonOutput.SchemaVersion, jobs = jobs.Select(ToJson) });
+            return;
+        }
+
+        if (jobs.Count == 0)
+        {
+            context.Say("no jobs");
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Simple);
+        table.AddColumns("job", "name", "tool", "status", "attempts", "exit", "queued");
+        foreach (var job in jobs)
+        {
+            table.AddRow(Markup.Escape(job.Id), Markup.Escape(job.Spec.Name), Markup.Escape(job.Spec.Tool), StatusMarkup(job.Status),
+                job.Attempts.ToString(CultureInfo.InvariantCulture), job.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "",
+                job.QueuedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+        }
+
+        context.Console.Write(table);
+    }
+
+    internal static object ToJson(JobRecord job) => new
+    {
+        job_id = job.Id,
+        run_id = job.RunId,
+        name = job.Spec.Name,
+        tool = job.Spec.Tool,
+        status = OrchJson.EnumText(job.Status),
+        attempts = job.Attempts,
+        exit_code = job.ExitCode,
+        error = job.Error,
+        queued_at = job.QueuedAt,
+        started_at = job.StartedAt,
+        finished_at = job.FinishedAt,
+        recoveries = job.Recoveries,
+    };
+
+    internal static string StatusMarkup(JobStatus status)
+    {
+        var text = OrchJson.EnumText(status);
+        return status switch
+        {
+            JobStatus.Succeeded => $"[green]{text}[/]",
+            JobStatus.Failed or JobStatus.TimedOut => $"[red]{text}[/]",
+            JobStatus.CircuitOpen or JobStatus.Cancelled => $"[yellow]{text}[/]",
+            _ => text,
+        };
+    }
+}

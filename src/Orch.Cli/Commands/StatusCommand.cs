@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Globalization;
+using Orch.Abstractions.State;
+using Orch.Cli.Hosting;
+using Orch.Cli.Rendering;
+using Orch.Core.Serialization;
+using Spectre.Console;
+
+namespace Orch.Cli.Commands;
+
+/// <summary><c>dotnet orch status [ID]</c>: the queue and recent runs, or one run or job in detail.</summary>
+internal static class StatusCommand
+{
+    public static Command Create(GlobalOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        var id = new Argument<string?>("id") { Description = "A run id or a job id. Without one: the queue and the latest runs.", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("status", "Show the queue, a run or a job.") { id };
+        command.SetAction((parse, ct) =>
+        {
+            var context = new CliContext(parse, options, stdout, stderr);
+            return CommandGuard.RunAsync(context, async () =>
+            {
+                await using var store = await context.OpenStoreAsync(ct);
+                var subject = parse.GetValue(id);
+                if (subject is null)
+                {
+                    return await OverviewAsync(context, store, ct);
+                }
+
+                if (await store.GetJobAsync(subject, ct) is { } job)
+                {
+                    return await JobAsync(context, store, job, ct);
+                }
+
+                if (await store.GetRunAsync(subject, ct) is { } run)
+                {
+                    return await RunAsync(context, store, run, ct);
+                }
+
+                context.Error.WriteLine($"error ORCH2002: no run or job '{subject}' in {context.DatabasePath}");
+                context.Error.WriteLine("  hint: `dotnet orch status` lists recent runs; `dotnet orch job list` lists jobs.");
+                return ExitCodes.InvalidInput;
+            }, ct);
+        });
+        return command;
+    }
+
+    private static async Task<int> OverviewAsync(CliContext context, IStateStore store, CancellationToken ct)
+    {
+        var counts = await store.CountJobsAsync(ct);
+        var runs = await store.ListRunsAsync(10, ct);
+        if (context.Json)
+        {
+            JsonOutput.WriteLine(context.Out, new
+            {
+                schema_version = JsonOutput.SchemaVersion,
+                database = context.DatabasePath,
+                jobs = counts.ToDictionary(kv => OrchJson.EnumText(kv.Key), kv => kv.Value),
+                runs = runs.Select(RunJson),
+            });
+            return ExitCodes.Ok;
+        }
+
+        context.Say($"database: {context.DatabasePath}");
+        context.Say(counts.Count == 0 ? "jobs: none" : "jobs: " + string.Join(", ", counts.Select(kv => $"{kv.Value} {OrchJson.EnumText(kv.Key)}")));
+        if (runs.Count > 0)
+        {
+            var table = new Table().Border(TableBorder.Simple);
+            table.AddColumns("run", "kind", "status", "started", "finished");
+            foreach (var run in runs)
+            {
+                table.AddRow(Markup.Escape(run.Id), Markup.Escape(run.Kind), OrchJson.EnumText(run.Status), Time(run.CreatedAt), run.FinishedAt is { } f ? Time(f) : "");
+            }
+
+            context.Console.Write(table);
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> JobAsync(CliContext context, IStateStore store, JobRecord job, CancellationToken ct)
+    {
+        var attempts = await store.ListAttemptsAsync(job.Id, ct);
+        if (context.Json)
+        {
+            JsonOutput.WriteLine(context.Out, new
+            {
+                schema_version = JsonOutput.SchemaVersion,
+                job = JobListCommand.ToJson(job),
+                attempts = attempts.Select(a => new
+                {
+                    number = a.Number,
+                    status = OrchJson.EnumText(a.Status),
+                    exit_code = a.ExitCode,
+                    started_at = a.StartedAt,
+                    duration_ms = (long)a.Duration.TotalMilliseconds,
+                    delay_ms = (long)a.DelayBefore.TotalMilliseconds,
+                    error = a.Error,
+                }),
+            });
+            return ExitCodes.Ok;
+        }
+
+        JobListCommand.Render(context, [job]);
+        foreach (var a in attempts)
+        {
+            context.Say($"  attempt {a.Number}: {OrchJson.EnumText(a.Status)} exit={a.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-"} " +
+                        $"{a.Duration.TotalMilliseconds:0} ms after {a.DelayBefore.TotalMilliseconds:0} ms backoff{(a.Error is null ? "" : $" ({a.Error})")}");
+        }
+
+        if (job.Error is not null)
+        {
+            context.Say($"  error: {job.Error}");
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, IStateStore store, RunRecord run, CancellationToken ct)
+    {
+        var jobs = await store.ListJobsAsync(new JobQuery(RunId: run.Id), ct);
+        if (context.Json)
+        {
+            JsonOutput.WriteLine(context.Out, new { schema_version = JsonOutput.SchemaVersion, run = RunJson(run), jobs = jobs.Select(JobListCommand.ToJson) });
+            return ExitCodes.Ok;
+        }
+
+        context.Say($"run {run.Id} ({run.Kind}): {OrchJson.EnumText(run.Status)}{(run.StopReason is null ? "" : $" ({run.StopReason})")}");
+        JobListCommand.Render(context, jobs);
+        return ExitCodes.Ok;
+    }
+
+    private static object RunJson(RunRecord run) => new
+    {
+        run_id = run.Id,
+        kind = run.Kind,
+        source = run.Source,
+        status = OrchJson.EnumText(run.Status),
+        stop_reason = run.StopReason,
+        created_at = run.CreatedAt,
+        finished_at = run.FinishedAt,
+    };
+
+    private static string Time(DateTimeOffset time) => time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,46 @@
+using Orch.Core.State;
+
+namespace Orch.Cli.Hosting;
+
+/// <summary>Turns what can go wrong in any command into a message and a documented exit code; never a stack trace.</summary>
+internal static class CommandGuard
+{
+    public static async Task<int> RunAsync(CliContext context, Func<Task<int>> command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await command();
+        }
+        catch (StateDatabaseException ex)
+        {
+            context.Error.WriteLine($"error ORCH2001: {ex.Message}");
+            context.Error.WriteLine($"  hint: {ex.Hint}");
+            return ex.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 } ? ExitCodes.WorkFailed : ExitCodes.InvalidInput;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            context.Error.WriteLine("cancelled");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            context.Error.WriteLine($"error: {ex.Message}");
+            context.Error.WriteLine("  hint: check that the path exists, that you may write to it, and that the disk is not full.");
+            return ExitCodes.WorkFailed;
+        }
+        catch (Exception ex)
+        {
+            context.Error.WriteLine($"internal error: {ex.Message}");
+            if (context.Verbosity >= Verbosity.Diagnostic)
+            {
+                context.Error.WriteLine(ex.ToString());
+            }
+            else
+            {
+                context.Error.WriteLine("  hint: this is a bug in Orch; run again with -v diag for details and report it.");
+            }
+
+            return ExitCodes.WorkFailed;
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using Orch.Abstractions.Events;
+using Orch.Adapters.Registry;
+using Orch.Cli.Rendering;
+using Orch.Core.Diagnostics;
+using Orch.Core.Execution;
+using Orch.Core.State;
+
+namespace Orch.Cli.Hosting;
+
+/// <summary>Composes the engine for one command: store, tool settings, adapters, pipelines and executor.</summary>
+internal sealed class Engine : IAsyncDisposable
+{
+    private Engine(SqliteStateStore store, ToolSettings tools, JobExecutor executor)
+    {
+        Store = store;
+        Tools = tools;
+        Executor = executor;
+    }
+
+    public SqliteStateStore Store { get; }
+
+    public ToolSettings Tools { get; }
+
+    public JobExecutor Executor { get; }
+
+    public static LoadResult<ToolSettings> LoadToolSettings(CliContext context) =>
+        ToolSettings.LoadOrchYaml(Path.Combine(context.RepositoryRoot, ".orch", "orch.yaml"));
+
+    public static async Task<Engine> CreateAsync(CliContext context, ToolSettings tools, CancellationToken cancellationToken)
+    {
+        var store = await context.OpenStoreAsync(cancellationToken);
+        IEventSink sink = new ConsoleEventSink(context);
+        var pipelines = new ToolPipelines(tools, context.Time, async evt =>
+        {
+            sink.Publish(evt);
+            await store.AppendEventsAsync([evt], CancellationToken.None);
+        });
+        var executor = new JobExecutor(store, AdapterRegistry.CreateDefault(), pipelines, context.Time, sink);
+        return new Engine(store, tools, executor);
+    }
+
+    public ValueTask DisposeAsync() => Store.DisposeAsync();
+}

@@ -1,0 +1,12 @@
+namespace Orch.Cli.Hosting;
+
+/// <summary>The documented exit codes (README, "Exit codes"). Every command maps its result here and nowhere else.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int WorkFailed = 1;
+    public const int InvalidInput = 2;
+    public const int BudgetExceeded = 3;
+    public const int BreakerOpen = 4;
+    public const int Cancelled = 130;
+}

@@ -1,0 +1,7 @@
+namespace Orch.Cli.Hosting;
+
+public enum OutputFormat
+{
+    Console,
+    Json,
+}

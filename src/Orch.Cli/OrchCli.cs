@@ -1,0 +1,46 @@
+using System.CommandLine;
+using Orch.Cli.Commands;
+using Orch.Cli.Hosting;
+
+namespace Orch.Cli;
+
+/// <summary>The <c>dotnet orch</c> command tree. Hosts and tests call <see cref="RunAsync"/> with their own writers.</summary>
+public static class OrchCli
+{
+    public static RootCommand Build(TextWriter stdout, TextWriter stderr)
+    {
+        var options = new GlobalOptions();
+        var root = new RootCommand("Orch runs AI coding tools, analyzers and tests as resilient, recorded work.");
+        options.AddTo(root);
+
+        var job = new Command("job", "Run and queue single jobs.")
+        {
+            JobRunCommand.Create(options, stdout, stderr),
+            JobSubmitCommand.Create(options, stdout, stderr),
+            JobListCommand.Create(options, stdout, stderr),
+        };
+        root.Subcommands.Add(job);
+        root.Subcommands.Add(WorkerCommand.Create(options, stdout, stderr));
+        root.Subcommands.Add(StatusCommand.Create(options, stdout, stderr));
+        root.Subcommands.Add(EventsCommand.Create(options, stdout, stderr));
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        var root = Build(stdout, stderr);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await stderr.WriteLineAsync($"error: {error.Message}");
+            }
+
+            await stderr.WriteLineAsync("  hint: run `dotnet orch --help` (or `dotnet orch COMMAND --help`) for usage.");
+            return ExitCodes.InvalidInput;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken);
+    }
+}

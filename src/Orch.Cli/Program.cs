@@ -1,0 +1,3 @@
+using Orch.Cli;
+
+return await OrchCli.RunAsync(args, Console.Out, Console.Error);

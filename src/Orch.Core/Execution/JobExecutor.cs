@@ -1,0 +1,189 @@
+using System.Text.Json;
+using Orch.Abstractions.Adapters;
+using Orch.Abstractions.Diagnostics;
+using Orch.Abstractions.Events;
+using Orch.Abstractions.Model;
+using Orch.Abstractions.State;
+using Orch.Adapters.Registry;
+using Orch.Core.Secrets;
+using Orch.Core.Serialization;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Orch.Core.Execution;
+
+/// <summary>
+/// Runs one job that the store already holds as running: adapter, retries, breaker and timeout, the log file, the
+/// error report, and one transaction with the result, attempts, findings and events at the end.
+/// </summary>
+public sealed class JobExecutor
+{
+    private readonly IStateStore _store;
+    private readonly AdapterRegistry _adapters;
+    private readonly ToolPipelines _pipelines;
+    private readonly TimeProvider _time;
+    private readonly IEventSink? _sink;
+
+    public JobExecutor(IStateStore store, AdapterRegistry adapters, ToolPipelines pipelines, TimeProvider time, IEventSink? sink = null)
+    {
+        _store = store;
+        _adapters = adapters;
+        _pipelines = pipelines;
+        _time = time;
+        _sink = sink;
+    }
+
+    /// <summary>Runs <paramref name="job"/>. <paramref name="runtimeSpec"/> is the unredacted spec when the caller has one.</summary>
+    public async Task<JobOutcome> ExecuteAsync(JobRecord job, JobSpec? runtimeSpec, CancellationToken cancellationToken)
+    {
+        var spec = runtimeSpec ?? job.Spec;
+        var redactor = SecretRedactor.FromEnvironment(spec.Environment.Select(kv => KeyValuePair.Create(kv.Key, ProcessRunner.ExpandReferences(kv.Value))));
+        var logFile = spec.LogFile ?? Path.Combine(spec.RepositoryRoot, ".orch", "logs", $"{job.Id}.log");
+        var events = new List<NewEvent>();
+        var attempts = new List<AttemptRecord>();
+        var nextDelay = TimeSpan.Zero;
+        ToolResult? last = null;
+        var adapter = _adapters.Resolve(spec.Tool);
+        var runner = new ProcessRunner(logFile, redactor, _time,
+            process => _store.RecordProcessAsync(job.Id, process, CancellationToken.None));
+
+        JobStatus status;
+        string? error;
+        try
+        {
+            last = await _pipelines.ExecuteAsync(spec, RunAttemptAsync, (failed, delay) =>
+            {
+                nextDelay = delay;
+                Emit("job.retry_scheduled", new { attempt = failed, delay_ms = (long)delay.TotalMilliseconds });
+            }, cancellationToken);
+            status = last.Succeeded ? JobStatus.Succeeded : last.TimedOut ? JobStatus.TimedOut : JobStatus.Failed;
+            error = last.Succeeded ? null : last.Error;
+        }
+        catch (TimeoutRejectedException)
+        {
+            status = JobStatus.TimedOut;
+            error = $"timed out after {spec.Timeout.TotalSeconds:0.###} s; the process tree was killed";
+        }
+        catch (BrokenCircuitException ex)
+        {
+            status = JobStatus.CircuitOpen;
+            var retryAfter = ex.RetryAfter is { } after ? $"; it may close after {after.TotalSeconds:0} s" : "";
+            error = $"circuit open for tool '{spec.Tool}' after repeated failures{retryAfter}";
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            status = JobStatus.Cancelled;
+            error = "cancelled; the process tree was killed";
+        }
+
+        error = error is null ? null : redactor.Redact(error);
+        var findings = last?.Findings ?? [];
+        string? reportPath = null;
+        if (status != JobStatus.Succeeded)
+        {
+            reportPath = spec.ErrorReport ?? Path.Combine(spec.RepositoryRoot, ".orch", "logs", $"{job.Id}.error.json");
+            await WriteErrorReportAsync(reportPath, job, spec, status, last?.ExitCode, attempts, error, findings, logFile, redactor);
+        }
+
+        Emit("job.finished", new { status = OrchJson.EnumText(status), exit_code = last?.ExitCode, attempts = attempts.Count, error, error_report = reportPath });
+        await _store.CompleteJobAsync(new JobCompletion
+        {
+            JobId = job.Id,
+            Status = status,
+            ExitCode = last?.ExitCode,
+            Error = error,
+            Attempts = attempts,
+            Findings = findings,
+            Events = events,
+        }, CancellationToken.None);
+        return new JobOutcome(job.Id, spec.Name, status, last?.ExitCode, attempts, error, findings, logFile, reportPath);
+
+        async ValueTask<ToolResult> RunAttemptAsync(CancellationToken ct)
+        {
+            var number = attempts.Count + 1;
+            var started = _time.GetUtcNow();
+            var clock = _time.GetTimestamp();
+            Emit("attempt.started", new { attempt = number });
+            try
+            {
+                var result = await adapter.RunAsync(new ToolInvocation
+                {
+                    JobId = job.Id,
+                    Command = spec.Command,
+                    UseShell = spec.UseShell,
+                    WorkingDirectory = spec.WorkingDirectory,
+                    Environment = spec.Environment,
+                    FilesInScope = spec.FilesScope,
+                    SuccessExitCodes = spec.SuccessExitCodes,
+                }, runner, ct);
+                var attemptStatus = result.Succeeded ? JobStatus.Succeeded : result.TimedOut ? JobStatus.TimedOut : JobStatus.Failed;
+                Record(number, attemptStatus, result.ExitCode, started, clock, result.Error);
+                return result;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                Record(number, JobStatus.TimedOut, null, started, clock, $"timed out after {spec.Timeout.TotalSeconds:0.###} s");
+                throw;
+            }
+            catch (OperationCanceledException)
+            {
+                Record(number, JobStatus.Cancelled, null, started, clock, "cancelled");
+                throw;
+            }
+        }
+
+        void Record(int number, JobStatus attemptStatus, int? exitCode, DateTimeOffset started, long clock, string? attemptError)
+        {
+            var safeError = attemptError is null ? null : redactor.Redact(attemptError);
+            attempts.Add(new AttemptRecord(number, attemptStatus, exitCode, started, _time.GetElapsedTime(clock), safeError, nextDelay));
+            Emit("attempt.finished", new { attempt = number, status = OrchJson.EnumText(attemptStatus), exit_code = exitCode, error = safeError });
+        }
+
+        void Emit<T>(string kind, T data)
+        {
+            var evt = new NewEvent(kind, _time.GetUtcNow(), job.RunId, job.Id, redactor.Redact(JsonSerializer.Serialize(data, OrchJson.Options)));
+            events.Add(evt);
+            _sink?.Publish(evt);
+        }
+    }
+
+    private async Task WriteErrorReportAsync(string path, JobRecord job, JobSpec spec, JobStatus status, int? exitCode,
+        IReadOnlyList<AttemptRecord> attempts, string? error, IReadOnlyList<Finding> findings, string logFile, SecretRedactor redactor)
+    {
+        var report = new
+        {
+            job_id = job.Id,
+            name = spec.Name,
+            tool = spec.Tool,
+            status = OrchJson.EnumText(status),
+            exit_code = exitCode,
+            error,
+            attempts = attempts.Select(a => new { number = a.Number, status = OrchJson.EnumText(a.Status), exit_code = a.ExitCode, duration_ms = (long)a.Duration.TotalMilliseconds, error = a.Error }),
+            output_tail = await ReadTailAsync(logFile, 60),
+            findings,
+            log_file = logFile,
+            written_at = _time.GetUtcNow(),
+        };
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".tmp";
+        await File.WriteAllTextAsync(temporary, redactor.Redact(JsonSerializer.Serialize(report, OrchJson.Indented)));
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static async Task<string> ReadTailAsync(string logFile, int lines)
+    {
+        if (!File.Exists(logFile))
+        {
+            return "";
+        }
+
+        // The log is already redacted line by line; read only its end so a huge log costs nothing.
+        await using var stream = new FileStream(logFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        const int window = 64 * 1024;
+        stream.Seek(Math.Max(0, stream.Length - window), SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        var text = await reader.ReadToEndAsync();
+        var all = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
+    }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Orch.Abstractions.State;
+
+namespace Orch.Core.Execution;
+
+/// <summary>Process facts the runtime does not expose: start times that survive pid reuse, and process-group kills.</summary>
+public static partial class ProcessInfo
+{
+    private const int SigKill = 9;
+
+    /// <summary>The process's start time in clock ticks since boot, from <c>/proc/PID/stat</c>; 0 where that is unknown.</summary>
+    public static long StartTicks(int processId)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{processId}/stat");
+            // The command name (field 2) may hold spaces and parentheses; fields after the last ')' are fixed.
+            var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(rest[19], CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return 0;
+        }
+    }
+
+    public static ProcessIdentity Current() => new(Environment.ProcessId, StartTicks(Environment.ProcessId));
+
+    /// <summary>True when the process still runs and is the same one (not a later process that reused the pid).</summary>
+    public static bool IsAlive(ProcessIdentity process)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            if (!Directory.Exists($"/proc/{process.ProcessId}"))
+            {
+                return false;
+            }
+
+            var ticks = StartTicks(process.ProcessId);
+            return process.StartTicks == 0 || ticks == 0 || ticks == process.StartTicks;
+        }
+
+        try
+        {
+            using var p = System.Diagnostics.Process.GetProcessById(process.ProcessId);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Kills every process in the group <paramref name="groupId"/> leads; false where groups are not supported.</summary>
+    public static bool KillGroup(int groupId)
+    {
+        if (OperatingSystem.IsWindows() || groupId <= 1)
+        {
+            return false;
+        }
+
+        return Kill(-groupId, SigKill) == 0;
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

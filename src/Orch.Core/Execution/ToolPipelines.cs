@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using Orch.Abstractions.Adapters;
+using Orch.Abstractions.Model;
+using Orch.Abstractions.State;
+using Orch.Core.Serialization;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Orch.Core.Execution;
+
+/// <summary>
+/// The Polly pipelines around tool runs: per job, retry (exponential backoff with jitter) and timeout; per tool, one
+/// circuit breaker shared by every job of that tool in this process. Order, outside in: retry, breaker, timeout.
+/// </summary>
+public sealed class ToolPipelines
+{
+    private readonly ConcurrentDictionary<string, ResiliencePipeline<ToolResult>> _breakers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ToolSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly Func<NewEvent, ValueTask> _onBreakerEvent;
+
+    public ToolPipelines(ToolSettings settings, TimeProvider time, Func<NewEvent, ValueTask> onBreakerEvent)
+    {
+        _settings = settings;
+        _time = time;
+        _onBreakerEvent = onBreakerEvent;
+    }
+
+    /// <summary>Runs the attempt under the job's retry and timeout and the tool's breaker; <c>onRetry</c> is told the attempt that failed and the delay before the next.</summary>
+    public async ValueTask<ToolResult> ExecuteAsync(JobSpec spec, Func<CancellationToken, ValueTask<ToolResult>> attempt,
+        Action<int, TimeSpan> onRetry, CancellationToken cancellationToken)
+    {
+        var breaker = BreakerFor(spec.Tool);
+        var timeout = new ResiliencePipelineBuilder { TimeProvider = _time }.AddTimeout(Clamp(spec.Timeout)).Build();
+        var retry = BuildRetry(spec.Retry, onRetry);
+        return await retry.ExecuteAsync(
+            async ct1 => await breaker.ExecuteAsync(
+                async ct2 => await timeout.ExecuteAsync(async ct3 => await attempt(ct3), ct2), ct1),
+            cancellationToken);
+    }
+
+    public ResiliencePipeline<ToolResult> BreakerFor(string tool) => _breakers.GetOrAdd(tool, name =>
+    {
+        var options = _settings.For(name).Breaker;
+        return new ResiliencePipelineBuilder<ToolResult> { TimeProvider = _time }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<ToolResult>
+            {
+                // Every sampled call failed, and there were at least FailureThreshold of them.
+                FailureRatio = 1.0,
+                MinimumThroughput = Math.Max(2, options.FailureThreshold),
+                SamplingDuration = options.SamplingDuration,
+                BreakDuration = options.BreakDuration,
+                ShouldHandle = args => ValueTask.FromResult(IsFailure(args.Outcome)),
+                OnOpened = args => _onBreakerEvent(BreakerEvent("breaker.opened", name, new { tool = name, break_seconds = args.BreakDuration.TotalSeconds })),
+                OnHalfOpened = _ => _onBreakerEvent(BreakerEvent("breaker.half_opened", name, new { tool = name })),
+                OnClosed = _ => _onBreakerEvent(BreakerEvent("breaker.closed", name, new { tool = name })),
+            })
+            .Build();
+    });
+
+    private ResiliencePipeline<ToolResult> BuildRetry(RetrySettings retry, Action<int, TimeSpan> onRetry)
+    {
+        if (retry.MaxRetries <= 0)
+        {
+            return ResiliencePipeline<ToolResult>.Empty;
+        }
+
+        return new ResiliencePipelineBuilder<ToolResult> { TimeProvider = _time }
+            .AddRetry(new RetryStrategyOptions<ToolResult>
+            {
+                MaxRetryAttempts = retry.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = retry.UseJitter,
+                Delay = retry.BaseDelay,
+                MaxDelay = TimeSpan.FromMinutes(5),
+                ShouldHandle = args => ValueTask.FromResult(IsFailure(args.Outcome)),
+                OnRetry = args =>
+                {
+                    onRetry(args.AttemptNumber + 1, args.RetryDelay);
+                    return default;
+                },
+            })
+            .Build();
+    }
+
+    private static bool IsFailure(Outcome<ToolResult> outcome) => outcome switch
+    {
+        { Exception: TimeoutRejectedException } => true,
+        { Exception: null, Result: { Succeeded: false } } => true,
+        _ => false,
+    };
+
+    private static TimeSpan Clamp(TimeSpan timeout) =>
+        timeout < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : timeout > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : timeout;
+
+    private NewEvent BreakerEvent<T>(string kind, string tool, T data)
+    {
+        _ = tool;
+        return new NewEvent(kind, _time.GetUtcNow(), null, null, System.Text.Json.JsonSerializer.Serialize(data, OrchJson.Options));
+    }
+}

@@ -1,0 +1,63 @@
+using Orch.Abstractions.Diagnostics;
+using Orch.Abstractions.Model;
+using Orch.Core.Diagnostics;
+using Orch.Core.Documents;
+using Orch.Core.Execution;
+using YamlDotNet.RepresentationModel;
+
+namespace Orch.Core.Jobs;
+
+/// <summary>
+/// Loads a job file in Orch's v1 format or the legacy job format, told apart by content. Every problem is collected
+/// with its position; nothing is thrown for bad input.
+/// </summary>
+public sealed class JobLoader
+{
+    private readonly RepositoryPaths _paths;
+    private readonly ToolSettings _tools;
+
+    public JobLoader(RepositoryPaths paths, ToolSettings? tools = null)
+    {
+        _paths = paths;
+        _tools = tools ?? ToolSettings.Empty;
+    }
+
+    public LoadResult<JobSpec> Load(string file)
+    {
+        var diagnostics = new List<OrchDiagnostic>();
+        var document = SourceDocument.Load(file, diagnostics);
+        return document is null ? new LoadResult<JobSpec>(null, diagnostics) : Load(document);
+    }
+
+    public LoadResult<JobSpec> Load(SourceDocument document)
+    {
+        var diagnostics = new List<OrchDiagnostic>();
+        if (document.Root is not YamlMappingNode root)
+        {
+            diagnostics.Add(new OrchDiagnostic(DiagnosticCodes.UnknownFormat, FindingSeverity.Error,
+                $"a job file holds one mapping (an object), not {FieldReader.Kind(document.Root)}", document.Path,
+                FieldReader.Line(document.Root), FieldReader.Column(document.Root), "See schema/job.v1.schema.json for the format."));
+            return new LoadResult<JobSpec>(null, diagnostics);
+        }
+
+        var placeholders = PlaceholderScanner.Scan(document, root, diagnostics);
+        var reader = new FieldReader(document, root, "", diagnostics);
+        var context = new JobReadContext(document, reader, _paths, _tools, placeholders, diagnostics);
+        var spec = IsLegacy(root) ? LegacyJobReader.Read(context) : V1JobReader.Read(context);
+        return new LoadResult<JobSpec>(diagnostics.Any(d => d.IsError) ? null : spec, diagnostics);
+    }
+
+    private static bool IsLegacy(YamlMappingNode root)
+    {
+        foreach (var (key, value) in root.Children)
+        {
+            var name = (key as YamlScalarNode)?.Value;
+            if (name is "job_id" or "paths" || (name == "command" && value is YamlMappingNode))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

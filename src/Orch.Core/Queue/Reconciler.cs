@@ -1,0 +1,73 @@
+using Orch.Abstractions.Model;
+using Orch.Abstractions.State;
+using Orch.Core.Execution;
+
+namespace Orch.Core.Queue;
+
+/// <summary>
+/// Finds jobs marked running whose owner process is gone (a SIGKILL, a crash, a reboot), kills what the job left
+/// running, and puts worker jobs back in the queue so each runs to completion exactly once more.
+/// </summary>
+public sealed class Reconciler
+{
+    /// <summary>A job that kept killing its owner is failed after this many recoveries. The default value is 3.</summary>
+    public const int MaxRecoveries = 3;
+
+    private readonly IStateStore _store;
+    private readonly TimeProvider _time;
+    private readonly Func<ProcessIdentity, bool> _isAlive;
+
+    public Reconciler(IStateStore store, TimeProvider time, Func<ProcessIdentity, bool>? isAlive = null)
+    {
+        _store = store;
+        _time = time;
+        _isAlive = isAlive ?? ProcessInfo.IsAlive;
+    }
+
+    /// <summary>Requeues or fails the jobs of dead owners; returns how many it changed.</summary>
+    public async Task<int> ReconcileAsync(WorkerIdentity self, CancellationToken cancellationToken)
+    {
+        var changed = 0;
+        foreach (var job in await _store.ListJobsAsync(new JobQuery(JobStatus.Running, Limit: 10_000), cancellationToken))
+        {
+            if (job.Owner is not { } owner || owner.Id == self.Id || !IsDead(owner, self))
+            {
+                continue;
+            }
+
+            // The owner's session leader may outlive it; kill it first so the job cannot finish twice.
+            if (job.Process is { } orphan && _isAlive(orphan))
+            {
+                ProcessInfo.KillGroup(orphan.ProcessId);
+            }
+
+            if (owner.Id.StartsWith(OwnerIdentity.WorkerPrefix, StringComparison.Ordinal) && job.Recoveries < MaxRecoveries)
+            {
+                if (await _store.RequeueJobAsync(job.Id, owner.Id, $"owner {owner.Id} is no longer running", cancellationToken))
+                {
+                    changed++;
+                }
+
+                continue;
+            }
+
+            var reason = job.Recoveries >= MaxRecoveries
+                ? $"abandoned after {job.Recoveries} recoveries: its owner died each time"
+                : $"the dotnet orch process that ran it ({owner.Id}) died before the job ended";
+            await _store.CompleteJobAsync(new JobCompletion
+            {
+                JobId = job.Id,
+                Status = JobStatus.Failed,
+                Error = reason,
+                Events = [new NewEvent("job.abandoned", _time.GetUtcNow(), job.RunId, job.Id, null)],
+            }, cancellationToken);
+            changed++;
+        }
+
+        return changed;
+    }
+
+    // Only owners on this machine can be checked; others are left to their own host's workers.
+    private bool IsDead(WorkerIdentity owner, WorkerIdentity self) =>
+        string.Equals(owner.Host, self.Host, StringComparison.Ordinal) && !_isAlive(owner.Process);
+}

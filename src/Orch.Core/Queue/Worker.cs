@@ -1,0 +1,72 @@
+using Orch.Abstractions.Model;
+using Orch.Abstractions.State;
+using Orch.Core.Execution;
+
+namespace Orch.Core.Queue;
+
+/// <summary>Takes jobs from the queue and runs them, several at once; two workers never take the same job.</summary>
+public sealed class Worker
+{
+    private readonly IStateStore _store;
+    private readonly JobExecutor _executor;
+    private readonly Reconciler _reconciler;
+    private readonly TimeProvider _time;
+    private readonly WorkerOptions _options;
+
+    public Worker(IStateStore store, JobExecutor executor, Reconciler reconciler, TimeProvider time, WorkerOptions options)
+    {
+        _store = store;
+        _executor = executor;
+        _reconciler = reconciler;
+        _time = time;
+        _options = options;
+        Identity = OwnerIdentity.Worker();
+    }
+
+    public WorkerIdentity Identity { get; }
+
+    public async Task<IReadOnlyList<JobOutcome>> RunAsync(CancellationToken cancellationToken)
+    {
+        await _reconciler.ReconcileAsync(Identity, cancellationToken);
+        var outcomes = new List<JobOutcome>();
+        var slots = Enumerable.Range(0, Math.Max(1, _options.Parallel)).Select(_ => RunSlotAsync(outcomes, cancellationToken));
+        await Task.WhenAll(slots);
+        return outcomes;
+    }
+
+    private async Task RunSlotAsync(List<JobOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        var lastReconcile = _time.GetTimestamp();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var job = await _store.ClaimNextJobAsync(Identity, cancellationToken);
+            if (job is null)
+            {
+                if (_options.Drain)
+                {
+                    return;
+                }
+
+                if (_time.GetElapsedTime(lastReconcile) >= _options.ReconcileInterval)
+                {
+                    await _reconciler.ReconcileAsync(Identity, cancellationToken);
+                    lastReconcile = _time.GetTimestamp();
+                }
+
+                await Task.Delay(_options.PollInterval, _time, cancellationToken);
+                continue;
+            }
+
+            var outcome = await _executor.ExecuteAsync(job, null, cancellationToken);
+            lock (outcomes)
+            {
+                outcomes.Add(outcome);
+            }
+
+            if (outcome.Status == JobStatus.Cancelled)
+            {
+                return;
+            }
+        }
+    }
+}

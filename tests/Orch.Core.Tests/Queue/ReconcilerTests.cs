@@ -1,0 +1,79 @@
+using Orch.Abstractions.Model;
+using Orch.Abstractions.State;
+using Orch.Core.Queue;
+using Orch.Core.State;
+using Orch.Core.Tests.Support;
+
+namespace Orch.Core.Tests.Queue;
+
+[TestClass]
+public sealed class ReconcilerTests
+{
+    private static JobSpec Spec(string root) => new() { Name = "x", Tool = "process", Command = ["true"], RepositoryRoot = root, WorkingDirectory = root };
+
+    private static WorkerIdentity Owner(string prefix, int pid) =>
+        new($"{prefix}{Environment.MachineName}:{pid}:aa", Environment.MachineName, new ProcessIdentity(pid, 1));
+
+    [TestMethod]
+    public async Task Reconcile_WorkerJobWithDeadOwner_IsRequeued()
+    {
+        using var dir = new TempDirectory();
+        await using var store = await SqliteStateStore.OpenAsync(dir.Combine("state.db"), TimeProvider.System, CancellationToken.None);
+        await store.EnqueueJobsAsync(null, [Spec(dir.Path)], CancellationToken.None);
+        var dead = Owner(OwnerIdentity.WorkerPrefix, 999_001);
+        var job = (await store.ClaimNextJobAsync(dead, CancellationToken.None))!;
+
+        var changed = await new Reconciler(store, TimeProvider.System, p => p.ProcessId != 999_001).ReconcileAsync(OwnerIdentity.Worker(), CancellationToken.None);
+
+        Assert.AreEqual(1, changed);
+        Assert.AreEqual(JobStatus.Queued, (await store.GetJobAsync(job.Id, CancellationToken.None))!.Status);
+    }
+
+    [TestMethod]
+    public async Task Reconcile_JobWithLiveOwner_IsLeftAlone()
+    {
+        using var dir = new TempDirectory();
+        await using var store = await SqliteStateStore.OpenAsync(dir.Combine("state.db"), TimeProvider.System, CancellationToken.None);
+        await store.EnqueueJobsAsync(null, [Spec(dir.Path)], CancellationToken.None);
+        var job = (await store.ClaimNextJobAsync(Owner(OwnerIdentity.WorkerPrefix, 999_002), CancellationToken.None))!;
+
+        var changed = await new Reconciler(store, TimeProvider.System, _ => true).ReconcileAsync(OwnerIdentity.Worker(), CancellationToken.None);
+
+        Assert.AreEqual(0, changed);
+        Assert.AreEqual(JobStatus.Running, (await store.GetJobAsync(job.Id, CancellationToken.None))!.Status);
+    }
+
+    [TestMethod]
+    public async Task Reconcile_DirectRunJobWithDeadOwner_IsFailedNotRequeued()
+    {
+        using var dir = new TempDirectory();
+        await using var store = await SqliteStateStore.OpenAsync(dir.Combine("state.db"), TimeProvider.System, CancellationToken.None);
+        var job = await store.StartJobAsync(null, Spec(dir.Path), Owner(OwnerIdentity.DirectPrefix, 999_003), CancellationToken.None);
+
+        await new Reconciler(store, TimeProvider.System, _ => false).ReconcileAsync(OwnerIdentity.Worker(), CancellationToken.None);
+
+        var stored = (await store.GetJobAsync(job.Id, CancellationToken.None))!;
+        Assert.AreEqual(JobStatus.Failed, stored.Status);
+        StringAssert.Contains(stored.Error, "died before the job ended");
+    }
+
+    [TestMethod]
+    public async Task Reconcile_JobThatKeepsKillingItsWorker_IsAbandonedAfterMaxRecoveries()
+    {
+        using var dir = new TempDirectory();
+        await using var store = await SqliteStateStore.OpenAsync(dir.Combine("state.db"), TimeProvider.System, CancellationToken.None);
+        await store.EnqueueJobsAsync(null, [Spec(dir.Path)], CancellationToken.None);
+        var reconciler = new Reconciler(store, TimeProvider.System, _ => false);
+        string id = "";
+        for (var i = 0; i <= Reconciler.MaxRecoveries; i++)
+        {
+            id = (await store.ClaimNextJobAsync(Owner(OwnerIdentity.WorkerPrefix, 999_100 + i), CancellationToken.None))!.Id;
+            await reconciler.ReconcileAsync(OwnerIdentity.Worker(), CancellationToken.None);
+        }
+
+        var stored = (await store.GetJobAsync(id, CancellationToken.None))!;
+        Assert.AreEqual(JobStatus.Failed, stored.Status);
+        Assert.AreEqual(Reconciler.MaxRecoveries, stored.Recoveries);
+        StringAssert.Contains(stored.Error, "abandoned after 3 recoveries");
+    }
+}
