@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Builds the solution and runs every test; ends with "N passed, N failed" read from the TRX results.
+#   build/test.sh          all tests
+#   build/test.sh --fast   without the Process category (no real processes, git or dotnet builds)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+filter=()
+if [[ "${1:-}" == "--fast" ]]; then
+  filter=(--filter "TestCategory!=Process")
+fi
+
+results="$root/artifacts/test-results"
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet build Orchestrator.sln -c Release --nologo -v minimal
+# One dotnet test per project, each with its own TRX name, so no result file can overwrite another.
+status=0
+for project in tests/*/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build --nologo "${filter[@]}" \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=1
+done
+
+passed=0
+failed=0
+shopt -s nullglob
+trx_files=("$results"/*.trx)
+for trx in "${trx_files[@]}"; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+
+if [[ ${#trx_files[@]} -eq 0 ]]; then
+  echo "no test results were written" >&2
+  status=1
+fi
+if [[ $status -eq 0 && $failed -gt 0 ]]; then
+  status=1
+fi
+echo "$passed passed, $failed failed"
+exit $status

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using Orch.Abstractions.Model;
+using Orch.Abstractions.State;
+using Orch.Cli.Tests.Support;
+using Orch.Core.State;
+using Orch.Core.Tests.Support;
+
+namespace Orch.Cli.Tests.Queue;
+
+[TestClass]
+[TestCategory(Categories.Process)]
+public sealed class WorkerProcessTests
+{
+    private static void WriteJobs(TempDirectory repo, int count, string body)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            repo.Write($"jobs/job{i:D3}.yaml", $"id: job{i:D3}\ncommand: \"{body.Replace("NAME", $"job{i:D3}", StringComparison.Ordinal)}\"\n");
+        }
+    }
+
+    private static async Task<SqliteStateStore> OpenAsync(TempDirectory repo) =>
+        await SqliteStateStore.OpenAsync(repo.Combine(".orch", "state.db"), TimeProvider.System, CancellationToken.None);
+
+    [TestMethod]
+    public async Task TwoWorkers_OnOneDatabase_NeverRunTheSameJobTwice()
+    {
+        using var repo = new TempDirectory();
+        WriteJobs(repo, 40, "echo NAME >> ledger.txt");
+        var submit = await OrchRunner.RunAsync(repo, "job", "submit", "jobs");
+        Assert.AreEqual(0, submit.Exit, submit.Err);
+
+        var workers = new[] { OrchRunner.RunAsync(repo, "worker", "--drain", "--parallel", "2"), OrchRunner.RunAsync(repo, "worker", "--drain", "--parallel", "2") };
+        var results = await Task.WhenAll(workers);
+
+        Assert.IsTrue(results.All(r => r.Exit == 0), string.Join("\n", results.Select(r => r.Err)));
+        var ledger = File.ReadAllLines(repo.Combine("ledger.txt"));
+        Assert.HasCount(40, ledger, "every job ran, none twice");
+        Assert.AreEqual(40, ledger.Distinct().Count());
+        await using var store = await OpenAsync(repo);
+        var jobs = await store.ListJobsAsync(new JobQuery(), CancellationToken.None);
+        Assert.IsTrue(jobs.All(j => j.Status == JobStatus.Succeeded && j.Attempts == 1));
+    }
+
+    [TestMethod]
+    public async Task Worker_KilledWithSigkillMidJob_NextWorkerFinishesEveryJobExactlyOnce()
+    {
+        using var repo = new TempDirectory();
+        WriteJobs(repo, 5, "sleep 1; echo NAME >> ledger.txt");
+        Assert.AreEqual(0, (await OrchRunner.RunAsync(repo, "job", "submit", "jobs")).Exit);
+
+        using var first = OrchRunner.Start(repo, "worker");
+        var interrupted = await WaitForRunningJobWithProcessAsync(repo, minimumDone: 1);
+        first.Kill(entireProcessTree: false); // SIGKILL to the worker alone, as a crash would.
+        await first.WaitForExitAsync();
+        Assert.IsTrue(ProcessState.IsRunning(interrupted.Process!.ProcessId), "the interrupted job's process should have outlived its worker");
+
+        var second = await OrchRunner.RunAsync(repo, "worker", "--drain");
+
+        Assert.AreEqual(0, second.Exit, second.Err);
+        Assert.IsFalse(ProcessState.IsRunning(interrupted.Process.ProcessId), "the orphaned job process must be killed, not left to finish");
+        var ledger = File.ReadAllLines(repo.Combine("ledger.txt"));
+        CollectionAssert.AreEquivalent(Enumerable.Range(0, 5).Select(i => $"job{i:D3}").ToArray(), ledger, "each job completed exactly once");
+        await using var store = await OpenAsync(repo);
+        var jobs = await store.ListJobsAsync(new JobQuery(), CancellationToken.None);
+        Assert.IsTrue(jobs.All(j => j.Status == JobStatus.Succeeded));
+        var recovered = jobs.Single(j => j.Id == interrupted.Id);
+        Assert.AreEqual(1, recovered.Recoveries);
+        var kinds = (await store.ReadEventsAsync(recovered.Id, 0, 100, CancellationToken.None)).Select(e => e.Kind).ToArray();
+        CollectionAssert.Contains(kinds, "job.recovered");
+    }
+
+    private static async Task<JobRecord> WaitForRunningJobWithProcessAsync(TempDirectory repo, int minimumDone)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            if (File.Exists(repo.Combine(".orch", "state.db")))
+            {
+                await using var store = await OpenAsync(repo);
+                var done = (await store.ListJobsAsync(new JobQuery(JobStatus.Succeeded), CancellationToken.None)).Count;
+                var running = (await store.ListJobsAsync(new JobQuery(JobStatus.Running), CancellationToken.None)).FirstOrDefault(j => j.Process is not null);
+                if (done >= minimumDone && running is not null)
+                {
+                    return running;
+                }
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new AssertFailedException("the worker never started a job");
+    }
+}
