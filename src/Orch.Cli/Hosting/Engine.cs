@@ -26,7 +26,8 @@ internal sealed class Engine : IAsyncDisposable
     public static LoadResult<ToolSettings> LoadToolSettings(CliContext context) =>
         ToolSettings.LoadOrchYaml(Path.Combine(context.RepositoryRoot, ".orch", "orch.yaml"));
 
-    public static async Task<Engine> CreateAsync(CliContext context, ToolSettings tools, CancellationToken cancellationToken)
+    // showOutput: the verbosity at which job output is echoed; job run shows it at normal, workers at detailed.
+    public static async Task<Engine> CreateAsync(CliContext context, ToolSettings tools, Verbosity showOutput, CancellationToken cancellationToken)
     {
         var store = await context.OpenStoreAsync(cancellationToken);
         IEventSink sink = new ConsoleEventSink(context);
@@ -35,7 +36,14 @@ internal sealed class Engine : IAsyncDisposable
             sink.Publish(evt);
             await store.AppendEventsAsync([evt], CancellationToken.None);
         });
-        var executor = new JobExecutor(store, AdapterRegistry.CreateDefault(), pipelines, context.Time, sink);
+        Action<string, string>? output = context.Json || context.Verbosity < showOutput ? null : (jobId, line) =>
+        {
+            lock (context.Out)
+            {
+                context.Out.WriteLine(showOutput >= Verbosity.Detailed ? $"  {jobId}| {line}" : $"  | {line}");
+            }
+        };
+        var executor = new JobExecutor(store, AdapterRegistry.CreateDefault(), pipelines, context.Time, sink, output);
         return new Engine(store, tools, executor);
     }
 

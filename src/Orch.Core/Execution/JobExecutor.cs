@@ -23,14 +23,18 @@ public sealed class JobExecutor
     private readonly ToolPipelines _pipelines;
     private readonly TimeProvider _time;
     private readonly IEventSink? _sink;
+    private readonly Action<string, string>? _onOutput;
 
-    public JobExecutor(IStateStore store, AdapterRegistry adapters, ToolPipelines pipelines, TimeProvider time, IEventSink? sink = null)
+    // onOutput is told each redacted output line with its job id, for hosts that show output live.
+    public JobExecutor(IStateStore store, AdapterRegistry adapters, ToolPipelines pipelines, TimeProvider time, IEventSink? sink = null,
+        Action<string, string>? onOutput = null)
     {
         _store = store;
         _adapters = adapters;
         _pipelines = pipelines;
         _time = time;
         _sink = sink;
+        _onOutput = onOutput;
     }
 
     /// <summary>Runs <paramref name="job"/>. <paramref name="runtimeSpec"/> is the unredacted spec when the caller has one.</summary>
@@ -45,7 +49,8 @@ public sealed class JobExecutor
         ToolResult? last = null;
         var adapter = _adapters.Resolve(spec.Tool);
         var runner = new ProcessRunner(logFile, redactor, _time,
-            process => _store.RecordProcessAsync(job.Id, process, CancellationToken.None));
+            process => _store.RecordProcessAsync(job.Id, process, CancellationToken.None),
+            _onOutput is null ? null : line => _onOutput(job.Id, line));
 
         JobStatus status;
         string? error;

@@ -24,13 +24,15 @@ public sealed partial class ProcessRunner : IProcessLauncher
     private readonly SecretRedactor _redactor;
     private readonly TimeProvider _time;
     private readonly Func<ProcessIdentity, Task>? _onStarted;
+    private readonly Action<string>? _onOutput;
 
-    public ProcessRunner(string? logFile, SecretRedactor redactor, TimeProvider time, Func<ProcessIdentity, Task>? onStarted = null)
+    public ProcessRunner(string? logFile, SecretRedactor redactor, TimeProvider time, Func<ProcessIdentity, Task>? onStarted = null, Action<string>? onOutput = null)
     {
         _logFile = logFile;
         _redactor = redactor;
         _time = time;
         _onStarted = onStarted;
+        _onOutput = onOutput;
     }
 
     public async ValueTask<ProcessOutcome> RunAsync(ProcessRequest request, CancellationToken cancellationToken)
@@ -186,6 +188,7 @@ public sealed partial class ProcessRunner : IProcessLauncher
             }
 
             WriteLog(log, gate, prefix + redacted);
+            _onOutput?.Invoke(redacted);
         }
     }
 
