@@ -20,6 +20,11 @@ public static class OrchCli
             JobListCommand.Create(options, stdout, stderr),
         };
         root.Subcommands.Add(job);
+        root.Subcommands.Add(PlanCommand.Create(options, stdout, stderr));
+        root.Subcommands.Add(RunCommand.Create(options, stdout, stderr));
+        root.Subcommands.Add(ResumeCommand.Create(options, stdout, stderr));
+        root.Subcommands.Add(DemoCommand.Create(options, stdout, stderr));
+        root.Subcommands.Add(CleanupCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(WorkerCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(StatusCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(EventsCommand.Create(options, stdout, stderr));

@@ -30,6 +30,6 @@ public sealed record ToolInvocation
     /// <summary>How long one run may take before its process tree is killed.</summary>
     public TimeSpan? Timeout { get; init; }
 
-    /// <summary>Exit codes that count as success. The default value is <c>[0]</c>.</summary>
+    /// <summary>Exit codes that count as success; empty when any exit code means the tool ran (checks judged by their findings). The default value is <c>[0]</c>.</summary>
     public IReadOnlyList<int> SuccessExitCodes { get; init; } = [0];
 }

@@ -34,7 +34,8 @@ public class ProcessAdapter : IToolAdapter
 
     protected virtual ToolResult Interpret(ToolInvocation invocation, ProcessOutcome outcome)
     {
-        var succeeded = outcome.StartError is null && outcome.ExitCode is { } code && invocation.SuccessExitCodes.Contains(code);
+        var succeeded = outcome.StartError is null && outcome.ExitCode is { } code
+            && (invocation.SuccessExitCodes.Count == 0 || invocation.SuccessExitCodes.Contains(code));
         var combined = outcome.StandardOutput + "\n" + outcome.StandardError;
         return new ToolResult
         {

@@ -26,14 +26,14 @@ internal static class JobRunCommand
 
     private static async Task<int> RunAsync(CliContext context, string file, CancellationToken cancellationToken)
     {
-        var settings = Engine.LoadToolSettings(context);
+        var settings = Engine.LoadSettings(context);
         if (!settings.Succeeded)
         {
             DiagnosticsPrinter.Print(context, settings.Diagnostics);
             return ExitCodes.InvalidInput;
         }
 
-        var loaded = new JobLoader(new RepositoryPaths(context.RepositoryRoot), settings.Value).Load(file);
+        var loaded = new JobLoader(new RepositoryPaths(context.RepositoryRoot), settings.Value!.Tools).Load(file);
         DiagnosticsPrinter.Print(context, loaded.Diagnostics);
         if (!loaded.Succeeded)
         {
@@ -46,7 +46,7 @@ internal static class JobRunCommand
         }
 
         var spec = loaded.Value!;
-        await using var engine = await Engine.CreateAsync(context, settings.Value!, Verbosity.Normal, cancellationToken);
+        await using var engine = await Engine.CreateAsync(context, settings.Value!.Tools, Verbosity.Normal, cancellationToken);
         var run = await engine.Store.CreateRunAsync("job", Path.GetFullPath(file), cancellationToken);
         var job = await engine.Store.StartJobAsync(run.Id, JobSecrets.Redacted(spec), OwnerIdentity.Direct(), cancellationToken);
         context.Say($"{job.Id}: running '{spec.Name}' ({spec.Tool}) in {context.RepositoryRoot}", Verbosity.Normal);

@@ -29,9 +29,9 @@ internal static class JobSubmitCommand
     private static async Task<int> SubmitAsync(CliContext context, string[] paths, CancellationToken cancellationToken)
     {
         var diagnostics = new List<OrchDiagnostic>();
-        var settings = Engine.LoadToolSettings(context);
+        var settings = Engine.LoadSettings(context);
         diagnostics.AddRange(settings.Diagnostics);
-        var loader = new JobLoader(new RepositoryPaths(context.RepositoryRoot), settings.Value ?? ToolSettings.Empty);
+        var loader = new JobLoader(new RepositoryPaths(context.RepositoryRoot), settings.Value?.Tools ?? ToolSettings.Empty);
         var specs = new List<JobSpec>();
         foreach (var file in ExpandPaths(paths, diagnostics))
         {

@@ -119,14 +119,38 @@ internal static class StatusCommand
     private static async Task<int> RunAsync(CliContext context, IStateStore store, RunRecord run, CancellationToken ct)
     {
         var jobs = await store.ListJobsAsync(new JobQuery(RunId: run.Id), ct);
+        var workstreams = await store.ListWorkstreamsAsync(run.Id, ct);
         if (context.Json)
         {
-            JsonOutput.WriteLine(context.Out, new { schema_version = JsonOutput.SchemaVersion, run = RunJson(run), jobs = jobs.Select(JobListCommand.ToJson) });
+            JsonOutput.WriteLine(context.Out, new
+            {
+                schema_version = JsonOutput.SchemaVersion,
+                run_id = run.Id,
+                status = OrchJson.EnumText(run.Status),
+                run = RunJson(run),
+                workstreams = workstreams.Select(w => new { id = w.Id, status = w.Status, stop_reason = w.StopReason, attempts = w.Attempts, detail = w.Detail }),
+                jobs = jobs.Select(JobListCommand.ToJson),
+            });
             return ExitCodes.Ok;
         }
 
         context.Say($"run {run.Id} ({run.Kind}): {OrchJson.EnumText(run.Status)}{(run.StopReason is null ? "" : $" ({run.StopReason})")}");
-        JobListCommand.Render(context, jobs);
+        if (workstreams.Count > 0)
+        {
+            var table = new Table().Border(TableBorder.Simple);
+            table.AddColumns("workstream", "status", "stop reason", "checks", "detail");
+            foreach (var w in workstreams)
+            {
+                table.AddRow(Markup.Escape(w.Id), Markup.Escape(w.Status), Markup.Escape(w.StopReason ?? ""), w.Attempts.ToString(CultureInfo.InvariantCulture), Markup.Escape(w.Detail ?? ""));
+            }
+
+            context.Console.Write(table);
+        }
+        else
+        {
+            JobListCommand.Render(context, jobs);
+        }
+
         return ExitCodes.Ok;
     }
 

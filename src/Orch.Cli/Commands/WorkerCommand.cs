@@ -26,14 +26,14 @@ internal static class WorkerCommand
             var context = new CliContext(parse, options, stdout, stderr);
             return CommandGuard.RunAsync(context, async () =>
             {
-                var settings = Engine.LoadToolSettings(context);
+                var settings = Engine.LoadSettings(context);
                 if (!settings.Succeeded)
                 {
                     DiagnosticsPrinter.Print(context, settings.Diagnostics);
                     return ExitCodes.InvalidInput;
                 }
 
-                await using var engine = await Engine.CreateAsync(context, settings.Value!, Verbosity.Detailed, ct);
+                await using var engine = await Engine.CreateAsync(context, settings.Value!.Tools, Verbosity.Detailed, ct);
                 var worker = new Worker(engine.Store, engine.Executor, new Reconciler(engine.Store, context.Time), context.Time,
                     new WorkerOptions { Parallel = parse.GetValue(parallel), Drain = parse.GetValue(drain) });
                 context.Say($"worker {worker.Identity.Id}: {parse.GetValue(parallel)} slot(s){(parse.GetValue(drain) ? ", draining" : "")}", Verbosity.Detailed);

@@ -22,6 +22,7 @@ internal sealed class CliContext
             database = Environment.GetEnvironmentVariable("ORCH_DB");
         }
 
+        _explicitDatabase = !string.IsNullOrEmpty(database);
         DatabasePath = string.IsNullOrEmpty(database) ? Path.Combine(RepositoryRoot, ".orch", "state.db") : Path.GetFullPath(database);
         Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -47,9 +48,21 @@ internal sealed class CliContext
 
     public Verbosity Verbosity { get; }
 
-    public string RepositoryRoot { get; }
+    private readonly bool _explicitDatabase;
 
-    public string DatabasePath { get; }
+    public string RepositoryRoot { get; private set; }
+
+    public string DatabasePath { get; private set; }
+
+    /// <summary>Points the command at another repository (the demo's), with its own default database unless --db or ORCH_DB named one.</summary>
+    public void UseRepository(string root)
+    {
+        RepositoryRoot = root;
+        if (!_explicitDatabase)
+        {
+            DatabasePath = Path.Combine(root, ".orch", "state.db");
+        }
+    }
 
     public TimeProvider Time { get; } = TimeProvider.System;
 

@@ -3,6 +3,7 @@ using Orch.Adapters.Registry;
 using Orch.Cli.Rendering;
 using Orch.Core.Diagnostics;
 using Orch.Core.Execution;
+using Orch.Core.Settings;
 using Orch.Core.State;
 
 namespace Orch.Cli.Hosting;
@@ -10,12 +11,15 @@ namespace Orch.Cli.Hosting;
 /// <summary>Composes the engine for one command: store, tool settings, adapters, pipelines and executor.</summary>
 internal sealed class Engine : IAsyncDisposable
 {
-    private Engine(SqliteStateStore store, ToolSettings tools, JobExecutor executor)
+    private Engine(SqliteStateStore store, ToolSettings tools, JobExecutor executor, IEventSink sink)
     {
         Store = store;
         Tools = tools;
         Executor = executor;
+        Sink = sink;
     }
+
+    public IEventSink Sink { get; }
 
     public SqliteStateStore Store { get; }
 
@@ -23,14 +27,13 @@ internal sealed class Engine : IAsyncDisposable
 
     public JobExecutor Executor { get; }
 
-    public static LoadResult<ToolSettings> LoadToolSettings(CliContext context) =>
-        ToolSettings.LoadOrchYaml(Path.Combine(context.RepositoryRoot, ".orch", "orch.yaml"));
+    public static LoadResult<ProjectSettings> LoadSettings(CliContext context) => ProjectSettings.Load(context.RepositoryRoot);
 
     // showOutput: the verbosity at which job output is echoed; job run shows it at normal, workers at detailed.
     public static async Task<Engine> CreateAsync(CliContext context, ToolSettings tools, Verbosity showOutput, CancellationToken cancellationToken)
     {
         var store = await context.OpenStoreAsync(cancellationToken);
-        IEventSink sink = new ConsoleEventSink(context);
+        IEventSink sink = new ConsoleEventSink(context, showOutput == Verbosity.Normal ? Verbosity.Normal : Verbosity.Detailed);
         var pipelines = new ToolPipelines(tools, context.Time, async evt =>
         {
             sink.Publish(evt);
@@ -44,7 +47,7 @@ internal sealed class Engine : IAsyncDisposable
             }
         };
         var executor = new JobExecutor(store, AdapterRegistry.CreateDefault(), pipelines, context.Time, sink, output);
-        return new Engine(store, tools, executor);
+        return new Engine(store, tools, executor, sink);
     }
 
     public ValueTask DisposeAsync() => Store.DisposeAsync();

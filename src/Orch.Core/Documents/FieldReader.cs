@@ -27,6 +27,10 @@ public sealed class FieldReader
 
     public YamlMappingNode Mapping => _map;
 
+    public SourceDocument Document => _document;
+
+    public ICollection<OrchDiagnostic> Diagnostics => _diagnostics;
+
     public string FieldPath(string key) => _prefix.Length == 0 ? key : $"{_prefix}.{key}";
 
     public bool Has(string key) => Find(key) is not null;
@@ -243,7 +247,8 @@ public sealed class FieldReader
         foreach (var (name, _) in _map.Children)
         {
             var key = (name as YamlScalarNode)?.Value ?? "";
-            if (_known.Contains(key))
+            // Legacy files document themselves with _comment keys; they are never data.
+            if (_known.Contains(key) || key.StartsWith("_comment", StringComparison.Ordinal))
             {
                 continue;
             }

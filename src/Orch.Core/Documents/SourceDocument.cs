@@ -91,10 +91,13 @@ public sealed class SourceDocument
             var line = (int)(ex.LineNumber ?? 0) + 1;
             var column = (int)(ex.BytePositionInLine ?? 0) + 1;
             var reason = ex.Message;
-            var cut = reason.IndexOf(" Path:", StringComparison.Ordinal);
-            if (cut > 0)
+            foreach (var marker in new[] { " LineNumber:", " Path:" })
             {
-                reason = reason[..cut];
+                var cut = reason.IndexOf(marker, StringComparison.Ordinal);
+                if (cut > 0)
+                {
+                    reason = reason[..cut];
+                }
             }
 
             var hint = text.Contains("{{", StringComparison.Ordinal) || text.Contains("{['", StringComparison.Ordinal)

@@ -29,22 +29,9 @@ public sealed class ToolSettings
 
     public ToolOptions For(string tool) => _tools.TryGetValue(tool, out var options) ? options : Defaults;
 
-    /// <summary>Reads the <c>tools:</c> section of a settings file; a missing file gives <see cref="Empty"/>.</summary>
-    public static LoadResult<ToolSettings> LoadOrchYaml(string path)
+    /// <summary>Reads the <c>tools:</c> section of <c>.orch/orch.yaml</c>.</summary>
+    internal static ToolSettings Read(FieldReader settings)
     {
-        var diagnostics = new List<OrchDiagnostic>();
-        if (!File.Exists(path))
-        {
-            return new LoadResult<ToolSettings>(Empty, diagnostics);
-        }
-
-        var document = SourceDocument.Load(path, diagnostics);
-        if (document?.Root is not YamlMappingNode root)
-        {
-            return new LoadResult<ToolSettings>(null, diagnostics);
-        }
-
-        var settings = new FieldReader(document, root, "", diagnostics);
         var tools = new Dictionary<string, ToolOptions>(StringComparer.OrdinalIgnoreCase);
         if (settings.Node("tools") is YamlMappingNode toolsNode)
         {
@@ -57,12 +44,15 @@ public sealed class ToolSettings
                     continue;
                 }
 
-                tools[name] = ReadTool(new FieldReader(document, toolMap, $"tools.{name}", diagnostics));
+                tools[name] = ReadTool(new FieldReader(settings.Document, toolMap, $"tools.{name}", settings.Diagnostics));
             }
         }
+        else if (settings.Node("tools") is { } other)
+        {
+            settings.Error(other, DiagnosticCodes.WrongType, $"tools must be a mapping of tool names, not {FieldReader.Kind(other)}");
+        }
 
-        // Other sections belong to other features (profiles, budgets); only tools is read here.
-        return new LoadResult<ToolSettings>(diagnostics.Any(d => d.IsError) ? null : new ToolSettings(tools), diagnostics);
+        return new ToolSettings(tools);
     }
 
     private static ToolOptions ReadTool(FieldReader tool)

@@ -146,6 +146,12 @@ internal static class Migrations
           removed_at TEXT
         );
         """,
+
+        // 2: what resume needs: run options, and a readable reason on each workstream.
+        """
+        ALTER TABLE runs ADD COLUMN options TEXT;
+        ALTER TABLE workstreams ADD COLUMN detail TEXT;
+        """,
     ];
 
     public static int LatestVersion => All.Count;

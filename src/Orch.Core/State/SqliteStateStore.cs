@@ -383,6 +383,121 @@ public sealed class SqliteStateStore : IStateStore
             return (IReadOnlyList<FindingRecord>)list;
         }, cancellationToken);
 
+    public Task SetRunOptionsAsync(string runId, string optionsJson, CancellationToken cancellationToken) =>
+        WriteAsync(async tx =>
+        {
+            await ExecuteAsync(_connection, "UPDATE runs SET options = $options WHERE id = $id;", cancellationToken, tx, ("$options", optionsJson), ("$id", runId));
+            return 0;
+        }, cancellationToken);
+
+    public Task<string?> GetRunOptionsAsync(string runId, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async () =>
+        {
+            using var cmd = Command("SELECT options FROM runs WHERE id = $id;", null);
+            Bind(cmd, ("$id", runId));
+            return await cmd.ExecuteScalarAsync(cancellationToken) as string;
+        }, cancellationToken);
+
+    public Task ReopenRunAsync(string runId, CancellationToken cancellationToken) =>
+        WriteAsync(async tx =>
+        {
+            await ExecuteAsync(_connection, "UPDATE runs SET status = 'running', stop_reason = NULL, finished_at = NULL WHERE id = $id;", cancellationToken, tx, ("$id", runId));
+            await InsertEventAsync(tx, new NewEvent("run.resumed", _time.GetUtcNow(), runId, null), cancellationToken);
+            return 0;
+        }, cancellationToken);
+
+    public Task SaveWorkstreamAsync(WorkstreamRecord record, CancellationToken cancellationToken) =>
+        WriteAsync(async tx =>
+        {
+            await ExecuteAsync(_connection,
+                "INSERT INTO workstreams (run_id, id, title, status, stop_reason, attempts, detail, started_at, finished_at) " +
+                "VALUES ($run, $id, $title, $status, $reason, $attempts, $detail, $started, $finished) " +
+                "ON CONFLICT (run_id, id) DO UPDATE SET title = $title, status = $status, stop_reason = $reason, attempts = $attempts, detail = $detail, " +
+                "started_at = $started, finished_at = $finished;",
+                cancellationToken, tx, ("$run", record.RunId), ("$id", record.Id), ("$title", record.Title), ("$status", record.Status),
+                ("$reason", record.StopReason), ("$attempts", record.Attempts), ("$detail", record.Detail),
+                ("$started", record.StartedAt is { } s ? Text(s) : null), ("$finished", record.FinishedAt is { } f ? Text(f) : null));
+            return 0;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<WorkstreamRecord>> ListWorkstreamsAsync(string runId, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async () =>
+        {
+            using var cmd = Command("SELECT run_id, id, title, status, stop_reason, attempts, detail, started_at, finished_at FROM workstreams WHERE run_id = $run ORDER BY rowid;", null);
+            Bind(cmd, ("$run", runId));
+            var list = new List<WorkstreamRecord>();
+            using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                list.Add(new WorkstreamRecord(reader.GetString(0), reader.GetString(1), NullableString(reader, 2), reader.GetString(3), NullableString(reader, 4),
+                    reader.GetInt32(5), NullableString(reader, 6), reader.IsDBNull(7) ? null : ParseTime(reader.GetString(7)),
+                    reader.IsDBNull(8) ? null : ParseTime(reader.GetString(8))));
+            }
+
+            return (IReadOnlyList<WorkstreamRecord>)list;
+        }, cancellationToken);
+
+    public Task SavePhaseAsync(PhaseRecord record, CancellationToken cancellationToken) =>
+        WriteAsync(async tx =>
+        {
+            var now = Text(_time.GetUtcNow());
+            var finished = record.Status is "running" ? null : now;
+            await ExecuteAsync(_connection,
+                "INSERT INTO phases (run_id, workstream_id, name, status, attempts, stop_reason, checkpoint_sha, started_at, finished_at) " +
+                "VALUES ($run, $ws, $name, $status, $attempts, $reason, $sha, $now, $finished) " +
+                "ON CONFLICT (run_id, workstream_id, name) DO UPDATE SET status = $status, attempts = $attempts, stop_reason = $reason, " +
+                "checkpoint_sha = COALESCE($sha, checkpoint_sha), finished_at = $finished;",
+                cancellationToken, tx, ("$run", record.RunId), ("$ws", record.WorkstreamId), ("$name", record.Name), ("$status", record.Status),
+                ("$attempts", record.Attempts), ("$reason", record.StopReason), ("$sha", record.CheckpointSha), ("$now", now), ("$finished", finished));
+            return 0;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<PhaseRecord>> ListPhasesAsync(string runId, string workstreamId, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async () =>
+        {
+            using var cmd = Command("SELECT run_id, workstream_id, name, status, attempts, stop_reason, checkpoint_sha FROM phases WHERE run_id = $run AND workstream_id = $ws ORDER BY id;", null);
+            Bind(cmd, ("$run", runId), ("$ws", workstreamId));
+            var list = new List<PhaseRecord>();
+            using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                list.Add(new PhaseRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
+                    NullableString(reader, 5), NullableString(reader, 6)));
+            }
+
+            return (IReadOnlyList<PhaseRecord>)list;
+        }, cancellationToken);
+
+    public Task SaveWorktreeAsync(WorktreeRecord record, CancellationToken cancellationToken) =>
+        WriteAsync(async tx =>
+        {
+            var now = Text(_time.GetUtcNow());
+            await ExecuteAsync(_connection,
+                "INSERT INTO worktrees (path, run_id, workstream_id, branch, base_sha, last_checkpoint, status, created_at) " +
+                "VALUES ($path, $run, $ws, $branch, $base, $checkpoint, $status, $now) " +
+                "ON CONFLICT (path) DO UPDATE SET last_checkpoint = $checkpoint, status = $status, " +
+                "removed_at = CASE WHEN $status = 'removed' THEN $now ELSE removed_at END;",
+                cancellationToken, tx, ("$path", record.Path), ("$run", record.RunId), ("$ws", record.WorkstreamId), ("$branch", record.Branch),
+                ("$base", record.BaseSha), ("$checkpoint", record.LastCheckpoint), ("$status", record.Status), ("$now", now));
+            return 0;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<WorktreeRecord>> ListWorktreesAsync(string? runId, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async () =>
+        {
+            using var cmd = Command("SELECT path, run_id, workstream_id, branch, base_sha, last_checkpoint, status FROM worktrees WHERE ($run IS NULL OR run_id = $run) ORDER BY created_at;", null);
+            Bind(cmd, ("$run", runId));
+            var list = new List<WorktreeRecord>();
+            using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                list.Add(new WorktreeRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                    NullableString(reader, 5), reader.GetString(6)));
+            }
+
+            return (IReadOnlyList<WorktreeRecord>)list;
+        }, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         await _connection.DisposeAsync();

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using System.Xml;
+using System.Xml.Linq;
+using Orch.Abstractions.Diagnostics;
+
+namespace Orch.Adapters.Parsing;
+
+/// <summary>Reads failing tests from TRX files (VSTest and Microsoft.Testing.Platform both write them).</summary>
+public static partial class TrxParser
+{
+    private static readonly XNamespace Ns = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
+
+    /// <summary>One finding per failed test: the test name as code, the first line of its message, and the first frame in the repository.</summary>
+    public static IReadOnlyList<Finding> FailedTests(string trxFile, string tool, string? repositoryRoot)
+    {
+        XDocument document;
+        try
+        {
+            document = XDocument.Load(trxFile);
+        }
+        catch (XmlException ex)
+        {
+            return [new Finding(trxFile, null, null, "TRX", $"unreadable test results: {ex.Message}", FindingSeverity.Error, tool)];
+        }
+
+        var findings = new List<Finding>();
+        foreach (var result in document.Descendants(Ns + "UnitTestResult").Where(r => (string?)r.Attribute("outcome") == "Failed"))
+        {
+            var name = (string?)result.Attribute("testName") ?? "unknown test";
+            var error = result.Element(Ns + "Output")?.Element(Ns + "ErrorInfo");
+            var message = (error?.Element(Ns + "Message")?.Value ?? "the test failed").Trim();
+            var firstLine = message.Split('\n')[0].Trim();
+            var (file, line) = FirstFrame(error?.Element(Ns + "StackTrace")?.Value, repositoryRoot);
+            findings.Add(new Finding(file, line, null, name, firstLine, FindingSeverity.Error, tool));
+        }
+
+        return findings;
+    }
+
+    private static (string? File, int? Line) FirstFrame(string? stackTrace, string? root)
+    {
+        if (stackTrace is null)
+        {
+            return (null, null);
+        }
+
+        foreach (Match match in Frame().Matches(stackTrace))
+        {
+            var file = match.Groups["file"].Value.Trim();
+            if (root is not null && Path.IsPathFullyQualified(file))
+            {
+                var relative = Path.GetRelativePath(root, file).Replace('\\', '/');
+                if (relative.StartsWith("../", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                file = relative;
+            }
+
+            return (file, int.Parse(match.Groups["line"].Value, CultureInfo.InvariantCulture));
+        }
+
+        return (null, null);
+    }
+
+    [GeneratedRegex(@" in (?<file>.+?):line (?<line>\d+)")]
+    private static partial Regex Frame();
+}

@@ -1,0 +1,66 @@
+using System.CommandLine;
+using Orch.Cli.Hosting;
+using Orch.Cli.Rendering;
+using Orch.Core.Git;
+using Orch.Core.Planning;
+using Orch.Core.Workflow;
+
+namespace Orch.Cli.Commands;
+
+/// <summary><c>dotnet orch run PLAN</c>: carries each workstream through EDIT, STATIC and RUNTIME in its own worktree.</summary>
+internal static class RunCommand
+{
+    public static Command Create(GlobalOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        var plan = new Argument<string>("plan") { Description = "A workstream file, a plan file, or a folder of workstream files." };
+        var parallel = new Option<int>("--parallel", "-p") { Description = "Workstreams to run at once within a wave.", DefaultValueFactory = _ => 1 };
+        var failFast = new Option<bool>("--fail-fast") { Description = "Cancel everything at the first failed workstream." };
+        var noWorktree = new Option<bool>("--no-worktree") { Description = "Run in the repository itself, one workstream at a time, committing checkpoints on the current branch." };
+        var noMerge = new Option<bool>("--no-merge") { Description = "Leave successful branches unmerged." };
+        var command = new Command("run", "Run a plan of workstreams.") { plan, parallel, failFast, noWorktree, noMerge };
+        command.SetAction((parse, ct) =>
+        {
+            var context = new CliContext(parse, options, stdout, stderr);
+            var runOptions = new RunOptions
+            {
+                Parallel = Math.Clamp(parse.GetValue(parallel), 1, 64),
+                FailFast = parse.GetValue(failFast),
+                UseWorktrees = !parse.GetValue(noWorktree),
+                Merge = !parse.GetValue(noMerge),
+            };
+            return CommandGuard.RunAsync(context, () => RunAsync(context, parse.GetValue(plan)!, runOptions, ct), ct);
+        });
+        return command;
+    }
+
+    internal static async Task<int> RunAsync(CliContext context, string planPath, RunOptions runOptions, CancellationToken cancellationToken)
+    {
+        var settings = Engine.LoadSettings(context);
+        var loaded = PlanLoader.Load(planPath);
+        DiagnosticsPrinter.Print(context, settings.Diagnostics.Concat(loaded.Diagnostics));
+        if (!settings.Succeeded || loaded.HasErrors)
+        {
+            return ExitCodes.InvalidInput;
+        }
+
+        if (loaded.Workstreams.Count == 0)
+        {
+            context.Error.WriteLine($"error ORCH1012: {planPath} holds no workstreams");
+            return ExitCodes.InvalidInput;
+        }
+
+        await using var engine = await Engine.CreateAsync(context, settings.Value!.Tools, Verbosity.Diagnostic, cancellationToken);
+        var runner = WorkflowHost.CreateRunner(context, engine, settings.Value!);
+        try
+        {
+            var summary = await runner.RunAsync(loaded, context.RepositoryRoot, runOptions,
+                runId => context.Say($"run {runId}: {loaded.Workstreams.Count} workstream(s) from {planPath}", Verbosity.Normal), cancellationToken);
+            return RunReport.Print(context, summary);
+        }
+        catch (GitException ex)
+        {
+            context.Error.WriteLine($"error: {ex.Message}");
+            return ExitCodes.InvalidInput;
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using Orch.Cli.Hosting;
+using Orch.Cli.Rendering;
+using Orch.Core.Workflow;
+using Spectre.Console;
+
+namespace Orch.Cli.Commands;
+
+/// <summary>The end of <c>run</c>, <c>resume</c> and <c>demo</c>: one summary (a JSON line, or a table) and the exit code.</summary>
+internal static class RunReport
+{
+    public static int Print(CliContext context, RunSummary summary)
+    {
+        if (context.Json)
+        {
+            JsonOutput.WriteLine(context.Out, new
+            {
+                type = "summary",
+                schema_version = JsonOutput.SchemaVersion,
+                run_id = summary.RunId,
+                status = summary.Cancelled ? "cancelled" : summary.Succeeded ? "succeeded" : "failed",
+                workstreams = summary.Workstreams.Select(w => new { id = w.Id, status = w.Status, stop_reason = w.StopReason, attempts = w.Attempts, detail = w.Detail }),
+            });
+        }
+        else
+        {
+            var table = new Table().Border(TableBorder.Simple);
+            table.AddColumns("workstream", "status", "stop reason", "checks", "detail");
+            foreach (var w in summary.Workstreams)
+            {
+                var status = w.Status == WorkstreamStatus.Succeeded ? $"[green]{w.Status}[/]" : w.Status == WorkstreamStatus.Failed ? $"[red]{w.Status}[/]" : $"[yellow]{w.Status}[/]";
+                table.AddRow(Markup.Escape(w.Id), status, Markup.Escape(w.StopReason), w.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    Markup.Escape(w.Detail ?? ""));
+            }
+
+            context.Console.Write(table);
+            context.Say($"run {summary.RunId}: {(summary.Cancelled ? "cancelled" : summary.Succeeded ? "succeeded" : "failed")}" +
+                        $" — `dotnet orch status {summary.RunId}` for details, `dotnet orch resume {summary.RunId}` to continue");
+        }
+
+        return summary.Cancelled ? ExitCodes.Cancelled
+            : summary.Succeeded ? ExitCodes.Ok
+            : summary.Workstreams.Any(w => w.StopReason == StopReasons.Budget) ? ExitCodes.BudgetExceeded
+            : ExitCodes.WorkFailed;
+    }
+}

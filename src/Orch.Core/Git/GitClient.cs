@@ -1,0 +1,154 @@
+using Orch.Abstractions.Adapters;
+using Orch.Core.Execution;
+using Orch.Core.Secrets;
+
+namespace Orch.Core.Git;
+
+/// <summary>The git operations workstreams need, run through Orch's process runner with prompts switched off.</summary>
+public sealed class GitClient
+{
+    private static readonly Dictionary<string, string> Environment = new(StringComparer.Ordinal)
+    {
+        ["GIT_TERMINAL_PROMPT"] = "0",
+        ["GIT_EDITOR"] = "true",
+        ["GIT_AUTHOR_NAME"] = "Orch",
+        ["GIT_AUTHOR_EMAIL"] = "orch@localhost",
+        ["GIT_COMMITTER_NAME"] = "Orch",
+        ["GIT_COMMITTER_EMAIL"] = "orch@localhost",
+    };
+
+    private readonly ProcessRunner _runner;
+
+    public GitClient(TimeProvider time)
+    {
+        _runner = new ProcessRunner(null, SecretRedactor.None, time);
+    }
+
+    public async Task<ProcessOutcome> TryRunAsync(string directory, IEnumerable<string> args, CancellationToken cancellationToken) =>
+        await _runner.RunAsync(new ProcessRequest
+        {
+            Argv = ["git", .. args],
+            WorkingDirectory = directory,
+            Environment = Environment,
+            Timeout = TimeSpan.FromMinutes(5),
+        }, cancellationToken);
+
+    public async Task<string> RunAsync(string directory, IEnumerable<string> args, CancellationToken cancellationToken)
+    {
+        var list = args.ToList();
+        var outcome = await TryRunAsync(directory, list, cancellationToken);
+        if (outcome.ExitCode != 0)
+        {
+            var reason = outcome.StartError ?? (outcome.StandardError + outcome.StandardOutput).Trim();
+            throw new GitException($"git {string.Join(' ', list)} failed in {directory}: {reason}");
+        }
+
+        return outcome.StandardOutput.Trim();
+    }
+
+    public async Task<string?> TopLevelAsync(string directory, CancellationToken cancellationToken)
+    {
+        var outcome = await TryRunAsync(directory, ["rev-parse", "--show-toplevel"], cancellationToken);
+        return outcome.ExitCode == 0 ? outcome.StandardOutput.Trim() : null;
+    }
+
+    public Task<string> HeadAsync(string directory, CancellationToken cancellationToken) =>
+        RunAsync(directory, ["rev-parse", "HEAD"], cancellationToken);
+
+    /// <summary>True when no tracked file has changes; untracked files do not block a merge that does not touch them.</summary>
+    public async Task<bool> HasNoTrackedChangesAsync(string directory, CancellationToken cancellationToken) =>
+        (await RunAsync(directory, ["status", "--porcelain", "--untracked-files=no"], cancellationToken)).Length == 0;
+
+    public async Task AddWorktreeAsync(string repository, string path, string branch, string baseSha, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await RunAsync(repository, ["worktree", "add", "-q", "-b", branch, path, baseSha], cancellationToken);
+    }
+
+    public async Task RemoveWorktreeAsync(string repository, string path, CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(path))
+        {
+            await RunAsync(repository, ["worktree", "remove", "--force", path], cancellationToken);
+        }
+
+        await TryRunAsync(repository, ["worktree", "prune"], cancellationToken);
+    }
+
+    public async Task<bool> BranchExistsAsync(string repository, string branch, CancellationToken cancellationToken) =>
+        (await TryRunAsync(repository, ["rev-parse", "--verify", "--quiet", $"refs/heads/{branch}"], cancellationToken)).ExitCode == 0;
+
+    /// <summary>True when every commit of <paramref name="branch"/> is reachable from HEAD.</summary>
+    public async Task<bool> IsMergedAsync(string repository, string branch, CancellationToken cancellationToken) =>
+        (await TryRunAsync(repository, ["merge-base", "--is-ancestor", branch, "HEAD"], cancellationToken)).ExitCode == 0;
+
+    public Task DeleteBranchAsync(string repository, string branch, bool force, CancellationToken cancellationToken) =>
+        RunAsync(repository, ["branch", force ? "-D" : "-d", branch], cancellationToken);
+
+    /// <summary>Commits everything in the worktree; returns the new commit, or <see langword="null"/> when nothing changed.</summary>
+    public async Task<string?> CheckpointAsync(string worktree, string message, CancellationToken cancellationToken)
+    {
+        await RunAsync(worktree, ["add", "-A"], cancellationToken);
+        var staged = await TryRunAsync(worktree, ["diff", "--cached", "--quiet"], cancellationToken);
+        if (staged.ExitCode == 0)
+        {
+            return null;
+        }
+
+        await RunAsync(worktree, ["commit", "-q", "--no-verify", "-m", message], cancellationToken);
+        return await HeadAsync(worktree, cancellationToken);
+    }
+
+    /// <summary>Files changed since <paramref name="sinceSha"/>: committed since, staged, unstaged and untracked (not ignored).</summary>
+    public async Task<IReadOnlyList<string>> ChangedFilesAsync(string worktree, string sinceSha, CancellationToken cancellationToken)
+    {
+        var files = new SortedSet<string>(StringComparer.Ordinal);
+        var committed = await RunAsync(worktree, ["diff", "--name-only", sinceSha, "HEAD"], cancellationToken);
+        files.UnionWith(committed.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        // Not RunAsync: its trimming would eat the status column of the first line.
+        var status = await TryRunAsync(worktree, ["status", "--porcelain=v1", "--untracked-files=all"], cancellationToken);
+        if (status.ExitCode != 0)
+        {
+            throw new GitException($"git status failed in {worktree}: {status.StartError ?? status.StandardError.Trim()}");
+        }
+
+        foreach (var line in status.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var path = line.Length > 3 ? line[3..] : line;
+            var arrow = path.IndexOf(" -> ", StringComparison.Ordinal);
+            if (arrow >= 0)
+            {
+                files.Add(Unquote(path[..arrow]));
+                path = path[(arrow + 4)..];
+            }
+
+            files.Add(Unquote(path));
+        }
+
+        return files.ToList();
+    }
+
+    /// <summary>Puts the worktree back exactly at <paramref name="sha"/>: tracked changes and untracked files are removed.</summary>
+    public async Task ResetAsync(string worktree, string sha, CancellationToken cancellationToken)
+    {
+        await RunAsync(worktree, ["reset", "-q", "--hard", sha], cancellationToken);
+        await RunAsync(worktree, ["clean", "-fdq"], cancellationToken);
+    }
+
+    /// <summary>Merges <paramref name="branch"/> into the checked-out branch; on a conflict the merge is aborted, leaving nothing half-merged.</summary>
+    public async Task<MergeOutcome> MergeAsync(string repository, string branch, string message, CancellationToken cancellationToken)
+    {
+        var merge = await TryRunAsync(repository, ["merge", "--no-ff", "--no-edit", "-m", message, branch], cancellationToken);
+        if (merge.ExitCode == 0)
+        {
+            return new MergeOutcome(true, [], merge.StandardOutput.Trim());
+        }
+
+        var conflicts = await TryRunAsync(repository, ["diff", "--name-only", "--diff-filter=U"], cancellationToken);
+        await TryRunAsync(repository, ["merge", "--abort"], cancellationToken);
+        var files = conflicts.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return new MergeOutcome(false, files, (merge.StandardOutput + merge.StandardError).Trim());
+    }
+
+    private static string Unquote(string path) => path.Length > 1 && path[0] == '"' && path[^1] == '"' ? path[1..^1] : path;
+}

@@ -1,0 +1,192 @@
+using Orch.Abstractions.Diagnostics;
+using Orch.Core.Diagnostics;
+using Orch.Core.Documents;
+using YamlDotNet.RepresentationModel;
+
+namespace Orch.Core.Planning;
+
+/// <summary>
+/// Reads one workstream mapping, in the v1 format or as a legacy bundle, told apart by content. Legacy bundles
+/// map here and nowhere else: <c>tool</c> and <c>tasks</c> become <c>edit</c>, <c>acceptance_tests</c> become
+/// RUNTIME commands, <c>circuit_breaker.max_error_repeats</c> becomes the oscillation threshold.
+/// </summary>
+internal static class WorkstreamReader
+{
+    private static readonly string[] LegacyMarkers = ["acceptance_tests", "gate", "openspec_change", "ccpm_issue", "files_modify"];
+
+    public static WorkstreamSpec? Read(SourceDocument document, YamlMappingNode map, ICollection<OrchDiagnostic> diagnostics)
+    {
+        var reader = new FieldReader(document, map, "", diagnostics);
+        return IsLegacy(map) ? ReadLegacy(reader, document, map) : ReadV1(reader, document, map);
+    }
+
+    private static bool IsLegacy(YamlMappingNode map) =>
+        map.Children.Any(kv => kv.Key is YamlScalarNode { Value: { } key } &&
+                               (LegacyMarkers.Contains(key) || key.StartsWith("_comment", StringComparison.Ordinal) || (key == "tool" && kv.Value is YamlScalarNode)));
+
+    private static WorkstreamSpec? ReadV1(FieldReader reader, SourceDocument document, YamlMappingNode map)
+    {
+        reader.Text("version");
+        var id = reader.Text("id", required: true);
+        var title = reader.Text("title");
+        var dependsOn = reader.StringList("depends_on") ?? [];
+        var scope = reader.StringList("files_scope") ?? [];
+        var create = reader.StringList("files_create") ?? [];
+        var edit = ReadEdit(reader.Map("edit"));
+        var staticCommands = ReadCommands(reader, "static");
+        var runtimeCommands = ReadCommands(reader, "runtime");
+        var loop = ReadLoop(reader.Map("circuit_breaker"), legacy: false);
+        var budget = reader.Number("budget_usd", 0);
+        reader.ReportUnknownFields(FindingSeverity.Error);
+        return id is null ? null : new WorkstreamSpec
+        {
+            Id = id,
+            Title = title,
+            DependsOn = dependsOn,
+            FilesScope = scope,
+            FilesCreate = create,
+            Edit = edit,
+            Static = staticCommands,
+            Runtime = runtimeCommands,
+            Loop = loop,
+            BudgetUsd = budget is { } b ? (decimal)b : null,
+            SourceFile = document.Path,
+            SourceLine = FieldReader.Line(map),
+        };
+    }
+
+    private static WorkstreamSpec? ReadLegacy(FieldReader reader, SourceDocument document, YamlMappingNode map)
+    {
+        var id = reader.Text("id", required: true);
+        var title = reader.Text("title");
+        var dependsOn = reader.StringList("depends_on") ?? [];
+        var scope = (reader.StringList("files_scope") ?? []).Concat(reader.StringList("files_modify") ?? []).Distinct().ToArray();
+        var create = reader.StringList("files_create") ?? [];
+        var tool = reader.Text("tool");
+        var tasks = reader.StringList("tasks") ?? [];
+        var description = reader.Text("description");
+        var acceptance = reader.StringList("acceptance_tests");
+        var loop = ReadLoop(reader.Map("circuit_breaker"), legacy: true);
+        // Traceability and planning fields of the old engines carry no behaviour in Orch.
+        foreach (var ignored in new[] { "gate", "ccpm_issue", "openspec_change", "metadata", "priority", "duration_days", "estimated_hours" })
+        {
+            reader.Node(ignored);
+        }
+
+        reader.ReportUnknownFields(FindingSeverity.Warning, "Legacy bundles are read as they are; this field is ignored.");
+        return id is null ? null : new WorkstreamSpec
+        {
+            Id = id,
+            Title = title ?? description,
+            DependsOn = dependsOn,
+            FilesScope = scope,
+            FilesCreate = create,
+            Edit = new EditSpec { Tool = tool, Tasks = tasks, Prompt = description },
+            Runtime = acceptance?.Select(c => PhaseCommand.Shell(c)).ToArray(),
+            Loop = loop,
+            SourceFile = document.Path,
+            SourceLine = FieldReader.Line(map),
+        };
+    }
+
+    private static EditSpec ReadEdit(FieldReader? edit)
+    {
+        if (edit is null)
+        {
+            return new EditSpec();
+        }
+
+        var tool = edit.Text("tool");
+        var capability = edit.Text("capability");
+        var prompt = edit.Text("prompt");
+        var tasks = edit.StringList("tasks") ?? [];
+        var command = edit.StringList("command") ?? [];
+        var model = edit.Text("model");
+        if (tool == "script" && command.Count == 0)
+        {
+            edit.Missing("command", "the argv the script tool runs");
+        }
+
+        edit.ReportUnknownFields(FindingSeverity.Error);
+        return new EditSpec { Tool = tool, Capability = capability ?? "code_generation", Prompt = prompt, Tasks = tasks, Command = command, Model = model };
+    }
+
+    private static List<PhaseCommand>? ReadCommands(FieldReader reader, string key)
+    {
+        var node = reader.Node(key);
+        if (node is null)
+        {
+            return null;
+        }
+
+        if (node is not YamlSequenceNode sequence)
+        {
+            reader.Error(node, DiagnosticCodes.WrongType, $"{key} must be a list of commands, not {FieldReader.Kind(node)}",
+                "Each command is an argv list ([dotnet, build]), a string run through the shell, or {command: ..., autofix: true}.");
+            return null;
+        }
+
+        var commands = new List<PhaseCommand>();
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var path = $"{key}[{i}]";
+            switch (sequence.Children[i])
+            {
+                case YamlScalarNode { Value: { Length: > 0 } text }:
+                    commands.Add(PhaseCommand.Shell(text));
+                    break;
+                case YamlSequenceNode argv:
+                    if (reader.StringList(argv, path) is { Count: > 0 } items)
+                    {
+                        commands.Add(new PhaseCommand { Command = items });
+                    }
+
+                    break;
+                case YamlMappingNode map:
+                    var item = new FieldReader(reader.Document, map, path, reader.Diagnostics);
+                    var autofix = item.Flag("autofix") ?? false;
+                    var command = item.Node("command");
+                    item.ReportUnknownFields(FindingSeverity.Error);
+                    if (command is YamlScalarNode { Value: { Length: > 0 } shell })
+                    {
+                        commands.Add(PhaseCommand.Shell(shell, autofix));
+                    }
+                    else if (command is YamlSequenceNode list && item.StringList(list, $"{path}.command") is { Count: > 0 } argvItems)
+                    {
+                        commands.Add(new PhaseCommand { Command = argvItems, Autofix = autofix });
+                    }
+                    else
+                    {
+                        item.Missing("command", "an argv list or a shell string");
+                    }
+
+                    break;
+                default:
+                    reader.Error(sequence.Children[i], DiagnosticCodes.WrongType, $"{path} must be an argv list, a string or a mapping");
+                    break;
+            }
+        }
+
+        return commands;
+    }
+
+    private static LoopSettings ReadLoop(FieldReader? breaker, bool legacy)
+    {
+        var defaults = new LoopSettings();
+        if (breaker is null)
+        {
+            return defaults;
+        }
+
+        var maxAttempts = breaker.WholeNumber("max_attempts", 1);
+        var window = breaker.WholeNumber("oscillation_window", 2);
+        var threshold = breaker.WholeNumber(legacy && breaker.Has("max_error_repeats") ? "max_error_repeats" : "oscillation_threshold", 1);
+        breaker.ReportUnknownFields(legacy ? FindingSeverity.Warning : FindingSeverity.Error);
+        return new LoopSettings
+        {
+            MaxAttempts = maxAttempts ?? defaults.MaxAttempts,
+            OscillationWindow = window ?? defaults.OscillationWindow,
+            OscillationThreshold = threshold ?? defaults.OscillationThreshold,
+        };
+    }
+}

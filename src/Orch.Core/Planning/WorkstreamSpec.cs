@@ -1,0 +1,36 @@
+namespace Orch.Core.Planning;
+
+/// <summary>One workstream, normalized from the v1 format or a legacy bundle.</summary>
+public sealed record WorkstreamSpec
+{
+    public required string Id { get; init; }
+
+    public string? Title { get; init; }
+
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+
+    /// <summary>Files and folders (ending in <c>/</c>) or globs the workstream may change.</summary>
+    public IReadOnlyList<string> FilesScope { get; init; } = [];
+
+    /// <summary>Files the workstream may create; they count as scope too.</summary>
+    public IReadOnlyList<string> FilesCreate { get; init; } = [];
+
+    public EditSpec Edit { get; init; } = new();
+
+    /// <summary>STATIC commands; <see langword="null"/> means the profile's.</summary>
+    public IReadOnlyList<PhaseCommand>? Static { get; init; }
+
+    /// <summary>RUNTIME commands; <see langword="null"/> means the profile's.</summary>
+    public IReadOnlyList<PhaseCommand>? Runtime { get; init; }
+
+    public LoopSettings Loop { get; init; } = new();
+
+    public decimal? BudgetUsd { get; init; }
+
+    public string? SourceFile { get; init; }
+
+    public int? SourceLine { get; init; }
+
+    /// <summary>Everything the workstream may touch: <see cref="FilesScope"/> and <see cref="FilesCreate"/>.</summary>
+    public IEnumerable<string> AllScope => FilesScope.Concat(FilesCreate);
+}

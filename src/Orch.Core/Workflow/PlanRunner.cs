@@ -1,0 +1,306 @@
+using System.Text.Json;
+using Orch.Abstractions.Model;
+using Orch.Abstractions.State;
+using Orch.Core.Execution;
+using Orch.Core.Git;
+using Orch.Core.Planning;
+using Orch.Core.Queue;
+using Orch.Core.Serialization;
+using Orch.Core.Settings;
+
+namespace Orch.Core.Workflow;
+
+/// <summary>
+/// Runs a plan: topological waves, at most <see cref="RunOptions.Parallel"/> workstreams at once, never two with
+/// overlapping scopes together, dependents of a failure skipped (or everything cancelled with fail-fast), and
+/// successful branches merged back in dependency order. A run can be resumed after a crash.
+/// </summary>
+public sealed class PlanRunner
+{
+    private readonly IStateStore _store;
+    private readonly JobExecutor _executor;
+    private readonly GitClient _git;
+    private readonly RunEvents _events;
+    private readonly ProjectSettings _settings;
+    private readonly TimeProvider _time;
+
+    public PlanRunner(IStateStore store, JobExecutor executor, GitClient git, RunEvents events, ProjectSettings settings, TimeProvider time)
+    {
+        _store = store;
+        _executor = executor;
+        _git = git;
+        _events = events;
+        _settings = settings;
+        _time = time;
+    }
+
+    /// <summary>Starts a new run of <paramref name="plan"/> in the repository at <paramref name="repositoryRoot"/>.</summary>
+    public async Task<RunSummary> RunAsync(Plan plan, string repositoryRoot, RunOptions options, Action<string>? onRunCreated, CancellationToken cancellationToken)
+    {
+        var root = await _git.TopLevelAsync(repositoryRoot, cancellationToken)
+                   ?? throw new GitException($"{repositoryRoot} is not a git repository; Orch runs workstreams on git branches (git init, then commit).");
+        var baseSha = await _git.HeadAsync(root, cancellationToken);
+        EnsureOrchIgnored(root);
+        var run = await _store.CreateRunAsync("plan", Path.GetFullPath(plan.Source), cancellationToken);
+        var owner = ProcessInfo.Current();
+        await _store.SetRunOptionsAsync(run.Id, JsonSerializer.Serialize(
+            new StoredRunOptions(Path.GetFullPath(plan.Source), root, baseSha, options, owner.ProcessId, owner.StartTicks), OrchJson.Options), cancellationToken);
+        onRunCreated?.Invoke(run.Id);
+        return await ExecuteAsync(run.Id, plan, root, baseSha, options, [], cancellationToken);
+    }
+
+    /// <summary>Continues a run: finished workstreams and phases stay done; the rest restart from their last checkpoint.</summary>
+    public async Task<RunSummary> ResumeAsync(string runId, Plan plan, StoredRunOptions stored, CancellationToken cancellationToken)
+    {
+        await _store.ReopenRunAsync(runId, cancellationToken);
+        var previous = await _store.ListWorkstreamsAsync(runId, cancellationToken);
+        var owner = ProcessInfo.Current();
+        await _store.SetRunOptionsAsync(runId, JsonSerializer.Serialize(stored with { OwnerProcessId = owner.ProcessId, OwnerStartTicks = owner.StartTicks }, OrchJson.Options), cancellationToken);
+        return await ExecuteAsync(runId, plan, stored.RepositoryRoot, stored.BaseSha, stored.Options, previous, cancellationToken);
+    }
+
+    private async Task<RunSummary> ExecuteAsync(string runId, Plan plan, string root, string baseSha, RunOptions options,
+        IReadOnlyList<WorkstreamRecord> previous, CancellationToken cancellationToken)
+    {
+        var self = OwnerIdentity.Direct();
+        await new Reconciler(_store, _time).ReconcileAsync(self, cancellationToken);
+        var waves = WavePlanner.Plan(plan.Workstreams);
+        var outcomes = new Dictionary<string, WorkstreamOutcome>(StringComparer.Ordinal);
+        var worktrees = (await _store.ListWorktreesAsync(runId, cancellationToken)).ToDictionary(w => w.WorkstreamId, StringComparer.Ordinal);
+        foreach (var record in previous.Where(r => r.Status is WorkstreamStatus.Failed or WorkstreamStatus.Skipped
+                     || (r.Status == WorkstreamStatus.Succeeded && (!options.Merge || worktrees.GetValueOrDefault(r.Id)?.Status is "merged" or null))))
+        {
+            outcomes[record.Id] = new WorkstreamOutcome(record.Id, record.Status, record.StopReason ?? "", record.Attempts, record.Detail);
+        }
+
+        using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var runner = new WorkstreamRunner(_store, _executor, _git, _events, _settings.Tools, _time);
+        foreach (var wave in waves)
+        {
+            await _events.EmitAsync("wave.started", runId, new { wave = wave.Number, workstreams = wave.Workstreams.Select(w => w.Id) });
+            var pending = new List<WorkstreamSpec>();
+            foreach (var ws in wave.Workstreams.Where(w => !outcomes.ContainsKey(w.Id)))
+            {
+                var failedDependency = ws.DependsOn.FirstOrDefault(d => outcomes.TryGetValue(d, out var o) && o.Status != WorkstreamStatus.Succeeded);
+                if (failedDependency is not null)
+                {
+                    outcomes[ws.Id] = await SkipAsync(runId, ws, WorkstreamStatus.Skipped, StopReasons.DependencyFailed,
+                        $"depends on '{failedDependency}', which {outcomes[failedDependency].Status} ({outcomes[failedDependency].StopReason})");
+                }
+                else if (failFast.IsCancellationRequested)
+                {
+                    outcomes[ws.Id] = await SkipAsync(runId, ws, WorkstreamStatus.Cancelled, StopReasons.Cancelled,
+                        cancellationToken.IsCancellationRequested ? "cancelled" : "not started: --fail-fast stopped the run");
+                }
+                else
+                {
+                    pending.Add(ws);
+                }
+            }
+
+            await RunWaveAsync(pending);
+            await MergeWaveAsync(wave);
+        }
+
+        var summary = new RunSummary(runId, plan.Workstreams.Select(w => outcomes[w.Id]).ToList(), cancellationToken.IsCancellationRequested);
+        var status = summary.Cancelled ? RunStatus.Cancelled : summary.Succeeded ? RunStatus.Succeeded : RunStatus.Failed;
+        var reason = summary.Succeeded ? null : summary.Workstreams.FirstOrDefault(w => w.Status != WorkstreamStatus.Succeeded)?.StopReason;
+        await _store.FinishRunAsync(runId, status, reason, CancellationToken.None);
+        return summary;
+
+        async Task RunWaveAsync(List<WorkstreamSpec> pending)
+        {
+            var running = new Dictionary<Task<WorkstreamOutcome>, WorkstreamSpec>();
+            while (pending.Count > 0 || running.Count > 0)
+            {
+                // Start what fits: a free slot, and no overlap with anything running.
+                foreach (var ws in pending.ToList())
+                {
+                    if (running.Count >= Math.Max(1, options.UseWorktrees ? options.Parallel : 1) || failFast.IsCancellationRequested)
+                    {
+                        break;
+                    }
+
+                    if (running.Values.Any(r => ScopeMatcher.Overlaps(r.AllScope, ws.AllScope)))
+                    {
+                        continue;
+                    }
+
+                    pending.Remove(ws);
+                    running[StartAsync(ws)] = ws;
+                }
+
+                if (running.Count == 0)
+                {
+                    foreach (var ws in pending)
+                    {
+                        outcomes[ws.Id] = await SkipAsync(runId, ws, WorkstreamStatus.Cancelled, StopReasons.Cancelled,
+                            cancellationToken.IsCancellationRequested ? "cancelled" : "not started: --fail-fast stopped the run");
+                    }
+
+                    return;
+                }
+
+                var finished = await Task.WhenAny(running.Keys);
+                running.Remove(finished);
+                var outcome = await finished;
+                outcomes[outcome.Id] = outcome;
+                if (outcome.Status != WorkstreamStatus.Succeeded && options.FailFast)
+                {
+                    await failFast.CancelAsync();
+                }
+            }
+        }
+
+        async Task<WorkstreamOutcome> StartAsync(WorkstreamSpec ws)
+        {
+            try
+            {
+                var prepared = await PrepareAsync(runId, ws, root, baseSha, options, worktrees.GetValueOrDefault(ws.Id), self, failFast.Token);
+                if (prepared.Failure is { } failure)
+                {
+                    return failure;
+                }
+
+                return await runner.RunAsync(prepared.Context!, failFast.Token);
+            }
+            catch (OperationCanceledException) when (failFast.IsCancellationRequested)
+            {
+                return await SkipAsync(runId, ws, WorkstreamStatus.Cancelled, StopReasons.Cancelled, "cancelled");
+            }
+        }
+
+        async Task MergeWaveAsync(Wave wave)
+        {
+            if (!options.Merge || !options.UseWorktrees)
+            {
+                return;
+            }
+
+            foreach (var ws in wave.Workstreams.Where(w => outcomes.TryGetValue(w.Id, out var o) && o.Status == WorkstreamStatus.Succeeded))
+            {
+                var tree = (await _store.ListWorktreesAsync(runId, CancellationToken.None)).FirstOrDefault(w => w.WorkstreamId == ws.Id);
+                if (tree is null || tree.Status == "merged")
+                {
+                    continue;
+                }
+
+                outcomes[ws.Id] = await MergeAsync(runId, ws, root, tree, outcomes[ws.Id]);
+            }
+        }
+    }
+
+    private async Task<(WorkstreamContext? Context, WorkstreamOutcome? Failure)> PrepareAsync(string runId, WorkstreamSpec ws, string root, string baseSha,
+        RunOptions options, WorktreeRecord? existing, WorkerIdentity owner, CancellationToken cancellationToken)
+    {
+        var stateDirectory = Path.Combine(root, ".orch", "runs", runId, ws.Id);
+        var phases = await _store.ListPhasesAsync(runId, ws.Id, cancellationToken);
+        var lastCheckpoint = phases.LastOrDefault(p => p.Status == "succeeded" && p.CheckpointSha is not null)?.CheckpointSha;
+        if (!options.UseWorktrees)
+        {
+            var head = await _git.HeadAsync(root, cancellationToken);
+            if (lastCheckpoint is not null)
+            {
+                await _git.ResetAsync(root, lastCheckpoint, cancellationToken);
+            }
+
+            return (new WorkstreamContext
+            {
+                RunId = runId, Spec = ws, RepositoryRoot = root, Worktree = root, Checkpoint = lastCheckpoint ?? head,
+                StateDirectory = stateDirectory, Owner = owner,
+            }, null);
+        }
+
+        var path = Path.Combine(root, ".orch", "worktrees", runId, ws.Id);
+        var branch = $"orch/{runId}/{ws.Id}";
+        if (existing is not null && Directory.Exists(path))
+        {
+            // Resume: whatever the crash left half-done goes; the last checkpoint is the truth.
+            var checkpoint = lastCheckpoint ?? existing.BaseSha;
+            await _git.ResetAsync(path, checkpoint, cancellationToken);
+            await _events.EmitAsync("workstream.reset", runId, new { workstream = ws.Id, checkpoint });
+            return (new WorkstreamContext
+            {
+                RunId = runId, Spec = ws, RepositoryRoot = root, Worktree = path, Checkpoint = checkpoint, StateDirectory = stateDirectory, Owner = owner,
+            }, null);
+        }
+
+        await _git.AddWorktreeAsync(root, path, branch, baseSha, cancellationToken);
+        await _store.SaveWorktreeAsync(new WorktreeRecord(path, runId, ws.Id, branch, baseSha, null, "active"), cancellationToken);
+        var context = new WorkstreamContext
+        {
+            RunId = runId, Spec = ws, RepositoryRoot = root, Worktree = path, Checkpoint = baseSha, StateDirectory = stateDirectory, Owner = owner,
+        };
+        foreach (var (hook, index) in _settings.WorktreeSetup.Select((h, i) => (h, i)))
+        {
+            var spec = new JobSpec
+            {
+                Name = $"{ws.Id}:setup-{index + 1}",
+                Tool = "setup",
+                Command = hook.Command,
+                UseShell = hook.UseShell,
+                RepositoryRoot = path,
+                WorkingDirectory = path,
+                LogFile = Path.Combine(root, ".orch", "logs", runId, ws.Id, $"setup-{index + 1}.log"),
+                ErrorReport = Path.Combine(root, ".orch", "logs", runId, ws.Id, $"setup-{index + 1}.error.json"),
+                WorkstreamId = ws.Id,
+            };
+            var job = await _store.StartJobAsync(runId, JobSecrets.Redacted(spec), owner, CancellationToken.None);
+            var outcome = await _executor.ExecuteAsync(job, spec, cancellationToken);
+            if (outcome.Status != JobStatus.Succeeded)
+            {
+                var tail = File.Exists(outcome.LogFile) ? string.Join('\n', File.ReadLines(outcome.LogFile).TakeLast(20)) : "";
+                return (null, await SkipAsync(runId, ws, WorkstreamStatus.Failed, StopReasons.SetupFailed,
+                    $"setup hook `{hook.Display}` failed ({outcome.Error}); its output:\n{tail}"));
+            }
+        }
+
+        // Setup output (restored packages, copied .env) belongs to the environment, not to the workstream's change.
+        return (context, null);
+    }
+
+    private async Task<WorkstreamOutcome> MergeAsync(string runId, WorkstreamSpec ws, string root, WorktreeRecord tree, WorkstreamOutcome outcome)
+    {
+        // Merges run one at a time, after each wave, in plan order; that is the dependency order.
+        if (!await _git.HasNoTrackedChangesAsync(root, CancellationToken.None))
+        {
+            return await MergeFailedAsync("the main working tree has uncommitted changes to tracked files; commit or stash them, then run `dotnet orch resume " + runId + "`", []);
+        }
+
+        var merge = await _git.MergeAsync(root, tree.Branch, $"orch: merge workstream {ws.Id} ({runId})", CancellationToken.None);
+        if (!merge.Merged)
+        {
+            return await MergeFailedAsync($"merging {tree.Branch} conflicts in {string.Join(", ", merge.ConflictingFiles)}; the merge was aborted and the main working tree is unchanged", merge.ConflictingFiles);
+        }
+
+        await _store.SaveWorktreeAsync(tree with { Status = "merged" }, CancellationToken.None);
+        await _events.EmitAsync("workstream.merged", runId, new { workstream = ws.Id, branch = tree.Branch });
+        return outcome;
+
+        async Task<WorkstreamOutcome> MergeFailedAsync(string detail, IReadOnlyList<string> files)
+        {
+            await _store.SaveWorktreeAsync(tree with { Status = "failed" }, CancellationToken.None);
+            await _events.EmitAsync("workstream.merge_conflict", runId, new { workstream = ws.Id, branch = tree.Branch, files });
+            return await SkipAsync(runId, ws, WorkstreamStatus.Failed, StopReasons.MergeConflict, detail, outcome.Attempts);
+        }
+    }
+
+    private async Task<WorkstreamOutcome> SkipAsync(string runId, WorkstreamSpec ws, string status, string reason, string detail, int attempts = 0)
+    {
+        var now = _time.GetUtcNow();
+        await _store.SaveWorkstreamAsync(new WorkstreamRecord(runId, ws.Id, ws.Title, status, reason, attempts, detail, null, now), CancellationToken.None);
+        await _events.EmitAsync("workstream.finished", runId, new { workstream = ws.Id, status, stop_reason = reason, attempts, detail });
+        return new WorkstreamOutcome(ws.Id, status, reason, attempts, detail);
+    }
+
+    private static void EnsureOrchIgnored(string root)
+    {
+        // Worktrees, logs and the database live in .orch/; git must never see them as changes.
+        var ignore = Path.Combine(root, ".orch", ".gitignore");
+        if (!File.Exists(ignore))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(ignore)!);
+            File.WriteAllText(ignore, "# Orch's state, logs and worktrees; see `dotnet orch cleanup`.\n*\n");
+        }
+    }
+}

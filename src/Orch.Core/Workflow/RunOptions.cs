@@ -1,0 +1,17 @@
+namespace Orch.Core.Workflow;
+
+/// <summary>How a plan runs. Stored with the run, so <c>resume</c> continues the same way.</summary>
+public sealed record RunOptions
+{
+    /// <summary>Workstreams run at once within a wave. The default value is 1.</summary>
+    public int Parallel { get; init; } = 1;
+
+    /// <summary>Cancel everything at the first failure. The default value is <see langword="false"/>.</summary>
+    public bool FailFast { get; init; }
+
+    /// <summary>Each workstream in its own git worktree and branch. The default value is <see langword="true"/>.</summary>
+    public bool UseWorktrees { get; init; } = true;
+
+    /// <summary>Merge successful branches back into the checked-out branch. The default value is <see langword="true"/>.</summary>
+    public bool Merge { get; init; } = true;
+}

@@ -1,0 +1,7 @@
+namespace Orch.Core.Workflow;
+
+/// <summary>What a run came to: one outcome per workstream, in plan order.</summary>
+public sealed record RunSummary(string RunId, IReadOnlyList<WorkstreamOutcome> Workstreams, bool Cancelled)
+{
+    public bool Succeeded => !Cancelled && Workstreams.All(w => w.Status == WorkstreamStatus.Succeeded);
+}

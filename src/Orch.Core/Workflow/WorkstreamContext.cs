@@ -1,0 +1,26 @@
+using Orch.Abstractions.State;
+using Orch.Core.Planning;
+
+namespace Orch.Core.Workflow;
+
+/// <summary>Where and as whom one workstream runs.</summary>
+public sealed record WorkstreamContext
+{
+    public required string RunId { get; init; }
+
+    public required WorkstreamSpec Spec { get; init; }
+
+    /// <summary>The user's repository, where logs and state live.</summary>
+    public required string RepositoryRoot { get; init; }
+
+    /// <summary>Where the workstream's tools run: its own worktree, or the repository itself with --no-worktree.</summary>
+    public required string Worktree { get; init; }
+
+    /// <summary>The commit the workstream's code stands at now: its last checkpoint, or the run's base.</summary>
+    public required string Checkpoint { get; init; }
+
+    /// <summary>Prompts, findings and test results of this workstream, outside the worktree so they never count as changes.</summary>
+    public required string StateDirectory { get; init; }
+
+    public required WorkerIdentity Owner { get; init; }
+}

@@ -1,0 +1,4 @@
+namespace Orch.Core.Workflow;
+
+/// <summary>How a workstream ended: its status, stop reason, checks run and a readable detail.</summary>
+public sealed record WorkstreamOutcome(string Id, string Status, string StopReason, int Attempts, string? Detail, string? Checkpoint = null);

@@ -1,0 +1,12 @@
+namespace Orch.Core.Workflow;
+
+/// <summary>A workstream's status words.</summary>
+public static class WorkstreamStatus
+{
+    public const string Pending = "pending";
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+    public const string Skipped = "skipped";
+    public const string Cancelled = "cancelled";
+}
