@@ -30,7 +30,8 @@ public static partial class TrxParser
             var name = (string?)result.Attribute("testName") ?? "unknown test";
             var error = result.Element(Ns + "Output")?.Element(Ns + "ErrorInfo");
             var message = (error?.Element(Ns + "Message")?.Value ?? "the test failed").Trim();
-            var firstLine = message.Split('\n')[0].Trim();
+            // MSTest puts "Expected:<3>. Actual:<6>." on the lines after the first; a fixer needs them.
+            var firstLine = string.Join(' ', message.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Take(3));
             var (file, line) = FirstFrame(error?.Element(Ns + "StackTrace")?.Value, repositoryRoot);
             findings.Add(new Finding(file, line, null, name, firstLine, FindingSeverity.Error, tool));
         }

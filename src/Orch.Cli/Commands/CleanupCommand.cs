@@ -36,7 +36,7 @@ internal static class CleanupCommand
                     if (branchExists && !merged && !parse.GetValue(force))
                     {
                         kept.Add(new { branch = tree.Branch, workstream = tree.WorkstreamId, reason = "unmerged commits; use --force to delete" });
-                        await store.SaveWorktreeAsync(tree with { Status = "removed" }, ct);
+                        await store.SaveWorktreeAsync(tree with { Status = "branch_kept" }, ct);
                         continue;
                     }
 

@@ -94,6 +94,14 @@ public sealed class WorkstreamRunner
             var commands = phase == PhaseNames.Static
                 ? spec.Static ?? PhaseDefaults.Static(context.Worktree)
                 : spec.Runtime ?? PhaseDefaults.Runtime(context.Worktree);
+            if (commands.Count == 0)
+            {
+                // Nothing to check is not a check that passed; it counts no attempt.
+                await PhaseAsync(phase, "succeeded", 0, StopReasons.Success, sha);
+                await _events.EmitAsync("phase.skipped", context.RunId, new { workstream = spec.Id, phase, reason = "no commands" });
+                return (StopReasons.Success, null, 0, sha);
+            }
+
             var detector = new OscillationDetector(spec.Loop.OscillationWindow, spec.Loop.OscillationThreshold);
             for (var attempt = 1; ; attempt++)
             {

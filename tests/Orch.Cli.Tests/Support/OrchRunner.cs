@@ -16,11 +16,13 @@ internal static class OrchRunner
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
-    public static Process Start(TempDirectory repo, params string[] args)
+    public static Process Start(TempDirectory repo, params string[] args) => Start(repo.Path, repo.Combine(".orch", "state.db"), args);
+
+    public static Process Start(string directory, string database, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = repo.Path,
+            WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -31,14 +33,17 @@ internal static class OrchRunner
             info.ArgumentList.Add(arg);
         }
 
-        info.Environment["ORCH_DB"] = repo.Combine(".orch", "state.db");
+        info.Environment["ORCH_DB"] = database;
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         return Process.Start(info)!;
     }
 
-    public static async Task<(int Exit, string Out, string Err)> RunAsync(TempDirectory repo, params string[] args)
+    public static Task<(int Exit, string Out, string Err)> RunAsync(TempDirectory repo, params string[] args) =>
+        RunAsync(repo.Path, repo.Combine(".orch", "state.db"), args);
+
+    public static async Task<(int Exit, string Out, string Err)> RunAsync(string directory, string database, params string[] args)
     {
-        using var process = Start(repo, args);
+        using var process = Start(directory, database, args);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Orch.Cli.Tests.Support;
+using Orch.Core.Tests.Support;
+
+namespace Orch.Cli.Tests.Workflow;
+
+[TestClass]
+[TestCategory(Categories.Process)]
+public sealed class RunCommandTests
+{
+    private static string Db(TestRepository repo) => repo.Combine(".orch", "state.db");
+
+    private static JsonElement LastJson(string output)
+    {
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return JsonDocument.Parse(lines[^1]).RootElement;
+    }
+
+    [TestMethod]
+    public async Task Run_FormatJson_PrintsEventLinesThenASummaryThatStatusRepeats()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string> { ["ok.sh"] = "echo edited\n" });
+        repo.Write("plan/w.yaml", "workstreams:\n  - {id: one, edit: {tool: script, command: [sh, ok.sh]}, static: [], runtime: []}\n  - {id: two, depends_on: [one], edit: {tool: script, command: [sh, ok.sh]}, static: [\"exit 3\"], runtime: [], circuit_breaker: {max_attempts: 1}}\n");
+
+        var (exit, output, err) = await OrchRunner.RunAsync(repo.Path, Db(repo), "run", "plan", "--format", "json");
+
+        Assert.AreEqual(1, exit, err);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.IsTrue(lines[..^1].All(l => JsonDocument.Parse(l).RootElement.GetProperty("type").GetString() == "event"));
+        var summary = LastJson(output);
+        var runId = summary.GetProperty("run_id").GetString()!;
+        var workstreams = summary.GetProperty("workstreams").EnumerateArray().Select(w =>
+            $"{w.GetProperty("id").GetString()}:{w.GetProperty("status").GetString()}:{w.GetProperty("stop_reason").GetString()}:{w.GetProperty("attempts").GetInt32()}").ToArray();
+        CollectionAssert.AreEqual(new[] { "one:succeeded:success:0", "two:failed:max_attempts:1" }, workstreams);
+
+        var (statusExit, status, _) = await OrchRunner.RunAsync(repo.Path, Db(repo), "status", runId, "--format", "json");
+        Assert.AreEqual(0, statusExit);
+        var fromStatus = JsonDocument.Parse(status).RootElement;
+        Assert.AreEqual(runId, fromStatus.GetProperty("run_id").GetString());
+        CollectionAssert.AreEqual(workstreams, fromStatus.GetProperty("workstreams").EnumerateArray().Select(w =>
+            $"{w.GetProperty("id").GetString()}:{w.GetProperty("status").GetString()}:{w.GetProperty("stop_reason").GetString()}:{w.GetProperty("attempts").GetInt32()}").ToArray());
+    }
+
+    [TestMethod]
+    public async Task Run_KilledDuringRuntime_ResumeFinishesWithoutRerunningEdit()
+    {
+        using var outside = new TempDirectory();
+        var editCount = outside.Combine("edit-count");
+        var marker = outside.Combine("runtime-started");
+        using var repo = new TestRepository(new Dictionary<string, string>
+        {
+            ["src/a.txt"] = "a\n",
+            ["edit.sh"] = $"echo edit >> {editCount}; echo b > src/a.txt\n",
+        });
+        // The first RUNTIME blocks; after the crash the marker exists and RUNTIME passes.
+        repo.Write("plan.yaml", $"id: w\nfiles_scope: [src/]\nedit: {{tool: script, command: [sh, edit.sh]}}\nstatic: [\"true\"]\n" +
+                                $"runtime: [\"if [ -f {marker} ]; then exit 0; fi; touch {marker}; sleep 600\"]\n");
+
+        using var first = OrchRunner.Start(repo.Path, Db(repo), "run", "plan.yaml");
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(marker) && clock.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.IsTrue(File.Exists(marker), "RUNTIME never started");
+        first.Kill(entireProcessTree: false);
+        await first.WaitForExitAsync();
+        var runId = Directory.GetDirectories(repo.Combine(".orch", "runs")).Select(Path.GetFileName).Single()!;
+
+        var (exit, output, err) = await OrchRunner.RunAsync(repo.Path, Db(repo), "resume", runId, "--format", "json");
+
+        Assert.AreEqual(0, exit, err + output);
+        Assert.AreEqual("succeeded", LastJson(output).GetProperty("status").GetString());
+        Assert.HasCount(1, File.ReadAllLines(editCount), "EDIT ran once: resume must not repeat a finished phase");
+        Assert.AreEqual("b\n", File.ReadAllText(repo.Combine("src", "a.txt")), "the workstream's change is merged after the resume");
+        Assert.IsFalse(Process.GetProcessesByName("sleep").Any(p => ProcessCommandLine(p.Id).Contains(marker, StringComparison.Ordinal)),
+            "the crashed run's RUNTIME process must be killed");
+    }
+
+    [TestMethod]
+    public async Task Cleanup_RemovesMergedWorktreesAndKeepsUnmergedBranchesUnlessForced()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string> { ["ok.sh"] = "echo x > x.txt\n", ["bad.sh"] = "echo y > y.txt\n" });
+        repo.Write("plan.yaml", "workstreams:\n  - {id: good, edit: {tool: script, command: [sh, ok.sh]}, static: [], runtime: []}\n" +
+                                "  - {id: bad, edit: {tool: script, command: [sh, bad.sh]}, static: [\"exit 1\"], runtime: [], circuit_breaker: {max_attempts: 1}}\n");
+        var (runExit, _, runErr) = await OrchRunner.RunAsync(repo.Path, Db(repo), "run", "plan.yaml", "--parallel", "2");
+        Assert.AreEqual(1, runExit, runErr);
+        Assert.HasCount(2, repo.Git("branch", "--list", "orch/*").Split('\n'));
+
+        var (exit, output, _) = await OrchRunner.RunAsync(repo.Path, Db(repo), "cleanup", "--format", "json");
+
+        Assert.AreEqual(0, exit);
+        var result = JsonDocument.Parse(output).RootElement;
+        Assert.AreEqual("good", result.GetProperty("removed").EnumerateArray().Single().GetProperty("workstream").GetString());
+        Assert.AreEqual("bad", result.GetProperty("kept").EnumerateArray().Single().GetProperty("workstream").GetString());
+        StringAssert.Contains(repo.Git("branch", "--list", "orch/*"), "/bad");
+        Assert.IsFalse(Directory.EnumerateDirectories(repo.Combine(".orch", "worktrees"), "*", SearchOption.AllDirectories).Any(d => d.EndsWith("good", StringComparison.Ordinal)));
+
+        var (forcedExit, _, _) = await OrchRunner.RunAsync(repo.Path, Db(repo), "cleanup", "--force");
+        Assert.AreEqual(0, forcedExit);
+        Assert.AreEqual("", repo.Git("branch", "--list", "orch/*"), "--force deletes the unmerged branch too");
+    }
+
+    [TestMethod]
+    public async Task Plan_LegacyBundlesAsJson_ListsTheWaves()
+    {
+        using var dir = new TempDirectory();
+        foreach (var file in Directory.EnumerateFiles(TestData.Path("legacy", "workstreams"), "ws-1*.json"))
+        {
+            File.Copy(file, dir.Combine(Path.GetFileName(file)));
+        }
+
+        var (exit, output, err) = await OrchRunner.RunAsync(dir, "plan", dir.Path, "--format", "json");
+
+        Assert.AreEqual(0, exit, err);
+        var waves = JsonDocument.Parse(output).RootElement.GetProperty("waves").EnumerateArray()
+            .Select(w => string.Join(",", w.GetProperty("workstreams").EnumerateArray().Select(x => x.GetString()))).ToArray();
+        CollectionAssert.AreEqual(new[] { "ws-10-openspec-integration,ws-11-spec-docs,ws-12-error-shared-utils", "ws-13-refactor-error-plugins", "ws-14-refactor-error-engine" }, waves);
+    }
+
+    [TestMethod]
+    public async Task Demo_GoesGreenThroughOneFixRoundInStaticAndInRuntime()
+    {
+        using var dir = new TempDirectory();
+        var target = dir.Combine("demo");
+
+        var (exit, output, err) = await OrchRunner.RunAsync(dir.Path, Path.Combine(target, ".orch", "state.db"), "demo", "--dir", target, "--format", "json");
+
+        Assert.AreEqual(0, exit, err + output);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.AreEqual("succeeded", lines[^1].GetProperty("status").GetString());
+        var checks = lines.Where(l => l.GetProperty("type").GetString() == "event" && l.GetProperty("kind").GetString() == "phase.checked")
+            .Select(l => l.GetProperty("data")).Select(d => $"{d.GetProperty("phase").GetString()}:{d.GetProperty("attempt").GetInt32()}:{d.GetProperty("passed").GetBoolean()}")
+            .ToArray();
+        CollectionAssert.AreEqual(new[] { "STATIC:1:False", "STATIC:2:True", "RUNTIME:1:False", "RUNTIME:2:True" }, checks);
+        var calculator = File.ReadAllText(Path.Combine(target, "src", "Calc", "Calculator.cs"));
+        StringAssert.Contains(calculator, "values.Sum() / values.Length");
+        StringAssert.Contains(calculator, "Subtract");
+        Assert.DoesNotContain("int unused;", calculator);
+    }
+
+    private static string ProcessCommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+}

@@ -1,0 +1,235 @@
+using System.Text.Json;
+using Orch.Abstractions.State;
+using Orch.Adapters.Registry;
+using Orch.Core.Execution;
+using Orch.Core.Git;
+using Orch.Core.Planning;
+using Orch.Core.Settings;
+using Orch.Core.State;
+using Orch.Core.Tests.Support;
+using Orch.Core.Workflow;
+
+namespace Orch.Core.Tests.Workflow;
+
+[TestClass]
+[TestCategory(Categories.Process)]
+public sealed class PlanRunnerProcessTests
+{
+    private static async Task<(RunSummary Summary, SqliteStateStore Store)> RunAsync(TestRepository repo, string planYaml, RunOptions? options = null,
+        ProjectSettings? settings = null)
+    {
+        var planFile = repo.Write(".orch/plan.yaml", planYaml);
+        var plan = PlanLoader.Load(planFile);
+        Assert.IsFalse(plan.HasErrors, string.Join('\n', plan.Diagnostics));
+        var time = TimeProvider.System;
+        var store = await SqliteStateStore.OpenAsync(repo.Combine(".orch", "state.db"), time, CancellationToken.None);
+        var executor = new JobExecutor(store, AdapterRegistry.CreateDefault(), new ToolPipelines(ToolSettings.Empty, time, _ => default), time);
+        var runner = new PlanRunner(store, executor, new GitClient(time), new RunEvents(store, null, time), settings ?? ProjectSettings.Empty, time);
+        var summary = await runner.RunAsync(plan, repo.Path, options ?? new RunOptions(), null, CancellationToken.None);
+        return (summary, store);
+    }
+
+    private static WorkstreamOutcome Outcome(RunSummary summary, string id) => summary.Workstreams.Single(w => w.Id == id);
+
+    [TestMethod]
+    public async Task Run_ToolAlternatingBetweenTwoBrokenVersions_StopsWithOscillationBeforeMaxAttempts()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string>
+        {
+            ["src/a.txt"] = "A\n",
+            ["edit.sh"] = "if [ \"$ORCH_PHASE\" = FIX ]; then if grep -q A src/a.txt; then echo B > src/a.txt; else echo A > src/a.txt; fi; fi\n",
+        });
+
+        var (summary, store) = await RunAsync(repo, """
+            id: flip
+            files_scope: [src/]
+            edit: {tool: script, command: [sh, edit.sh]}
+            static:
+              - [sh, -c, 'echo "src/a.txt:1:1: error E1: broken version $(cat src/a.txt)"; exit 1']
+            runtime: []
+            circuit_breaker: {max_attempts: 6, oscillation_window: 4, oscillation_threshold: 2}
+            """);
+        await using var _ = store;
+
+        var flip = Outcome(summary, "flip");
+        Assert.AreEqual("oscillation", flip.StopReason, flip.Detail);
+        Assert.AreEqual(3, flip.Attempts, "A, B, then A again: stopped at the third check, before the sixth");
+        var phase = (await store.ListPhasesAsync(summary.RunId, "flip", CancellationToken.None)).Single(p => p.Name == "STATIC");
+        Assert.AreEqual("oscillation", phase.StopReason);
+    }
+
+    [TestMethod]
+    public async Task Run_ToolTouchingAFileOutsideItsScope_StopsWithScopeViolationAndLeavesMainUntouched()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string>
+        {
+            ["src/a.txt"] = "a\n",
+            ["README.md"] = "readme\n",
+            ["edit.sh"] = "echo changed > src/a.txt; echo hacked > README.md; echo new > secrets.txt\n",
+        });
+        var head = repo.Git("rev-parse", "HEAD");
+
+        var (summary, store) = await RunAsync(repo, "id: sneaky\nfiles_scope: [src/]\nedit: {tool: script, command: [sh, edit.sh]}\nstatic: []\nruntime: []\n");
+        await using var _ = store;
+
+        var sneaky = Outcome(summary, "sneaky");
+        Assert.AreEqual("scope_violation", sneaky.StopReason);
+        StringAssert.Contains(sneaky.Detail, "README.md, secrets.txt");
+        Assert.AreEqual(head, repo.Git("rev-parse", "HEAD"), "main must not move");
+        Assert.AreEqual("readme\n", File.ReadAllText(repo.Combine("README.md")));
+        Assert.AreEqual("", repo.Git("status", "--porcelain", "--untracked-files=no"));
+        var worktree = (await store.ListWorktreesAsync(summary.RunId, CancellationToken.None)).Single().Path;
+        Assert.IsFalse(File.Exists(Path.Combine(worktree, "secrets.txt")), "the worktree is reset to its last checkpoint");
+        Assert.AreEqual("a\n", File.ReadAllText(Path.Combine(worktree, "src", "a.txt")));
+    }
+
+    [TestMethod]
+    public async Task Run_TwoWorkstreamsWithOverlappingScope_NeverOverlapInTime()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string> { ["src/a.txt"] = "a\n", ["docs/d.txt"] = "d\n", ["slow.sh"] = "sleep 1\n" });
+
+        var (summary, store) = await RunAsync(repo, """
+            workstreams:
+              - {id: one, files_scope: [src/], edit: {tool: script, command: [sh, slow.sh]}, static: [], runtime: []}
+              - {id: two, files_scope: [src/a.txt], edit: {tool: script, command: [sh, slow.sh]}, static: [], runtime: []}
+              - {id: free, files_scope: [docs/], edit: {tool: script, command: [sh, slow.sh]}, static: [], runtime: []}
+            """, new RunOptions { Parallel = 3 });
+        await using var _ = store;
+
+        Assert.IsTrue(summary.Succeeded, string.Join("; ", summary.Workstreams.Select(w => w.Detail)));
+        var spans = await SpansAsync(store, summary.RunId);
+        Assert.IsTrue(spans["one"].End <= spans["two"].Start || spans["two"].End <= spans["one"].Start,
+            $"one {spans["one"]} and two {spans["two"]} overlapped in time");
+        var parallel = spans["free"].Start < spans["one"].End && spans["one"].Start < spans["free"].End
+                       || spans["free"].Start < spans["two"].End && spans["two"].Start < spans["free"].End;
+        Assert.IsTrue(parallel, "the workstream with a separate scope should run beside one of the others");
+    }
+
+    [TestMethod]
+    public async Task Run_FailedWorkstream_SkipsOnlyItsDependentsAndSaysWhy()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string> { ["ok.sh"] = "true\n" });
+
+        var (summary, store) = await RunAsync(repo, """
+            workstreams:
+              - {id: base, edit: {tool: script, command: [sh, ok.sh]}, static: ["exit 1"], runtime: [], circuit_breaker: {max_attempts: 1}}
+              - {id: child, depends_on: [base], edit: {tool: script, command: [sh, ok.sh]}, static: [], runtime: []}
+              - {id: other, edit: {tool: script, command: [sh, ok.sh]}, static: [], runtime: []}
+            """);
+        await using var _ = store;
+
+        Assert.AreEqual("max_attempts", Outcome(summary, "base").StopReason);
+        var child = Outcome(summary, "child");
+        Assert.AreEqual("skipped", child.Status);
+        Assert.AreEqual("dependency_failed", child.StopReason);
+        Assert.AreEqual("depends on 'base', which failed (max_attempts)", child.Detail);
+        Assert.AreEqual("succeeded", Outcome(summary, "other").Status);
+    }
+
+    [TestMethod]
+    public async Task Run_FailFast_CancelsTheRestAtTheFirstFailure()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string> { ["ok.sh"] = "true\n", ["slow.sh"] = "sleep 30\n" });
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (summary, store) = await RunAsync(repo, """
+            workstreams:
+              - {id: bad, files_scope: [a/], edit: {tool: script, command: [sh, ok.sh]}, static: ["exit 1"], runtime: [], circuit_breaker: {max_attempts: 1}}
+              - {id: slow, files_scope: [b/], edit: {tool: script, command: [sh, slow.sh]}, static: [], runtime: []}
+              - {id: later, depends_on: [slow], files_scope: [c/], edit: {tool: script, command: [sh, ok.sh]}, static: [], runtime: []}
+            """, new RunOptions { Parallel = 2, FailFast = true });
+        await using var _ = store;
+
+        Assert.IsLessThan(25, clock.Elapsed.TotalSeconds, "fail-fast must kill the slow workstream, not wait for it");
+        Assert.AreEqual("failed", Outcome(summary, "bad").Status);
+        Assert.AreEqual("cancelled", Outcome(summary, "slow").StopReason);
+        Assert.AreNotEqual("succeeded", Outcome(summary, "later").Status);
+    }
+
+    [TestMethod]
+    public async Task Run_BranchThatConflictsOnMerge_StopsWithMergeConflictAndLeavesMainClean()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string>
+        {
+            ["f.txt"] = "original\n",
+            ["a.sh"] = "echo from-a > f.txt\n",
+            ["b.sh"] = "echo from-b > f.txt\n",
+        });
+
+        var (summary, store) = await RunAsync(repo, """
+            workstreams:
+              - {id: a, files_scope: [f.txt], edit: {tool: script, command: [sh, a.sh]}, static: [], runtime: []}
+              - {id: b, depends_on: [a], files_scope: [f.txt], edit: {tool: script, command: [sh, b.sh]}, static: [], runtime: []}
+            """);
+        await using var _ = store;
+
+        Assert.AreEqual("succeeded", Outcome(summary, "a").Status);
+        var b = Outcome(summary, "b");
+        Assert.AreEqual("merge_conflict", b.StopReason);
+        StringAssert.Contains(b.Detail, "f.txt");
+        Assert.AreEqual("from-a\n", File.ReadAllText(repo.Combine("f.txt")), "a's change is merged; b's is not");
+        Assert.AreEqual("", repo.Git("status", "--porcelain", "--untracked-files=no"), "no half-merged files");
+        Assert.IsFalse(File.Exists(repo.Combine(".git", "MERGE_HEAD")), "the merge was aborted");
+    }
+
+    [TestMethod]
+    public async Task Run_SetupHookFailing_ShowsItsOutputAndFailsTheWorkstream()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string> { ["ok.sh"] = "true\n" });
+        var settings = new ProjectSettings(ToolSettings.Empty, [PhaseCommand.Shell("echo restoring packages; echo 'feed unreachable' >&2; exit 7")]);
+
+        var (summary, store) = await RunAsync(repo, "id: w\nedit: {tool: script, command: [sh, ok.sh]}\nstatic: []\nruntime: []\n", settings: settings);
+        await using var _ = store;
+
+        var w = Outcome(summary, "w");
+        Assert.AreEqual("setup_failed", w.StopReason);
+        StringAssert.Contains(w.Detail, "feed unreachable");
+        StringAssert.Contains(w.Detail, "restoring packages");
+    }
+
+    [TestMethod]
+    public async Task Run_Success_MergesCheckpointCommitsBackAndRecordsPhases()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string>
+        {
+            ["src/a.txt"] = "one\n",
+            ["edit.sh"] = "if [ \"$ORCH_PHASE\" = EDIT ]; then echo two > src/a.txt; else echo three > src/a.txt; fi\n",
+        });
+
+        var (summary, store) = await RunAsync(repo, """
+            id: grow
+            files_scope: [src/]
+            edit: {tool: script, command: [sh, edit.sh]}
+            static: ["grep -q three src/a.txt || { echo 'src/a.txt:1:1: error G1: want three'; exit 1; }"]
+            runtime: ["true"]
+            """);
+        await using var _ = store;
+
+        Assert.IsTrue(summary.Succeeded, Outcome(summary, "grow").Detail);
+        Assert.AreEqual("three\n", File.ReadAllText(repo.Combine("src", "a.txt")));
+        var log = repo.Git("log", "--format=%s");
+        StringAssert.Contains(log, "orch: grow EDIT");
+        StringAssert.Contains(log, "orch: grow STATIC fix 1");
+        StringAssert.Contains(log, "orch: merge workstream grow");
+        var phases = await store.ListPhasesAsync(summary.RunId, "grow", CancellationToken.None);
+        CollectionAssert.AreEqual(new[] { "EDIT:succeeded:1", "STATIC:succeeded:2", "RUNTIME:succeeded:1" },
+            phases.Select(p => $"{p.Name}:{p.Status}:{p.Attempts}").ToArray());
+    }
+
+    private static async Task<Dictionary<string, (DateTimeOffset Start, DateTimeOffset End)>> SpansAsync(IStateStore store, string runId)
+    {
+        var spans = new Dictionary<string, (DateTimeOffset Start, DateTimeOffset End)>();
+        foreach (var e in await store.ReadEventsAsync(runId, 0, 10_000, CancellationToken.None))
+        {
+            if (e.Kind is not ("workstream.started" or "workstream.finished"))
+            {
+                continue;
+            }
+
+            var id = JsonDocument.Parse(e.Data!).RootElement.GetProperty("workstream").GetString()!;
+            spans[id] = e.Kind == "workstream.started" ? (e.Timestamp, DateTimeOffset.MaxValue) : (spans[id].Start, e.Timestamp);
+        }
+
+        return spans;
+    }
+}
