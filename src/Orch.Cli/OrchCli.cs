@@ -25,6 +25,8 @@ public static class OrchCli
         root.Subcommands.Add(ResumeCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(DemoCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(CleanupCommand.Create(options, stdout, stderr));
+        root.Subcommands.Add(CostsCommand.Create(options, stdout, stderr));
+        root.Subcommands.Add(ToolsCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(WorkerCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(StatusCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(EventsCommand.Create(options, stdout, stderr));

@@ -14,9 +14,10 @@ public interface IToolAdapter
     IReadOnlyList<Capability> Capabilities { get; }
 
     /// <summary>Finds out whether the tool is installed and which version it is.</summary>
+    /// <param name="launcher">Runs the tool's version command, if the adapter needs one.</param>
     /// <param name="cancellationToken">Cancels the probe.</param>
     /// <returns>The tool's availability, with an install hint when it is missing.</returns>
-    ValueTask<ToolAvailability> ProbeAsync(CancellationToken cancellationToken);
+    ValueTask<ToolAvailability> ProbeAsync(IProcessLauncher launcher, CancellationToken cancellationToken);
 
     /// <summary>Runs the tool once for <paramref name="invocation"/>.</summary>
     /// <param name="invocation">What to run, where, and with which environment.</param>

@@ -30,6 +30,15 @@ public sealed record ToolInvocation
     /// <summary>How long one run may take before its process tree is killed.</summary>
     public TimeSpan? Timeout { get; init; }
 
+    /// <summary>The executable to run instead of the tool's usual name, for tools installed off the PATH; <see langword="null"/> for the default.</summary>
+    public string? Executable { get; init; }
+
+    /// <summary>A folder outside the working tree for reports the tool writes (TRX, JUnit XML, the agent's last message).</summary>
+    public string? ResultsDirectory { get; init; }
+
+    /// <summary>The most turns an agent may take, for tools that limit them.</summary>
+    public int? MaxTurns { get; init; }
+
     /// <summary>Exit codes that count as success; empty when any exit code means the tool ran (checks judged by their findings). The default value is <c>[0]</c>.</summary>
     public IReadOnlyList<int> SuccessExitCodes { get; init; } = [0];
 }

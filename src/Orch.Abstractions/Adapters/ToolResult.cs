@@ -29,6 +29,9 @@ public sealed record ToolResult
     /// <summary>The last lines of combined output, already redacted.</summary>
     public string OutputTail { get; init; } = "";
 
+    /// <summary>What an AI tool said it did (its last message), when it says anything.</summary>
+    public string? Summary { get; init; }
+
     /// <summary>The log file the output streamed to.</summary>
     public string? LogPath { get; init; }
 }

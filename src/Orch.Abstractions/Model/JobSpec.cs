@@ -51,6 +51,24 @@ public sealed record JobSpec
     /// <summary>Exit codes that count as success. The default value is <c>[0]</c>.</summary>
     public IReadOnlyList<int> SuccessExitCodes { get; init; } = [0];
 
+    /// <summary>The workflow phase the job belongs to (EDIT, STATIC, RUNTIME), for the cost ledger; <see langword="null"/> for plain jobs.</summary>
+    public string? Phase { get; init; }
+
+    /// <summary>The instruction for AI tools.</summary>
+    public string? Prompt { get; init; }
+
+    /// <summary>The model AI tools should use, when set.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>The most turns an agent may take, for tools that limit them.</summary>
+    public int? MaxTurns { get; init; }
+
+    /// <summary>The tool's executable when it is not the usual name on the PATH.</summary>
+    public string? Executable { get; init; }
+
+    /// <summary>A folder outside the working tree for reports the tool writes.</summary>
+    public string? ResultsDirectory { get; init; }
+
     /// <summary>The file the job was loaded from, for messages.</summary>
     public string? SourceFile { get; init; }
 }

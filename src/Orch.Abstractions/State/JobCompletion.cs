@@ -24,6 +24,12 @@ public sealed record JobCompletion
     /// <summary>Findings read from the output; stored deduplicated by signature.</summary>
     public IReadOnlyList<Finding> Findings { get; init; } = [];
 
+    /// <summary>The workflow phase the job ran in, for the cost ledger.</summary>
+    public string? Phase { get; init; }
+
+    /// <summary>Tokens and dollars each attempt spent; one cost-ledger row each.</summary>
+    public IReadOnlyList<CostEntry> Costs { get; init; } = [];
+
     /// <summary>Events that happened while the job ran.</summary>
     public IReadOnlyList<NewEvent> Events { get; init; } = [];
 }

@@ -10,13 +10,8 @@ public sealed class GitAdapter : ProcessAdapter
 
     public override IReadOnlyList<Capability> Capabilities { get; } = [Capability.VersionChecking];
 
-    public override ValueTask<ToolAvailability> ProbeAsync(CancellationToken cancellationToken)
-    {
-        var path = ExecutableLocator.Find("git", Environment.CurrentDirectory);
-        return ValueTask.FromResult(path is null
-            ? new ToolAvailability(false, null, null, "Install git (apt-get install git, or https://git-scm.com/downloads).")
-            : new ToolAvailability(true, null, path, null));
-    }
+    public override ValueTask<ToolAvailability> ProbeAsync(IProcessLauncher launcher, CancellationToken cancellationToken) =>
+        ToolProbe.ProbeAsync(launcher, "git", "apt-get install git (or https://git-scm.com/downloads)", cancellationToken);
 
     protected override IReadOnlyDictionary<string, string> WithDefaults(IReadOnlyDictionary<string, string> environment)
     {

@@ -13,12 +13,12 @@ public class ProcessAdapter : IToolAdapter
 
     public virtual IReadOnlyList<Capability> Capabilities { get; } = [Capability.Linting, Capability.Testing];
 
-    public virtual ValueTask<ToolAvailability> ProbeAsync(CancellationToken cancellationToken) =>
-        ValueTask.FromResult(new ToolAvailability(true, Environment.Version.ToString(), null, null));
+    public virtual ValueTask<ToolAvailability> ProbeAsync(IProcessLauncher launcher, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(new ToolAvailability(true, null, null, null));
 
     public async ValueTask<ToolResult> RunAsync(ToolInvocation invocation, IProcessLauncher launcher, CancellationToken cancellationToken)
     {
-        var argv = invocation.UseShell ? new[] { "/bin/sh", "-c", invocation.Command[0] } : invocation.Command.ToArray();
+        var argv = invocation.UseShell ? new[] { "/bin/sh", "-c", invocation.Command[0] } : PrepareArgv(invocation).ToArray();
         var outcome = await launcher.RunAsync(new ProcessRequest
         {
             Argv = argv,
@@ -27,6 +27,17 @@ public class ProcessAdapter : IToolAdapter
             Timeout = invocation.Timeout,
         }, cancellationToken);
         return Interpret(invocation, outcome);
+    }
+
+    /// <summary>The argv to run; checkers add the options that make their tool write a machine-readable report.</summary>
+    protected virtual IReadOnlyList<string> PrepareArgv(ToolInvocation invocation) => invocation.Command;
+
+    /// <summary>The results folder for reports, created on first use.</summary>
+    protected static string ResultsFolder(ToolInvocation invocation)
+    {
+        var folder = invocation.ResultsDirectory ?? Path.Combine(Path.GetTempPath(), "orch", invocation.JobId);
+        Directory.CreateDirectory(folder);
+        return folder;
     }
 
     /// <summary>Variables the tool always gets; the job's own values win.</summary>

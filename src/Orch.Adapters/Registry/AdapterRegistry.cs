@@ -1,6 +1,9 @@
 using Orch.Abstractions.Adapters;
+using Orch.Adapters.Ai;
+using Orch.Adapters.Checkers;
 using Orch.Adapters.Git;
 using Orch.Adapters.Process;
+using Orch.Adapters.Script;
 
 namespace Orch.Adapters.Registry;
 
@@ -18,7 +21,13 @@ public sealed class AdapterRegistry
         }
     }
 
-    public static AdapterRegistry CreateDefault() => new([new ProcessAdapter(), new GitAdapter()]);
+    public static AdapterRegistry CreateDefault() => new(
+    [
+        new AiderAdapter(), new CodexAdapter(), new ClaudeAdapter(), new ScriptAdapter(), new ProcessAdapter(), new GitAdapter(),
+        new DotnetAdapter(), new PytestAdapter(), new RuffAdapter(), new EslintAdapter(),
+    ]);
+
+    public bool Knows(string tool) => _adapters.ContainsKey(tool);
 
     public IReadOnlyCollection<IToolAdapter> Adapters => _adapters.Values;
 

@@ -46,7 +46,7 @@ internal static class JobRunCommand
         }
 
         var spec = loaded.Value!;
-        await using var engine = await Engine.CreateAsync(context, settings.Value!.Tools, Verbosity.Normal, cancellationToken);
+        await using var engine = await Engine.CreateAsync(context, settings.Value!, Verbosity.Normal, cancellationToken);
         var run = await engine.Store.CreateRunAsync("job", Path.GetFullPath(file), cancellationToken);
         var job = await engine.Store.StartJobAsync(run.Id, JobSecrets.Redacted(spec), OwnerIdentity.Direct(), cancellationToken);
         context.Say($"{job.Id}: running '{spec.Name}' ({spec.Tool}) in {context.RepositoryRoot}", Verbosity.Normal);

@@ -35,7 +35,7 @@ internal static class ResumeCommand
             return ExitCodes.InvalidInput;
         }
 
-        await using var engine = await Engine.CreateAsync(context, settings.Value!.Tools, Verbosity.Diagnostic, cancellationToken);
+        await using var engine = await Engine.CreateAsync(context, settings.Value!, Verbosity.Diagnostic, cancellationToken);
         var run = await engine.Store.GetRunAsync(runId, cancellationToken);
         var optionsJson = run is null ? null : await engine.Store.GetRunOptionsAsync(runId, cancellationToken);
         if (run is null || optionsJson is null)

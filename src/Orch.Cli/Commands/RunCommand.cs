@@ -17,7 +17,15 @@ internal static class RunCommand
         var failFast = new Option<bool>("--fail-fast") { Description = "Cancel everything at the first failed workstream." };
         var noWorktree = new Option<bool>("--no-worktree") { Description = "Run in the repository itself, one workstream at a time, committing checkpoints on the current branch." };
         var noMerge = new Option<bool>("--no-merge") { Description = "Leave successful branches unmerged." };
-        var command = new Command("run", "Run a plan of workstreams.") { plan, parallel, failFast, noWorktree, noMerge };
+        var budget = new Option<decimal?>("--budget") { Description = "Dollars the run may spend on AI jobs; once spent, no new AI job starts (exit code 3)." };
+        budget.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<decimal?>() is < 0)
+            {
+                r.AddError("--budget must be zero or more dollars.");
+            }
+        });
+        var command = new Command("run", "Run a plan of workstreams.") { plan, parallel, failFast, noWorktree, noMerge, budget };
         command.SetAction((parse, ct) =>
         {
             var context = new CliContext(parse, options, stdout, stderr);
@@ -27,6 +35,7 @@ internal static class RunCommand
                 FailFast = parse.GetValue(failFast),
                 UseWorktrees = !parse.GetValue(noWorktree),
                 Merge = !parse.GetValue(noMerge),
+                BudgetUsd = parse.GetValue(budget),
             };
             return CommandGuard.RunAsync(context, () => RunAsync(context, parse.GetValue(plan)!, runOptions, ct), ct);
         });
@@ -49,7 +58,7 @@ internal static class RunCommand
             return ExitCodes.InvalidInput;
         }
 
-        await using var engine = await Engine.CreateAsync(context, settings.Value!.Tools, Verbosity.Diagnostic, cancellationToken);
+        await using var engine = await Engine.CreateAsync(context, settings.Value!, Verbosity.Diagnostic, cancellationToken);
         var runner = WorkflowHost.CreateRunner(context, engine, settings.Value!);
         try
         {

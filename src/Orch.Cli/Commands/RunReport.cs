@@ -8,6 +8,8 @@ namespace Orch.Cli.Commands;
 /// <summary>The end of <c>run</c>, <c>resume</c> and <c>demo</c>: one summary (a JSON line, or a table) and the exit code.</summary>
 internal static class RunReport
 {
+    private static string Money(decimal usd) => usd.ToString("$0.00##", System.Globalization.CultureInfo.InvariantCulture);
+
     public static int Print(CliContext context, RunSummary summary)
     {
         if (context.Json)
@@ -18,28 +20,34 @@ internal static class RunReport
                 schema_version = JsonOutput.SchemaVersion,
                 run_id = summary.RunId,
                 status = summary.Cancelled ? "cancelled" : summary.Succeeded ? "succeeded" : "failed",
-                workstreams = summary.Workstreams.Select(w => new { id = w.Id, status = w.Status, stop_reason = w.StopReason, attempts = w.Attempts, detail = w.Detail }),
+                spent_usd = summary.SpentUsd,
+                budget_usd = summary.BudgetUsd,
+                workstreams = summary.Workstreams.Select(w => new
+                {
+                    id = w.Id, status = w.Status, stop_reason = w.StopReason, attempts = w.Attempts, detail = w.Detail, spent_usd = w.SpentUsd,
+                }),
             });
         }
         else
         {
             var table = new Table().Border(TableBorder.Simple);
-            table.AddColumns("workstream", "status", "stop reason", "checks", "detail");
+            table.AddColumns("workstream", "status", "stop reason", "checks", "spent", "detail");
             foreach (var w in summary.Workstreams)
             {
                 var status = w.Status == WorkstreamStatus.Succeeded ? $"[green]{w.Status}[/]" : w.Status == WorkstreamStatus.Failed ? $"[red]{w.Status}[/]" : $"[yellow]{w.Status}[/]";
                 table.AddRow(Markup.Escape(w.Id), status, Markup.Escape(w.StopReason), w.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    Markup.Escape(w.Detail ?? ""));
+                    Money(w.SpentUsd), Markup.Escape(w.Detail ?? ""));
             }
 
             context.Console.Write(table);
+            context.Say($"spent {Money(summary.SpentUsd)}{(summary.BudgetUsd is { } b ? $" of a {Money(b)} run budget" : "")}", Verbosity.Normal);
             context.Say($"run {summary.RunId}: {(summary.Cancelled ? "cancelled" : summary.Succeeded ? "succeeded" : "failed")}" +
                         $" — `dotnet orch status {summary.RunId}` for details, `dotnet orch resume {summary.RunId}` to continue");
         }
 
         return summary.Cancelled ? ExitCodes.Cancelled
-            : summary.Succeeded ? ExitCodes.Ok
             : summary.Workstreams.Any(w => w.StopReason == StopReasons.Budget) ? ExitCodes.BudgetExceeded
+            : summary.Succeeded ? ExitCodes.Ok
             : ExitCodes.WorkFailed;
     }
 }

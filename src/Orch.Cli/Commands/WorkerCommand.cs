@@ -33,7 +33,7 @@ internal static class WorkerCommand
                     return ExitCodes.InvalidInput;
                 }
 
-                await using var engine = await Engine.CreateAsync(context, settings.Value!.Tools, Verbosity.Detailed, ct);
+                await using var engine = await Engine.CreateAsync(context, settings.Value!, Verbosity.Detailed, ct);
                 var worker = new Worker(engine.Store, engine.Executor, new Reconciler(engine.Store, context.Time), context.Time,
                     new WorkerOptions { Parallel = parse.GetValue(parallel), Drain = parse.GetValue(drain) });
                 context.Say($"worker {worker.Identity.Id}: {parse.GetValue(parallel)} slot(s){(parse.GetValue(drain) ? ", draining" : "")}", Verbosity.Detailed);

@@ -30,10 +30,11 @@ internal sealed class Engine : IAsyncDisposable
     public static LoadResult<ProjectSettings> LoadSettings(CliContext context) => ProjectSettings.Load(context.RepositoryRoot);
 
     // showOutput: the verbosity at which job output is echoed; job run shows it at normal, workers at detailed.
-    public static async Task<Engine> CreateAsync(CliContext context, ToolSettings tools, Verbosity showOutput, CancellationToken cancellationToken)
+    public static async Task<Engine> CreateAsync(CliContext context, ProjectSettings settings, Verbosity showOutput, CancellationToken cancellationToken)
     {
         var store = await context.OpenStoreAsync(cancellationToken);
         IEventSink sink = new ConsoleEventSink(context, showOutput == Verbosity.Normal ? Verbosity.Normal : Verbosity.Detailed);
+        var tools = settings.Tools;
         var pipelines = new ToolPipelines(tools, context.Time, async evt =>
         {
             sink.Publish(evt);
@@ -46,7 +47,7 @@ internal sealed class Engine : IAsyncDisposable
                 context.Out.WriteLine(showOutput >= Verbosity.Detailed ? $"  {jobId}| {line}" : $"  | {line}");
             }
         };
-        var executor = new JobExecutor(store, AdapterRegistry.CreateDefault(), pipelines, context.Time, sink, output);
+        var executor = new JobExecutor(store, AdapterRegistry.CreateDefault(), pipelines, context.Time, sink, output, settings.Prices);
         return new Engine(store, tools, executor, sink);
     }
 

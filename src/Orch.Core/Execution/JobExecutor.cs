@@ -5,6 +5,7 @@ using Orch.Abstractions.Events;
 using Orch.Abstractions.Model;
 using Orch.Abstractions.State;
 using Orch.Adapters.Registry;
+using Orch.Core.Costs;
 using Orch.Core.Secrets;
 using Orch.Core.Serialization;
 using Polly.CircuitBreaker;
@@ -24,11 +25,13 @@ public sealed class JobExecutor
     private readonly TimeProvider _time;
     private readonly IEventSink? _sink;
     private readonly Action<string, string>? _onOutput;
+    private readonly PriceTable _prices;
 
     // onOutput is told each redacted output line with its job id, for hosts that show output live.
     public JobExecutor(IStateStore store, AdapterRegistry adapters, ToolPipelines pipelines, TimeProvider time, IEventSink? sink = null,
-        Action<string, string>? onOutput = null)
+        Action<string, string>? onOutput = null, PriceTable? prices = null)
     {
+        _prices = prices ?? PriceTable.Default;
         _store = store;
         _adapters = adapters;
         _pipelines = pipelines;
@@ -36,6 +39,9 @@ public sealed class JobExecutor
         _sink = sink;
         _onOutput = onOutput;
     }
+
+    /// <summary>True when an adapter of that name is registered (unknown tools run as plain processes).</summary>
+    public bool Knows(string tool) => _adapters.Knows(tool);
 
     /// <summary>Runs <paramref name="job"/>. <paramref name="runtimeSpec"/> is the unredacted spec when the caller has one.</summary>
     public async Task<JobOutcome> ExecuteAsync(JobRecord job, JobSpec? runtimeSpec, CancellationToken cancellationToken)
@@ -45,6 +51,7 @@ public sealed class JobExecutor
         var logFile = spec.LogFile ?? Path.Combine(spec.RepositoryRoot, ".orch", "logs", $"{job.Id}.log");
         var events = new List<NewEvent>();
         var attempts = new List<AttemptRecord>();
+        var costs = new List<CostEntry>();
         var nextDelay = TimeSpan.Zero;
         ToolResult? last = null;
         var adapter = _adapters.Resolve(spec.Tool);
@@ -100,6 +107,8 @@ public sealed class JobExecutor
             Attempts = attempts,
             Findings = findings,
             Events = events,
+            Costs = costs,
+            Phase = spec.Phase,
         }, CancellationToken.None);
         return new JobOutcome(job.Id, spec.Name, status, last?.ExitCode, attempts, error, findings, logFile, reportPath);
 
@@ -120,7 +129,20 @@ public sealed class JobExecutor
                     Environment = spec.Environment,
                     FilesInScope = spec.FilesScope,
                     SuccessExitCodes = spec.SuccessExitCodes,
+                    Prompt = spec.Prompt,
+                    Model = spec.Model,
+                    MaxTurns = spec.MaxTurns,
+                    Executable = spec.Executable,
+                    ResultsDirectory = spec.ResultsDirectory,
                 }, runner, ct);
+                if (result.Usage is { } usage)
+                {
+                    var estimated = usage.CostUsd is null ? _prices.Estimate(usage) : null;
+                    costs.Add(new CostEntry(number, spec.Tool, usage.Model, usage.InputTokens, usage.CachedTokens, usage.OutputTokens,
+                        usage.CostUsd ?? estimated, usage.CostUsd is null && estimated is not null));
+                    Emit("attempt.usage", new { attempt = number, model = usage.Model, input_tokens = usage.InputTokens, cached_tokens = usage.CachedTokens,
+                        output_tokens = usage.OutputTokens, cost_usd = usage.CostUsd ?? estimated });
+                }
                 var attemptStatus = result.Succeeded ? JobStatus.Succeeded : result.TimedOut ? JobStatus.TimedOut : JobStatus.Failed;
                 Record(number, attemptStatus, result.ExitCode, started, clock, result.Error);
                 return result;

@@ -58,6 +58,8 @@ public sealed class ToolSettings
     private static ToolOptions ReadTool(FieldReader tool)
     {
         var options = new ToolOptions();
+        var executable = tool.Text("executable");
+        var model = tool.Text("model");
         var timeout = tool.WholeNumber("timeout_seconds", 1);
         var codes = tool.IntList("success_exit_codes");
         var retry = tool.Map("retry");
@@ -73,6 +75,8 @@ public sealed class ToolSettings
         tool.ReportUnknownFields(FindingSeverity.Error);
         return options with
         {
+            Executable = executable,
+            Model = model,
             Timeout = timeout is { } t ? TimeSpan.FromSeconds(t) : options.Timeout,
             SuccessExitCodes = codes ?? options.SuccessExitCodes,
             Retry = options.Retry with

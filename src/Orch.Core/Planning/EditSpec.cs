@@ -18,6 +18,12 @@ public sealed record EditSpec
 
     public string? Model { get; init; }
 
+    /// <summary>Tools that take over, in order, when <see cref="Tool"/> cannot fix the findings.</summary>
+    public IReadOnlyList<string> Escalation { get; init; } = [];
+
+    /// <summary>Failed FIX attempts each tool gets before the next takes over; <see langword="null"/> for the project's setting.</summary>
+    public int? FixAttemptsPerTool { get; init; }
+
     /// <summary>The instruction as markdown: the prompt, then the tasks as a list.</summary>
     public string Instruction()
     {

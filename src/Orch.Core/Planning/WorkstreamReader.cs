@@ -37,6 +37,7 @@ internal static class WorkstreamReader
         var runtimeCommands = ReadCommands(reader, "runtime");
         var loop = ReadLoop(reader.Map("circuit_breaker"), legacy: false);
         var budget = reader.Number("budget_usd", 0);
+        var phaseBudgets = Settings.ProjectSettings.ReadPhaseBudgets(reader.Map("phase_budget_usd"));
         reader.ReportUnknownFields(FindingSeverity.Error);
         return id is null ? null : new WorkstreamSpec
         {
@@ -50,6 +51,7 @@ internal static class WorkstreamReader
             Runtime = runtimeCommands,
             Loop = loop,
             BudgetUsd = budget is { } b ? (decimal)b : null,
+            PhaseBudgetUsd = phaseBudgets,
             SourceFile = document.Path,
             SourceLine = FieldReader.Line(map),
         };
@@ -102,13 +104,19 @@ internal static class WorkstreamReader
         var tasks = edit.StringList("tasks") ?? [];
         var command = edit.StringList("command") ?? [];
         var model = edit.Text("model");
+        var escalation = edit.StringList("escalation") ?? [];
+        var perTool = edit.WholeNumber("fix_attempts_per_tool", 1);
         if (tool == "script" && command.Count == 0)
         {
             edit.Missing("command", "the argv the script tool runs");
         }
 
         edit.ReportUnknownFields(FindingSeverity.Error);
-        return new EditSpec { Tool = tool, Capability = capability ?? "code_generation", Prompt = prompt, Tasks = tasks, Command = command, Model = model };
+        return new EditSpec
+        {
+            Tool = tool, Capability = capability ?? "code_generation", Prompt = prompt, Tasks = tasks, Command = command, Model = model,
+            Escalation = escalation, FixAttemptsPerTool = perTool,
+        };
     }
 
     private static List<PhaseCommand>? ReadCommands(FieldReader reader, string key)

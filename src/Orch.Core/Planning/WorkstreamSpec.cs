@@ -27,6 +27,9 @@ public sealed record WorkstreamSpec
 
     public decimal? BudgetUsd { get; init; }
 
+    /// <summary>Per-phase budgets (EDIT, STATIC, RUNTIME) in dollars.</summary>
+    public IReadOnlyDictionary<string, decimal> PhaseBudgetUsd { get; init; } = new Dictionary<string, decimal>();
+
     public string? SourceFile { get; init; }
 
     public int? SourceLine { get; init; }

@@ -5,7 +5,7 @@ namespace Orch.Core.Secrets;
 
 /// <summary>
 /// Replaces the values of secret-looking environment variables (<c>*_KEY</c>, <c>*_TOKEN</c>, <c>*_SECRET</c>,
-/// <c>*PASSWORD*</c>, and the like) with <see cref="Mask"/> in anything Orch writes: logs, events, error reports and
+/// <c>*PASSWORD*</c>, and the like, plus the AI tools' <c>*_BASE_URL</c>, <c>*_API_BASE</c> and <c>CODEX_HOME</c>) with <see cref="Mask"/> in anything Orch writes: logs, events, error reports and
 /// the database.
 /// </summary>
 public sealed partial class SecretRedactor
@@ -70,6 +70,7 @@ public sealed partial class SecretRedactor
         return text;
     }
 
-    [GeneratedRegex(@"(?:_KEY|_TOKEN|_SECRET|PASSWORD|PASSWD|_PAT|_CREDENTIALS?|APIKEY)$|PASSWORD|SECRET", RegexOptions.IgnoreCase)]
+    // AI tools' endpoints and homes count too: a base URL can carry credentials, and teams point them at private proxies.
+    [GeneratedRegex(@"(?:_KEY|_TOKEN|_SECRET|PASSWORD|PASSWD|_PAT|_CREDENTIALS?|APIKEY|_BASE_URL|_API_BASE)$|PASSWORD|SECRET|^CODEX_HOME$", RegexOptions.IgnoreCase)]
     private static partial Regex SecretName();
 }

@@ -1,3 +1,4 @@
+using Orch.Core.Costs;
 using Orch.Core.Diagnostics;
 using Orch.Core.Documents;
 using Orch.Core.Execution;
@@ -14,6 +15,13 @@ namespace Orch.Core.Settings;
 public sealed record ProjectSettings(ToolSettings Tools, IReadOnlyList<PhaseCommand> WorktreeSetup)
 {
     public static ProjectSettings Empty { get; } = new(ToolSettings.Empty, []);
+
+    /// <summary>The price table: the built-in prices with <c>prices:</c> on top.</summary>
+    public PriceTable Prices { get; init; } = PriceTable.Default;
+
+    public BudgetSettings Budgets { get; init; } = new();
+
+    public EscalationSettings Escalation { get; init; } = new();
 
     public static string PathFor(string repositoryRoot) => Path.Combine(repositoryRoot, ".orch", "orch.yaml");
 
@@ -50,6 +58,90 @@ public sealed record ProjectSettings(ToolSettings Tools, IReadOnlyList<PhaseComm
             }
         }
 
-        return new LoadResult<ProjectSettings>(diagnostics.Any(d => d.IsError) ? null : new ProjectSettings(tools, setup), diagnostics);
+        var prices = ReadPrices(reader.Map("prices"));
+        var budgets = ReadBudgets(reader.Map("budgets"));
+        var escalation = ReadEscalation(reader.Map("escalation"));
+        var settings = new ProjectSettings(tools, setup) { Prices = PriceTable.Default.With(prices), Budgets = budgets, Escalation = escalation };
+        return new LoadResult<ProjectSettings>(diagnostics.Any(d => d.IsError) ? null : settings, diagnostics);
+    }
+
+    private static Dictionary<string, ModelPrice> ReadPrices(FieldReader? prices)
+    {
+        var table = new Dictionary<string, ModelPrice>(StringComparer.OrdinalIgnoreCase);
+        if (prices is null)
+        {
+            return table;
+        }
+
+        foreach (var (key, _) in prices.Mapping.Children)
+        {
+            var model = ((YamlScalarNode)key).Value ?? "";
+            if (prices.Map(model) is not { } price)
+            {
+                continue;
+            }
+
+            var input = price.Number("input_per_mtok", 0);
+            var cached = price.Number("cached_input_per_mtok", 0);
+            var output = price.Number("output_per_mtok", 0);
+            price.ReportUnknownFields(Abstractions.Diagnostics.FindingSeverity.Error);
+            if (input is null || output is null)
+            {
+                price.Missing(input is null ? "input_per_mtok" : "output_per_mtok", "dollars per million tokens");
+                continue;
+            }
+
+            table[model] = new ModelPrice((decimal)input, (decimal)(cached ?? input), (decimal)output);
+        }
+
+        return table;
+    }
+
+    private static BudgetSettings ReadBudgets(FieldReader? budgets)
+    {
+        if (budgets is null)
+        {
+            return new BudgetSettings();
+        }
+
+        var run = budgets.Number("run_usd", 0);
+        var workstream = budgets.Number("workstream_usd", 0);
+        var phases = ReadPhaseBudgets(budgets.Map("phase_usd"));
+        budgets.ReportUnknownFields(Abstractions.Diagnostics.FindingSeverity.Error);
+        return new BudgetSettings { RunUsd = (decimal?)run, WorkstreamUsd = (decimal?)workstream, PhaseUsd = phases };
+    }
+
+    /// <summary>Reads <c>{edit: 1.0, static: 0.5, runtime: 0.5}</c>, keyed by upper-case phase name.</summary>
+    internal static Dictionary<string, decimal> ReadPhaseBudgets(FieldReader? map)
+    {
+        var phases = new Dictionary<string, decimal>(StringComparer.OrdinalIgnoreCase);
+        if (map is null)
+        {
+            return phases;
+        }
+
+        foreach (var phase in new[] { "edit", "static", "runtime" })
+        {
+            if (map.Number(phase, 0) is { } usd)
+            {
+                phases[phase.ToUpperInvariant()] = (decimal)usd;
+            }
+        }
+
+        map.ReportUnknownFields(Abstractions.Diagnostics.FindingSeverity.Error);
+        return phases;
+    }
+
+    private static EscalationSettings ReadEscalation(FieldReader? escalation)
+    {
+        if (escalation is null)
+        {
+            return new EscalationSettings();
+        }
+
+        var chain = escalation.StringList("chain") ?? [];
+        var perTool = escalation.WholeNumber("fix_attempts_per_tool", 1);
+        escalation.ReportUnknownFields(Abstractions.Diagnostics.FindingSeverity.Error);
+        return new EscalationSettings { Chain = chain, FixAttemptsPerTool = perTool };
     }
 }

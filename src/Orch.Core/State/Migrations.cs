@@ -152,6 +152,12 @@ internal static class Migrations
         ALTER TABLE runs ADD COLUMN options TEXT;
         ALTER TABLE workstreams ADD COLUMN detail TEXT;
         """,
+
+        // 3: the cost ledger tells reported dollars from price-table estimates.
+        """
+        ALTER TABLE costs ADD COLUMN estimated INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX ix_costs_workstream ON costs (run_id, workstream_id, phase);
+        """,
     ];
 
     public static int LatestVersion => All.Count;

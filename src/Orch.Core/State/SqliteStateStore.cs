@@ -265,6 +265,18 @@ public sealed class SqliteStateStore : IStateStore
             }
 
             await UpsertFindingsAsync(tx, runId, workstreamId, completion.JobId, completion.Findings, now, cancellationToken);
+            using (var cost = Command(
+                "INSERT INTO costs (ts, run_id, workstream_id, phase, job_id, attempt, tool, model, input_tokens, cached_tokens, output_tokens, cost_micro_usd, estimated) " +
+                "SELECT $ts, run_id, workstream_id, $phase, id, $attempt, $tool, $model, $input, $cached, $output, $micro, $estimated FROM jobs WHERE id = $job;", tx))
+            {
+                foreach (var entry in completion.Costs)
+                {
+                    Bind(cost, ("$ts", Text(now)), ("$phase", completion.Phase), ("$attempt", entry.Attempt), ("$tool", entry.Tool), ("$model", entry.Model),
+                        ("$input", entry.InputTokens), ("$cached", entry.CachedTokens), ("$output", entry.OutputTokens),
+                        ("$micro", entry.CostUsd is { } usd ? (long)Math.Round(usd * 1_000_000m) : null), ("$estimated", entry.Estimated ? 1 : 0), ("$job", completion.JobId));
+                    await cost.ExecuteNonQueryAsync(cancellationToken);
+                }
+            }
             foreach (var evt in completion.Events)
             {
                 await InsertEventAsync(tx, evt, cancellationToken);
@@ -496,6 +508,34 @@ public sealed class SqliteStateStore : IStateStore
             }
 
             return (IReadOnlyList<WorktreeRecord>)list;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<CostRecord>> ListCostsAsync(string? runId, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async () =>
+        {
+            using var cmd = Command(
+                "SELECT run_id, workstream_id, phase, job_id, attempt, tool, model, input_tokens, cached_tokens, output_tokens, cost_micro_usd, estimated, ts " +
+                "FROM costs WHERE ($run IS NULL OR run_id = $run) ORDER BY id;", null);
+            Bind(cmd, ("$run", runId));
+            var list = new List<CostRecord>();
+            using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var entry = new CostEntry(reader.IsDBNull(4) ? 0 : reader.GetInt32(4), reader.GetString(5), NullableString(reader, 6), reader.GetInt64(7),
+                    reader.GetInt64(8), reader.GetInt64(9), reader.IsDBNull(10) ? null : reader.GetInt64(10) / 1_000_000m, reader.GetInt32(11) == 1);
+                list.Add(new CostRecord(NullableString(reader, 0), NullableString(reader, 1), NullableString(reader, 2), NullableString(reader, 3), entry,
+                    ParseTime(reader.GetString(12))));
+            }
+
+            return (IReadOnlyList<CostRecord>)list;
+        }, cancellationToken);
+
+    public Task<decimal> SumCostAsync(string runId, string? workstreamId, string? phase, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async () =>
+        {
+            using var cmd = Command("SELECT COALESCE(SUM(cost_micro_usd), 0) FROM costs WHERE run_id = $run AND ($ws IS NULL OR workstream_id = $ws) AND ($phase IS NULL OR phase = $phase);", null);
+            Bind(cmd, ("$run", runId), ("$ws", workstreamId), ("$phase", phase));
+            return Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) / 1_000_000m;
         }, cancellationToken);
 
     public async ValueTask DisposeAsync()

@@ -74,7 +74,7 @@ public sealed class PlanRunner
         }
 
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var runner = new WorkstreamRunner(_store, _executor, _git, _events, _settings.Tools, _time);
+        var runner = new WorkstreamRunner(_store, _executor, _git, _events, _settings, _time);
         foreach (var wave in waves)
         {
             await _events.EmitAsync("wave.started", runId, new { wave = wave.Number, workstreams = wave.Workstreams.Select(w => w.Id) });
@@ -102,7 +102,11 @@ public sealed class PlanRunner
             await MergeWaveAsync(wave);
         }
 
-        var summary = new RunSummary(runId, plan.Workstreams.Select(w => outcomes[w.Id]).ToList(), cancellationToken.IsCancellationRequested);
+        var summary = new RunSummary(runId, plan.Workstreams.Select(w => outcomes[w.Id]).ToList(), cancellationToken.IsCancellationRequested)
+        {
+            SpentUsd = await _store.SumCostAsync(runId, null, null, CancellationToken.None),
+            BudgetUsd = options.BudgetUsd ?? _settings.Budgets.RunUsd,
+        };
         var status = summary.Cancelled ? RunStatus.Cancelled : summary.Succeeded ? RunStatus.Succeeded : RunStatus.Failed;
         var reason = summary.Succeeded ? null : summary.Workstreams.FirstOrDefault(w => w.Status != WorkstreamStatus.Succeeded)?.StopReason;
         await _store.FinishRunAsync(runId, status, reason, CancellationToken.None);
@@ -207,7 +211,7 @@ public sealed class PlanRunner
             return (new WorkstreamContext
             {
                 RunId = runId, Spec = ws, RepositoryRoot = root, Worktree = root, Checkpoint = lastCheckpoint ?? head,
-                StateDirectory = stateDirectory, Owner = owner,
+                StateDirectory = stateDirectory, Owner = owner, RunBudgetUsd = options.BudgetUsd,
             }, null);
         }
 
@@ -222,6 +226,7 @@ public sealed class PlanRunner
             return (new WorkstreamContext
             {
                 RunId = runId, Spec = ws, RepositoryRoot = root, Worktree = path, Checkpoint = checkpoint, StateDirectory = stateDirectory, Owner = owner,
+                RunBudgetUsd = options.BudgetUsd,
             }, null);
         }
 
@@ -230,6 +235,7 @@ public sealed class PlanRunner
         var context = new WorkstreamContext
         {
             RunId = runId, Spec = ws, RepositoryRoot = root, Worktree = path, Checkpoint = baseSha, StateDirectory = stateDirectory, Owner = owner,
+            RunBudgetUsd = options.BudgetUsd,
         };
         foreach (var (hook, index) in _settings.WorktreeSetup.Select((h, i) => (h, i)))
         {

@@ -12,6 +12,9 @@ public sealed record RunOptions
     /// <summary>Each workstream in its own git worktree and branch. The default value is <see langword="true"/>.</summary>
     public bool UseWorktrees { get; init; } = true;
 
+    /// <summary>Dollars the whole run may spend on AI jobs (<c>--budget</c>). The default value is the project's budget, if any.</summary>
+    public decimal? BudgetUsd { get; init; }
+
     /// <summary>Merge successful branches back into the checked-out branch. The default value is <see langword="true"/>.</summary>
     public bool Merge { get; init; } = true;
 }

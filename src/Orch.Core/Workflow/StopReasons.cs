@@ -15,6 +15,9 @@ public static class StopReasons
     /// <summary>The worktree's setup hook failed.</summary>
     public const string SetupFailed = "setup_failed";
 
+    /// <summary>Every tool of the escalation chain tried and failed; a person has to look.</summary>
+    public const string NeedsAttention = "needs_attention";
+
     /// <summary>The EDIT tool itself failed (missing, crashed, or its breaker was open).</summary>
     public const string ToolFailed = "tool_failed";
 }

@@ -23,4 +23,7 @@ public sealed record WorkstreamContext
     public required string StateDirectory { get; init; }
 
     public required WorkerIdentity Owner { get; init; }
+
+    /// <summary>The run's budget from <c>--budget</c>, when given.</summary>
+    public decimal? RunBudgetUsd { get; init; }
 }

@@ -1,11 +1,11 @@
 using Orch.Abstractions.Diagnostics;
 using Orch.Abstractions.Model;
 using Orch.Abstractions.State;
-using Orch.Adapters.Parsing;
 using Orch.Core.Execution;
 using Orch.Core.Findings;
 using Orch.Core.Git;
 using Orch.Core.Planning;
+using Orch.Core.Settings;
 
 namespace Orch.Core.Workflow;
 
@@ -20,18 +20,20 @@ public sealed class WorkstreamRunner
     private readonly JobExecutor _executor;
     private readonly GitClient _git;
     private readonly RunEvents _events;
-    private readonly ToolSettings _tools;
+    private readonly ProjectSettings _settings;
     private readonly TimeProvider _time;
 
-    public WorkstreamRunner(IStateStore store, JobExecutor executor, GitClient git, RunEvents events, ToolSettings tools, TimeProvider time)
+    public WorkstreamRunner(IStateStore store, JobExecutor executor, GitClient git, RunEvents events, ProjectSettings settings, TimeProvider time)
     {
         _store = store;
         _executor = executor;
         _git = git;
         _events = events;
-        _tools = tools;
+        _settings = settings;
         _time = time;
     }
+
+    private ToolSettings Tools => _settings.Tools;
 
     public async Task<WorkstreamOutcome> RunAsync(WorkstreamContext context, CancellationToken cancellationToken)
     {
@@ -39,6 +41,8 @@ public sealed class WorkstreamRunner
         var started = _time.GetUtcNow();
         var attempts = 0;
         var checkpoint = context.Checkpoint;
+        var chain = EscalationChain(spec);
+        var budget = new BudgetGuard(_store, _settings.Budgets, context.RunBudgetUsd);
         await SaveAsync(WorkstreamStatus.Running, null, null);
         await _events.EmitAsync("workstream.started", context.RunId, new { workstream = spec.Id, worktree = context.Worktree });
         try
@@ -49,7 +53,13 @@ public sealed class WorkstreamRunner
             if (!done.Contains(PhaseNames.Edit))
             {
                 await PhaseAsync(PhaseNames.Edit, "running", 1, null, null);
-                var edit = await InvokeEditToolAsync(context, PhaseNames.Edit, 1, [], cancellationToken);
+                if (await budget.ExhaustedAsync(context.RunId, spec, PhaseNames.Edit, cancellationToken) is { } overBudget)
+                {
+                    await PhaseAsync(PhaseNames.Edit, "failed", 1, StopReasons.Budget, null);
+                    return await FinishAsync(WorkstreamStatus.Failed, StopReasons.Budget, overBudget);
+                }
+
+                var edit = await InvokeEditToolAsync(context, chain.FirstOrDefault(), PhaseNames.Edit, null, 1, [], cancellationToken);
                 if (edit is not null)
                 {
                     await PhaseAsync(PhaseNames.Edit, "failed", 1, StopReasons.ToolFailed, null);
@@ -78,7 +88,7 @@ public sealed class WorkstreamRunner
                 checkpoint = sha;
                 if (reason != StopReasons.Success)
                 {
-                    return await FinishAsync(WorkstreamStatus.Failed, reason, detail);
+                    return await FinishAsync(reason == StopReasons.NeedsAttention ? WorkstreamStatus.NeedsAttention : WorkstreamStatus.Failed, reason, detail);
                 }
             }
 
@@ -103,6 +113,9 @@ public sealed class WorkstreamRunner
             }
 
             var detector = new OscillationDetector(spec.Loop.OscillationWindow, spec.Loop.OscillationThreshold);
+            var toolIndex = 0;
+            var failedFixes = 0;
+            var perTool = spec.Edit.FixAttemptsPerTool ?? _settings.Escalation.FixAttemptsPerTool ?? Math.Max(1, spec.Loop.MaxAttempts - 1);
             for (var attempt = 1; ; attempt++)
             {
                 await PhaseAsync(phase, "running", attempt, null, null);
@@ -120,19 +133,44 @@ public sealed class WorkstreamRunner
                 }
 
                 var summary = $"{phase}: {findings.Count} finding(s) left after {attempt} check(s), first: {Describe(findings[0])}";
-                if (detector.Observe(findings.Select(FindingSignature.Of)))
+                var oscillating = detector.Observe(findings.Select(FindingSignature.Of));
+                if (chain.Count > 1)
+                {
+                    // With an escalation chain, a tool that cannot fix the findings hands over instead of stopping the loop.
+                    failedFixes += attempt > 1 ? 1 : 0;
+                    if (failedFixes >= perTool || (oscillating && failedFixes > 0))
+                    {
+                        var from = chain[toolIndex];
+                        toolIndex++;
+                        failedFixes = 0;
+                        detector = new OscillationDetector(spec.Loop.OscillationWindow, spec.Loop.OscillationThreshold);
+                        if (toolIndex >= chain.Count)
+                        {
+                            await PhaseAsync(phase, "failed", attempt, StopReasons.NeedsAttention, null);
+                            return (StopReasons.NeedsAttention, $"every tool of the escalation chain ({string.Join(" -> ", chain)}) failed to fix it; {summary}", attempt, sha);
+                        }
+
+                        await _events.EmitAsync("workstream.escalated", context.RunId, new { workstream = spec.Id, phase, from, to = chain[toolIndex] });
+                    }
+                }
+                else if (oscillating)
                 {
                     await PhaseAsync(phase, "failed", attempt, StopReasons.Oscillation, null);
                     return (StopReasons.Oscillation, $"{phase}: the same findings came back (attempt {attempt}); {summary}", attempt, sha);
                 }
-
-                if (attempt >= spec.Loop.MaxAttempts)
+                else if (attempt >= spec.Loop.MaxAttempts)
                 {
                     await PhaseAsync(phase, "failed", attempt, StopReasons.MaxAttempts, null);
                     return (StopReasons.MaxAttempts, summary, attempt, sha);
                 }
 
-                var fix = await InvokeEditToolAsync(context, PhaseNames.Fix, attempt, findings, ct, phase);
+                if (await budget.ExhaustedAsync(context.RunId, spec, phase, ct) is { } overBudget)
+                {
+                    await PhaseAsync(phase, "failed", attempt, StopReasons.Budget, null);
+                    return (StopReasons.Budget, overBudget, attempt, sha);
+                }
+
+                var fix = await InvokeEditToolAsync(context, chain.ElementAtOrDefault(toolIndex), PhaseNames.Fix, phase, attempt, findings, ct);
                 if (fix is not null)
                 {
                     await PhaseAsync(phase, "failed", attempt, StopReasons.ToolFailed, null);
@@ -185,8 +223,9 @@ public sealed class WorkstreamRunner
         async Task<WorkstreamOutcome> FinishAsync(string status, string reason, string? detail)
         {
             await SaveAsync(status, reason, detail);
-            await _events.EmitAsync("workstream.finished", context.RunId, new { workstream = spec.Id, status, stop_reason = reason, attempts, detail });
-            return new WorkstreamOutcome(spec.Id, status, reason, attempts, detail, checkpoint);
+            var spent = await _store.SumCostAsync(context.RunId, spec.Id, null, CancellationToken.None);
+            await _events.EmitAsync("workstream.finished", context.RunId, new { workstream = spec.Id, status, stop_reason = reason, attempts, detail, spent_usd = spent });
+            return new WorkstreamOutcome(spec.Id, status, reason, attempts, detail, checkpoint) { SpentUsd = spent };
         }
     }
 
@@ -202,23 +241,16 @@ public sealed class WorkstreamRunner
         {
             var command = ordered[i];
             var resultsDirectory = Path.Combine(context.StateDirectory, "results", $"{phase.ToLowerInvariant()}-{attempt}-{i + 1}");
-            var argv = WithTestResults(command, resultsDirectory);
-            var outcome = await RunJobAsync(context, $"{phase}-{attempt}-{i + 1}", ToolOf(command), argv, command.UseShell,
-                new Dictionary<string, string>(), [], cancellationToken);
+            var outcome = await RunJobAsync(context, $"{phase}-{attempt}-{i + 1}", ToolOf(command), command.Command, command.UseShell,
+                new Dictionary<string, string>(), [], cancellationToken, s => s with { Phase = phase, ResultsDirectory = resultsDirectory });
             if (command.Autofix)
             {
                 await RevertOutOfScopeAsync(context, checkpoint, cancellationToken);
                 continue;
             }
 
+            // The adapter read the tool's report (TRX, JUnit XML, JSON) or its diagnostic lines into findings.
             var found = outcome.Findings.Where(f => f.Severity >= minimum).ToList();
-            if (Directory.Exists(resultsDirectory))
-            {
-                foreach (var trx in Directory.EnumerateFiles(resultsDirectory, "*.trx", SearchOption.AllDirectories))
-                {
-                    found.AddRange(TrxParser.FailedTests(trx, ToolOf(command), context.Worktree));
-                }
-            }
 
             var commandFailed = outcome.Status != JobStatus.Succeeded || (outcome.ExitCode is { } code && code != 0);
             if (commandFailed && found.Count == 0)
@@ -234,24 +266,28 @@ public sealed class WorkstreamRunner
         return (failed, findings);
     }
 
-    /// <summary>Runs the EDIT tool for EDIT or FIX; returns a reason when it failed, else <see langword="null"/>.</summary>
-    private async Task<string?> InvokeEditToolAsync(WorkstreamContext context, string phase, int attempt, IReadOnlyList<Finding> findings,
-        CancellationToken cancellationToken, string? loopPhase = null)
+    /// <summary>Runs the edit tool for EDIT or FIX; returns a reason when it failed, else <see langword="null"/>.</summary>
+    private async Task<string?> InvokeEditToolAsync(WorkstreamContext context, string? tool, string phase, string? loopPhase, int attempt,
+        IReadOnlyList<Finding> findings, CancellationToken cancellationToken)
     {
-        // FIX runs inside STATIC and RUNTIME; the label keeps their prompts and logs apart.
-        var label = loopPhase is null ? $"{phase}-{attempt}" : $"{loopPhase}-{phase}-{attempt}";
         var edit = context.Spec.Edit;
-        var tool = edit.Tool ?? (edit.Command.Count > 0 ? "script" : null);
         if (tool is null)
         {
             return "the workstream names no edit tool; set edit.tool, or edit.command for the script tool";
         }
 
-        if (tool != "script")
+        if (tool != "script" && !_executor.Knows(tool))
         {
-            return $"the edit tool '{tool}' has no adapter in this version of Orch; use tool: script with an edit.command";
+            return $"no adapter for the edit tool '{tool}'; use aider, codex, claude, or script with an edit.command";
         }
 
+        if (tool == "script" && edit.Command.Count == 0)
+        {
+            return "the script tool needs edit.command";
+        }
+
+        // FIX runs inside STATIC and RUNTIME; the label keeps their prompts and logs apart.
+        var label = loopPhase is null ? $"{phase}-{attempt}" : $"{loopPhase}-{phase}-{attempt}";
         var (prompt, findingsFile) = PromptWriter.Write(context, phase, label, attempt, findings);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -263,20 +299,49 @@ public sealed class WorkstreamRunner
             ["ORCH_RUN_ID"] = context.RunId,
             ["ORCH_WORKTREE"] = context.Worktree,
         };
-        var outcome = await RunJobAsync(context, label, "script", edit.Command, false, environment, [0], cancellationToken);
-        await _events.EmitAsync("workstream.tool_output", context.RunId, new { workstream = context.Spec.Id, phase, attempt, lines = OutputLines(outcome.LogFile, 20) });
+        var options = Tools.For(tool);
+        var outcome = await RunJobAsync(context, label, tool, tool == "script" ? edit.Command : [], false, environment, [0], cancellationToken, s => s with
+        {
+            Phase = loopPhase ?? PhaseNames.Edit,
+            Prompt = File.ReadAllText(prompt),
+            Model = edit.Model ?? options.Model,
+            Executable = options.Executable,
+            FilesScope = context.Spec.AllScope.Distinct(StringComparer.Ordinal).ToList(),
+            ResultsDirectory = Path.Combine(context.StateDirectory, "results", label.ToLowerInvariant()),
+        });
+        await _events.EmitAsync("workstream.tool_output", context.RunId, new { workstream = context.Spec.Id, tool, phase, attempt, lines = OutputLines(outcome.LogFile, 20) });
         return outcome.Status switch
         {
             JobStatus.Succeeded => null,
             JobStatus.Cancelled => throw new OperationCanceledException(cancellationToken),
-            _ => $"{phase} tool '{tool}' {outcome.Error ?? outcome.Status.ToString()}",
+            _ => $"{phase} tool '{tool}' failed: {outcome.Error ?? outcome.Status.ToString()}",
         };
     }
 
-    private async Task<JobOutcome> RunJobAsync(WorkstreamContext context, string label, string tool, IReadOnlyList<string> command, bool shell,
-        IReadOnlyDictionary<string, string> environment, IReadOnlyList<int> successCodes, CancellationToken cancellationToken)
+    /// <summary>The edit tools in escalation order: the workstream's tool, then its escalation list, or the project's chain from that tool on.</summary>
+    private List<string> EscalationChain(WorkstreamSpec spec)
     {
-        var defaults = _tools.For(tool);
+        var primary = spec.Edit.Tool ?? (spec.Edit.Command.Count > 0 ? "script" : _settings.Escalation.Chain.Count > 0 ? _settings.Escalation.Chain[0] : null);
+        if (primary is null)
+        {
+            return [];
+        }
+
+        if (spec.Edit.Escalation.Count > 0)
+        {
+            return [primary, .. spec.Edit.Escalation.Where(t => t != primary)];
+        }
+
+        var shared = _settings.Escalation.Chain.ToList();
+        var index = shared.IndexOf(primary);
+        return index >= 0 ? shared[index..] : [primary];
+    }
+
+    private async Task<JobOutcome> RunJobAsync(WorkstreamContext context, string label, string tool, IReadOnlyList<string> command, bool shell,
+        IReadOnlyDictionary<string, string> environment, IReadOnlyList<int> successCodes, CancellationToken cancellationToken,
+        Func<JobSpec, JobSpec>? customize = null)
+    {
+        var defaults = Tools.For(tool);
         var spec = new JobSpec
         {
             Name = $"{context.Spec.Id}:{label}",
@@ -294,6 +359,7 @@ public sealed class WorkstreamRunner
             SuccessExitCodes = successCodes,
             WorkstreamId = context.Spec.Id,
         };
+        spec = customize?.Invoke(spec) ?? spec;
         var job = await _store.StartJobAsync(context.RunId, JobSecrets.Redacted(spec), context.Owner, CancellationToken.None);
         var outcome = await _executor.ExecuteAsync(job, spec, cancellationToken);
         if (outcome.Status == JobStatus.Cancelled)
@@ -316,18 +382,6 @@ public sealed class WorkstreamRunner
                 File.Delete(Path.Combine(context.Worktree, file));
             }
         }
-    }
-
-    private static IReadOnlyList<string> WithTestResults(PhaseCommand command, string resultsDirectory)
-    {
-        var argv = command.Command;
-        var isDotnetTest = !command.UseShell && argv.Count >= 2 && Path.GetFileName(argv[0]) == "dotnet" && argv[1] == "test";
-        if (!isDotnetTest || argv.Any(a => a.StartsWith("--logger", StringComparison.Ordinal) || a == "-l"))
-        {
-            return argv;
-        }
-
-        return [.. argv, "--logger", "trx", "--results-directory", resultsDirectory];
     }
 
     private static string ToolOf(PhaseCommand command) =>

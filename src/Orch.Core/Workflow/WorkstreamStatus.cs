@@ -9,4 +9,7 @@ public static class WorkstreamStatus
     public const string Failed = "failed";
     public const string Skipped = "skipped";
     public const string Cancelled = "cancelled";
+
+    /// <summary>The escalation chain ran out; the workstream waits for a person.</summary>
+    public const string NeedsAttention = "needs_attention";
 }

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Globalization;
+using Orch.Cli.Hosting;
+using Orch.Cli.Rendering;
+using Orch.Core.Costs;
+using Spectre.Console;
+
+namespace Orch.Cli.Commands;
+
+/// <summary><c>dotnet orch costs [RUN]</c>: the cost ledger totalled per run, workstream, phase and tool.</summary>
+internal static class CostsCommand
+{
+    public static Command Create(GlobalOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        var runId = new Argument<string?>("run-id") { Description = "One run; without it, every run in the database.", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("costs", "Show what the AI tools spent: tokens and dollars per run, workstream, phase and tool.") { runId };
+        command.SetAction((parse, ct) =>
+        {
+            var context = new CliContext(parse, options, stdout, stderr);
+            return CommandGuard.RunAsync(context, async () =>
+            {
+                await using var store = await context.OpenStoreAsync(ct);
+                var run = parse.GetValue(runId);
+                if (run is not null && await store.GetRunAsync(run, ct) is null)
+                {
+                    context.Error.WriteLine($"error ORCH2002: no run '{run}' in {context.DatabasePath}");
+                    return ExitCodes.InvalidInput;
+                }
+
+                var report = CostReport.From(await store.ListCostsAsync(run, ct));
+                if (context.Json)
+                {
+                    JsonOutput.WriteLine(context.Out, new
+                    {
+                        schema_version = JsonOutput.SchemaVersion,
+                        run_id = run,
+                        total = Json(report.Total),
+                        by_run = report.ByRun.Select(r => new { run_id = r.RunId, totals = Json(r.Totals) }),
+                        by_workstream = report.ByWorkstream.Select(r => new { run_id = r.RunId, workstream = r.Workstream, totals = Json(r.Totals) }),
+                        by_phase = report.ByPhase.Select(r => new { run_id = r.RunId, workstream = r.Workstream, phase = r.Phase, totals = Json(r.Totals) }),
+                        by_tool = report.ByTool.Select(r => new { tool = r.Tool, model = r.Model, totals = Json(r.Totals) }),
+                    });
+                    return ExitCodes.Ok;
+                }
+
+                if (report.Total.Calls == 0)
+                {
+                    context.Say("no AI tool calls recorded");
+                    return ExitCodes.Ok;
+                }
+
+                Table("workstream / phase", report.ByPhase.Select(r => ($"{r.RunId} {r.Workstream} {r.Phase}".Trim(), r.Totals)));
+                Table("tool / model", report.ByTool.Select(r => ($"{r.Tool} {r.Model}".Trim(), r.Totals)));
+                context.Say($"total: {Money(report.Total.CostUsd)} over {report.Total.Calls} call(s)" +
+                            (report.Total.Unpriced > 0 ? $" ({report.Total.Unpriced} call(s) with no price: add the model under prices: in .orch/orch.yaml)" : ""));
+                return ExitCodes.Ok;
+
+                void Table(string title, IEnumerable<(string Key, CostTotals Totals)> rows)
+                {
+                    var table = new Table().Border(TableBorder.Simple);
+                    table.AddColumns(title, "calls", "input", "cached", "output", "cost");
+                    foreach (var (key, totals) in rows)
+                    {
+                        table.AddRow(Markup.Escape(key), N(totals.Calls), N(totals.InputTokens), N(totals.CachedTokens), N(totals.OutputTokens), Money(totals.CostUsd));
+                    }
+
+                    context.Console.Write(table);
+                }
+            }, ct);
+        });
+        return command;
+    }
+
+    private static object Json(CostTotals t) => new
+    {
+        calls = t.Calls, input_tokens = t.InputTokens, cached_tokens = t.CachedTokens, output_tokens = t.OutputTokens, cost_usd = t.CostUsd, unpriced_calls = t.Unpriced,
+    };
+
+    private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Money(decimal usd) => usd.ToString("$0.00##", CultureInfo.InvariantCulture);
+}
