@@ -25,7 +25,9 @@ public abstract class AiToolAdapter : IToolAdapter
 
     public async ValueTask<ToolResult> RunAsync(ToolInvocation invocation, IProcessLauncher launcher, CancellationToken cancellationToken)
     {
-        var executable = invocation.Executable ?? DefaultExecutable;
+        // A job that spells out its command (legacy job files do) runs it as written; the output is still read as this tool's.
+        var explicitCommand = invocation.Command.Count > 0;
+        var executable = explicitCommand ? invocation.Command[0] : invocation.Executable ?? DefaultExecutable;
         var path = ExecutableLocator.Find(executable, invocation.WorkingDirectory,
             invocation.Environment.TryGetValue("PATH", out var searchPath) ? searchPath : null);
         if (path is null)
@@ -37,10 +39,10 @@ public abstract class AiToolAdapter : IToolAdapter
         Directory.CreateDirectory(results);
         var outcome = await launcher.RunAsync(new ProcessRequest
         {
-            Argv = BuildArgv(invocation, path, results),
+            Argv = explicitCommand ? [path, .. invocation.Command.Skip(1)] : BuildArgv(invocation, path, results),
             WorkingDirectory = invocation.WorkingDirectory,
             Environment = invocation.Environment,
-            StandardInput = StandardInput(invocation),
+            StandardInput = explicitCommand ? null : StandardInput(invocation),
             Timeout = invocation.Timeout,
         }, cancellationToken);
         if (outcome.StartError is not null)

@@ -51,6 +51,13 @@ internal static class JobRunCommand
         var job = await engine.Store.StartJobAsync(run.Id, JobSecrets.Redacted(spec), OwnerIdentity.Direct(), cancellationToken);
         context.Say($"{job.Id}: running '{spec.Name}' ({spec.Tool}) in {context.RepositoryRoot}", Verbosity.Normal);
         var outcome = await engine.Executor.ExecuteAsync(job, spec, cancellationToken);
+        while (JobEscalation.FollowUp(spec, outcome.Status, engine.Tools) is { } next)
+        {
+            context.Say($"{outcome.JobId}: {OrchJson.EnumText(outcome.Status)}; retry_policy escalates to {next.Tool}", Verbosity.Minimal);
+            spec = next;
+            job = await engine.Store.StartJobAsync(run.Id, JobSecrets.Redacted(spec), OwnerIdentity.Direct(), cancellationToken);
+            outcome = await engine.Executor.ExecuteAsync(job, spec, cancellationToken);
+        }
         var runStatus = outcome.Status switch
         {
             JobStatus.Succeeded => RunStatus.Succeeded,

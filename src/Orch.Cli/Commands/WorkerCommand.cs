@@ -35,7 +35,7 @@ internal static class WorkerCommand
 
                 await using var engine = await Engine.CreateAsync(context, settings.Value!, Verbosity.Detailed, ct);
                 var worker = new Worker(engine.Store, engine.Executor, new Reconciler(engine.Store, context.Time), context.Time,
-                    new WorkerOptions { Parallel = parse.GetValue(parallel), Drain = parse.GetValue(drain) });
+                    new WorkerOptions { Parallel = parse.GetValue(parallel), Drain = parse.GetValue(drain) }, engine.Tools);
                 context.Say($"worker {worker.Identity.Id}: {parse.GetValue(parallel)} slot(s){(parse.GetValue(drain) ? ", draining" : "")}", Verbosity.Detailed);
                 var outcomes = await worker.RunAsync(ct);
                 var byStatus = outcomes.GroupBy(o => o.Status).ToDictionary(g => OrchJson.EnumText(g.Key), g => g.Count());

@@ -56,7 +56,7 @@ internal static class LegacyJobReader
         var policyText = metadata?.Text("retry_policy");
         var policy = policyText is null ? RetryPolicy.RetrySame : RetryPolicies.Parse(policyText, metadata!, "retry_policy", context);
         var filesScope = metadata?.StringList("files_scope") ?? [];
-        metadata?.Text("message_file");
+        var prompt = ReadMessageFile(metadata, repository, context);
         if (policy == RetryPolicy.None && maxRetries > 0)
         {
             context.Warn(metadata!.Node("max_retries")!, DiagnosticCodes.InvalidValue,
@@ -93,8 +93,35 @@ internal static class LegacyJobReader
             SourceRunId = runId,
             WorkstreamId = workstream,
             FilesScope = filesScope,
+            Prompt = prompt,
+            Model = defaults.Model,
             SourceFile = context.Document.Path,
         };
+    }
+
+    /// <summary>The instruction in <c>metadata.message_file</c>, kept so an escalation can hand it to the next tool.</summary>
+    private static string? ReadMessageFile(FieldReader? metadata, RepositoryPaths repository, JobReadContext context)
+    {
+        if (metadata is null || metadata.Text("message_file") is null)
+        {
+            return null;
+        }
+
+        var path = context.ResolvePath(metadata, "message_file", repository);
+        if (path is null)
+        {
+            return null;
+        }
+
+        if (!File.Exists(path))
+        {
+            context.Warn(metadata.Node("message_file")!, DiagnosticCodes.InvalidValue,
+                $"metadata.message_file '{metadata.Text("message_file")}' does not exist, so an escalation would have no instruction to hand over",
+                "Create the file, or remove message_file.");
+            return null;
+        }
+
+        return File.ReadAllText(path);
     }
 
     private static IReadOnlyList<string>? ReadCommand(FieldReader? command)

@@ -25,7 +25,12 @@ internal static class V1JobReader
         root.Text("description");
         var id = root.Text("id", required: true);
         var tool = root.Text("tool") ?? "process";
-        var (command, shell) = ReadCommand(root);
+        var prompt = root.Text("prompt");
+        var model = root.Text("model");
+        var maxTurns = root.WholeNumber("max_turns", 1);
+        var (command, shell) = tool is "aider" or "codex" or "claude" && !root.Has("command") && prompt is not null
+            ? ([], false)
+            : ReadCommand(root);
         var env = root.StringMap("env") ?? new Dictionary<string, string>();
         var workingDirectory = root.Has("working_dir")
             ? context.ResolvePath(root, "working_dir", context.Paths, mustExist: true)
@@ -61,6 +66,10 @@ internal static class V1JobReader
             SuccessExitCodes = successCodes ?? defaults.SuccessExitCodes,
             FilesScope = filesScope,
             WorkstreamId = workstream,
+            Prompt = prompt,
+            Model = model ?? defaults.Model,
+            MaxTurns = maxTurns,
+            Executable = defaults.Executable,
             SourceFile = context.Document.Path,
         };
     }
@@ -72,7 +81,7 @@ internal static class V1JobReader
         switch (node)
         {
             case null:
-                root.Missing("command", "an argv list such as [dotnet, test], or a string run through the shell");
+                root.Missing("command", "an argv list such as [dotnet, test], or a string run through the shell; AI tools take a prompt instead");
                 return (null, false);
             case YamlScalarNode { Value: { Length: > 0 } text }:
                 if (shellFlag == false)

@@ -105,6 +105,18 @@ internal static class WorkstreamReader
         var command = edit.StringList("command") ?? [];
         var model = edit.Text("model");
         var escalation = edit.StringList("escalation") ?? [];
+        // The legacy retry_policy words name a one-step chain.
+        if (escalation.Count == 0 && edit.Text("retry_policy") is { } policy)
+        {
+            escalation = policy switch
+            {
+                "escalate_to_codex" => ["codex"],
+                "escalate_to_claude" => ["claude"],
+                "none" or "retry_same" => [],
+                _ => edit.Error(edit.Node("retry_policy")!, DiagnosticCodes.InvalidValue,
+                    $"edit.retry_policy '{policy}' is not one of none, retry_same, escalate_to_codex, escalate_to_claude") is null ? [] : [],
+            };
+        }
         var perTool = edit.WholeNumber("fix_attempts_per_tool", 1);
         if (tool == "script" && command.Count == 0)
         {

@@ -12,9 +12,11 @@ public sealed class Worker
     private readonly Reconciler _reconciler;
     private readonly TimeProvider _time;
     private readonly WorkerOptions _options;
+    private readonly ToolSettings _tools;
 
-    public Worker(IStateStore store, JobExecutor executor, Reconciler reconciler, TimeProvider time, WorkerOptions options)
+    public Worker(IStateStore store, JobExecutor executor, Reconciler reconciler, TimeProvider time, WorkerOptions options, ToolSettings? tools = null)
     {
+        _tools = tools ?? ToolSettings.Empty;
         _store = store;
         _executor = executor;
         _reconciler = reconciler;
@@ -58,6 +60,11 @@ public sealed class Worker
             }
 
             var outcome = await _executor.ExecuteAsync(job, null, cancellationToken);
+            if (JobEscalation.FollowUp(job.Spec, outcome.Status, _tools) is { } next)
+            {
+                await _store.EnqueueJobsAsync(job.RunId, [next], CancellationToken.None);
+            }
+
             lock (outcomes)
             {
                 outcomes.Add(outcome);

@@ -131,6 +131,26 @@ public sealed class FakeCliTests
         StringAssert.Contains(result.Error, hint);
     }
 
+    [TestMethod]
+    public async Task Run_ExplicitCommandFromALegacyJob_RunsAsWrittenAndStillReadsUsage()
+    {
+        using var dir = new TempDirectory();
+        var argvFile = dir.Combine("argv.txt");
+        var invocation = new ToolInvocation
+        {
+            JobId = "job-legacy",
+            WorkingDirectory = dir.Path,
+            Command = [Fake("aider"), "--message-file", "PHASE_DEV_DOCS/AIDER_INSTRUCTIONS_PH07.txt", "--yes-always", "--no-suggest-shell-commands"],
+            Environment = new Dictionary<string, string> { ["FAKE_ARGV_FILE"] = argvFile, ["FAKE_COST"] = "0.02" },
+        };
+
+        var result = await new AiderAdapter().RunAsync(invocation, new ProcessRunner(null, SecretRedactor.None, TimeProvider.System), CancellationToken.None);
+
+        Assert.IsTrue(result.Succeeded, result.Error);
+        CollectionAssert.AreEqual(new[] { "--message-file", "PHASE_DEV_DOCS/AIDER_INSTRUCTIONS_PH07.txt", "--yes-always", "--no-suggest-shell-commands" }, File.ReadAllLines(argvFile));
+        Assert.AreEqual(0.02m, result.Usage!.CostUsd);
+    }
+
     private static AiToolAdapter Adapter(string tool) => tool switch
     {
         "aider" => new AiderAdapter(),

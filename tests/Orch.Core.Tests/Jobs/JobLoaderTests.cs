@@ -167,7 +167,7 @@ public sealed class JobLoaderTests
         var errors = Errors(result);
         CollectionAssert.AreEquivalent(new[]
         {
-            $"{path}:1:1: error ORCH1006: missing required field 'command' (an argv list such as [dotnet, test], or a string run through the shell)",
+            $"{path}:1:1: error ORCH1006: missing required field 'command' (an argv list such as [dotnet, test], or a string run through the shell; AI tools take a prompt instead)",
             $"{path}:2:1: error ORCH1004: unknown field 'comand'; did you mean 'command'?",
             $"{path}:3:18: error ORCH1005: timeout_seconds must be a whole number, not 'abc'",
             $"{path}:5:16: error ORCH1007: retry.max_retries is -1; expected a whole number of at least 0",

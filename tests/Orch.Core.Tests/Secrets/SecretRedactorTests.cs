@@ -12,7 +12,10 @@ public sealed class SecretRedactorTests
     [DataRow("DB_PASSWORD", true)]
     [DataRow("client_secret", true)]
     [DataRow("PATH", false)]
-    [DataRow("OPENAI_BASE_URL", false)]
+    [DataRow("OPENAI_BASE_URL", true)]
+    [DataRow("ANTHROPIC_BASE_URL", true)]
+    [DataRow("CODEX_HOME", true)]
+    [DataRow("HOME", false)]
     [DataRow("KEYBOARD_LAYOUT", false)]
     public void IsSecretName_FollowsTheNamingConventions(string name, bool expected) =>
         Assert.AreEqual(expected, SecretRedactor.IsSecretName(name));
