@@ -158,6 +158,16 @@ internal static class Migrations
         ALTER TABLE costs ADD COLUMN estimated INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX ix_costs_workstream ON costs (run_id, workstream_id, phase);
         """,
+
+        // 4: what `migrate` brought in from a legacy pipeline_state.db, so a second import adds nothing.
+        """
+        CREATE TABLE legacy_imports (
+          kind TEXT NOT NULL,
+          legacy_id TEXT NOT NULL,
+          imported_at TEXT NOT NULL,
+          PRIMARY KEY (kind, legacy_id)
+        );
+        """,
     ];
 
     public static int LatestVersion => All.Count;
