@@ -19,6 +19,10 @@ public static class DiagnosticCodes
     public const string LiteralSecret = "ORCH1011";
     public const string EmptyInput = "ORCH1012";
 
+    // 1101-1104 live in PlanValidator; 1105 (legacy schema mismatch) in SchemaValidator.
+    public const string LegacyConfiguration = "ORCH1106";
+    public const string LegacyProfile = "ORCH1107";
+
     public const string StateUnusable = "ORCH2001";
     public const string NotFoundInState = "ORCH2002";
 

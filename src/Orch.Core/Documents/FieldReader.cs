@@ -33,7 +33,11 @@ public sealed class FieldReader
 
     public string FieldPath(string key) => _prefix.Length == 0 ? key : $"{_prefix}.{key}";
 
-    public bool Has(string key) => Find(key) is not null;
+    public bool Has(string key)
+    {
+        _known.Add(key);
+        return Find(key) is not null;
+    }
 
     public YamlNode? Node(string key)
     {

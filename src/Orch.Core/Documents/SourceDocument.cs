@@ -42,8 +42,29 @@ public sealed class SourceDocument
         return Parse(path, text, diagnostics);
     }
 
+    /// <summary>Deeper nesting than any Orch format needs; checked before parsing, because the parser recurses.</summary>
+    public const int MaxDepth = 128;
+
+    /// <summary>Larger than any Orch input file should be. The default value is 8 MiB.</summary>
+    public const int MaxLength = 8 * 1024 * 1024;
+
     public static SourceDocument? Parse(string path, string text, ICollection<OrchDiagnostic> diagnostics)
     {
+        if (text.Length > MaxLength)
+        {
+            diagnostics.Add(new OrchDiagnostic(DiagnosticCodes.InvalidValue, FindingSeverity.Error,
+                $"the file is {text.Length / (1024 * 1024)} MiB; Orch reads input files up to {MaxLength / (1024 * 1024)} MiB", path, 1, 1,
+                "Split the file, or check that this is the file you meant."));
+            return null;
+        }
+
+        if (TooDeep(text) is { } deep)
+        {
+            diagnostics.Add(new OrchDiagnostic(DiagnosticCodes.InvalidValue, FindingSeverity.Error,
+                $"nesting deeper than {MaxDepth} levels", path, deep.Line, deep.Column, "Orch's formats nest a few levels; this file looks generated or broken."));
+            return null;
+        }
+
         if (string.IsNullOrWhiteSpace(text))
         {
             diagnostics.Add(new OrchDiagnostic(DiagnosticCodes.EmptyInput, FindingSeverity.Error, "the file is empty", path, 1, 1,
@@ -74,6 +95,71 @@ public sealed class SourceDocument
                 path, (int)ex.Start.Line, (int)ex.Start.Column, "Fix the syntax at that position; `yamllint` shows the same spot."));
             return null;
         }
+        catch (InvalidOperationException ex)
+        {
+            // The YAML parser gives up on some broken flow collections without a position; say so rather than crash.
+            diagnostics.Add(new OrchDiagnostic(DiagnosticCodes.SyntaxError, FindingSeverity.Error, $"not valid YAML: {ex.Message.TrimEnd('.')}",
+                path, 1, 1, "Check the brackets and braces of flow lists and mappings; `yamllint` shows the spot."));
+            return null;
+        }
+    }
+
+    /// <summary>The first spot where brackets or indentation go deeper than <see cref="MaxDepth"/>, ignoring quoted text.</summary>
+    private static (int Line, int Column)? TooDeep(string text)
+    {
+        int depth = 0, line = 1, column = 0, indent = 0;
+        var atLineStart = true;
+        var quote = '\0';
+        foreach (var c in text)
+        {
+            column++;
+            if (c == '\n')
+            {
+                line++;
+                column = 0;
+                indent = 0;
+                atLineStart = true;
+                quote = '\0';
+                continue;
+            }
+
+            if (atLineStart && c == ' ')
+            {
+                // Block YAML nests by indentation: two spaces a level at the least.
+                if (++indent / 2 > MaxDepth)
+                {
+                    return (line, column);
+                }
+
+                continue;
+            }
+
+            atLineStart = false;
+            if (quote != '\0')
+            {
+                quote = c == quote ? '\0' : quote;
+                continue;
+            }
+
+            switch (c)
+            {
+                case '"' or '\'':
+                    quote = c;
+                    break;
+                case '[' or '{':
+                    if (++depth > MaxDepth)
+                    {
+                        return (line, column);
+                    }
+
+                    break;
+                case ']' or '}':
+                    depth = Math.Max(0, depth - 1);
+                    break;
+            }
+        }
+
+        return null;
     }
 
     private static bool LooksLikeJson(string path, string text) =>

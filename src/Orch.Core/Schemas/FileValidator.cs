@@ -1,0 +1,222 @@
+using Orch.Abstractions.Diagnostics;
+using Orch.Core.Diagnostics;
+using Orch.Core.Documents;
+using Orch.Core.Jobs;
+using Orch.Core.Planning;
+using YamlDotNet.RepresentationModel;
+
+namespace Orch.Core.Schemas;
+
+/// <summary>
+/// Checks files of any format Orch reads, told apart by content: v1 jobs, workstreams and plans, legacy jobs and
+/// bundles (list-per-file too), UET task specs, and project settings. The JSON Schema decides the shape; the loaders
+/// add what a schema cannot say (paths, placeholders, graph) and their did-you-mean suggestions. Every problem of
+/// every file is reported; nothing stops at the first.
+/// </summary>
+public static class FileValidator
+{
+    private static readonly string[] Extensions = [".json", ".yaml", ".yml"];
+
+    private static readonly string[] LegacyConfigFiles =
+        ["tool_profiles.json", "circuit_breakers.yaml", "router_config.json", "router.config.yaml", "aim_config.yaml", "agent_profiles.json", "decomposition_rules.yaml"];
+
+    public sealed record FileResult(string File, string Kind, IReadOnlyList<OrchDiagnostic> Diagnostics)
+    {
+        public bool Valid => !Diagnostics.Any(d => d.IsError);
+    }
+
+    public static IReadOnlyList<FileResult> Validate(string path, string repositoryRoot)
+    {
+        if (File.Exists(path))
+        {
+            var single = ValidateFile(path, repositoryRoot);
+            var graph = single.Kind is "plan" or "workstream" or "legacy-bundle" or "legacy-list" ? GraphDiagnostics(path) : [];
+            return [single with { Diagnostics = Merge(single.Diagnostics, graph) }];
+        }
+
+        if (!Directory.Exists(path))
+        {
+            return [new FileResult(path, "missing", [new OrchDiagnostic(DiagnosticCodes.FileNotFound, FindingSeverity.Error, "no such file or folder", path)])];
+        }
+
+        var results = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+            .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase) && !f.EndsWith(".schema.json", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal)
+            .Select(f => ValidateFile(f, repositoryRoot))
+            .ToList();
+        // Dependencies cross files: the folder's workstreams are checked as one plan.
+        var plan = GraphDiagnostics(path);
+        return results.Select(r => r with { Diagnostics = Merge(r.Diagnostics, plan.Where(d => d.File == r.File).ToList()) }).ToList();
+    }
+
+    public static FileResult ValidateFile(string file, string repositoryRoot)
+    {
+        var diagnostics = new List<OrchDiagnostic>();
+        var document = SourceDocument.Load(file, diagnostics);
+        if (document is null)
+        {
+            return new FileResult(file, "unreadable", diagnostics);
+        }
+
+        var kind = Detect(document);
+        switch (kind)
+        {
+            case "json-schema":
+                return new FileResult(file, kind, []);
+            case "legacy-config":
+                return new FileResult(file, kind, [new OrchDiagnostic(DiagnosticCodes.LegacyConfiguration, FindingSeverity.Info,
+                    "legacy engine configuration; Orch reads it through `dotnet orch import-config`", file, 1, 1,
+                    $"Run `dotnet orch import-config {Path.GetDirectoryName(file)}` to turn it into .orch/orch.yaml settings.")]);
+            case "uet-profile" or "uet-phase-template":
+                return new FileResult(file, kind, [new OrchDiagnostic(DiagnosticCodes.LegacyProfile, FindingSeverity.Info,
+                    "legacy UET profile or phase template; Orch's built-in profiles replace it", file, 1, 1)]);
+        }
+
+        IReadOnlyList<OrchDiagnostic> schema;
+        IReadOnlyList<OrchDiagnostic> loader;
+        switch (kind)
+        {
+            case "job":
+                schema = SchemaValidator.Validate(document, document.Root, SchemaCatalog.Job);
+                loader = new JobLoader(new RepositoryPaths(repositoryRoot)).Load(document).Diagnostics;
+                break;
+            case "legacy-job":
+                schema = SchemaValidator.Validate(document, document.Root, SchemaCatalog.LegacyJob, FindingSeverity.Warning);
+                loader = new JobLoader(new RepositoryPaths(repositoryRoot)).Load(document).Diagnostics;
+                break;
+            case "plan":
+                schema = SchemaValidator.Validate(document, document.Root, SchemaCatalog.Plan);
+                loader = WorkstreamDiagnostics(document);
+                break;
+            case "workstream":
+                schema = SchemaValidator.Validate(document, document.Root, SchemaCatalog.Workstream);
+                loader = WorkstreamDiagnostics(document);
+                break;
+            case "legacy-bundle":
+                schema = SchemaValidator.Validate(document, document.Root, SchemaCatalog.LegacyWorkstream, FindingSeverity.Warning);
+                loader = WorkstreamDiagnostics(document);
+                break;
+            case "legacy-list":
+                schema = ((YamlSequenceNode)document.Root).Children
+                    .SelectMany(item => SchemaValidator.Validate(document, item, SchemaCatalog.LegacyWorkstream, FindingSeverity.Warning)).ToList();
+                loader = WorkstreamDiagnostics(document);
+                break;
+            case "uet-task":
+                schema = SchemaValidator.Validate(document, document.Root, SchemaCatalog.LegacyTaskSpec);
+                loader = [];
+                break;
+            case "settings":
+                schema = SchemaValidator.Validate(document, document.Root, SchemaCatalog.Settings);
+                loader = [];
+                break;
+            default:
+                return new FileResult(file, "unknown", [new OrchDiagnostic(DiagnosticCodes.UnknownFormat, FindingSeverity.Error,
+                    "not a format Orch reads: expected a job, a workstream (or a list of them), a plan, a UET task spec or project settings",
+                    file, FieldReader.Line(document.Root), FieldReader.Column(document.Root), "See schema/ for the formats.")]);
+        }
+
+        return new FileResult(file, kind, Merge(loader, schema));
+    }
+
+    /// <summary>What a file is, by what it holds.</summary>
+    public static string Detect(SourceDocument document)
+    {
+        if (document.Root is YamlSequenceNode list)
+        {
+            return list.Children.Any(c => c is YamlMappingNode m && IsLegacyBundle(m)) ? "legacy-list" : "plan";
+        }
+
+        if (document.Root is not YamlMappingNode map)
+        {
+            return "unknown";
+        }
+
+        bool Has(string key) => map.Children.ContainsKey(new YamlScalarNode(key));
+        if (Has("$schema") && (Has("properties") || Has("type") || Has("$defs")))
+        {
+            return "json-schema";
+        }
+
+        if (LegacyConfigFiles.Contains(Path.GetFileName(document.Path), StringComparer.OrdinalIgnoreCase))
+        {
+            return "legacy-config";
+        }
+
+        if (Has("profile_id") && Has("domain"))
+        {
+            return "uet-profile";
+        }
+
+        if (Has("phase_id"))
+        {
+            return "uet-phase-template";
+        }
+
+        var command = map.Children.TryGetValue(new YamlScalarNode("command"), out var c) ? c : null;
+        if (Has("job_id") || Has("paths") || command is YamlMappingNode)
+        {
+            return "legacy-job";
+        }
+
+        if (Has("workstreams"))
+        {
+            return "plan";
+        }
+
+        if (Has("task_id") && Has("kind"))
+        {
+            return "uet-task";
+        }
+
+        if (command is not null || (map.Children.TryGetValue(new YamlScalarNode("kind"), out var k) && (k as YamlScalarNode)?.Value == "job"))
+        {
+            return "job";
+        }
+
+        if (Has("tools") || Has("budgets") || Has("prices") || Has("escalation") || Has("worktree") || Path.GetFileName(document.Path) == "orch.yaml")
+        {
+            return "settings";
+        }
+
+        if (Has("id"))
+        {
+            return IsLegacyBundle(map) ? "legacy-bundle" : "workstream";
+        }
+
+        return "unknown";
+    }
+
+    private static bool IsLegacyBundle(YamlMappingNode map) =>
+        map.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value is "acceptance_tests" or "gate" or "openspec_change" or "ccpm_issue" or "files_modify"
+            || k.Value!.StartsWith("_comment", StringComparison.Ordinal))
+        || (map.Children.TryGetValue(new YamlScalarNode("tool"), out var tool) && tool is YamlScalarNode);
+
+    private static IReadOnlyList<OrchDiagnostic> WorkstreamDiagnostics(SourceDocument document)
+    {
+        var diagnostics = new List<OrchDiagnostic>();
+        var nodes = document.Root switch
+        {
+            YamlSequenceNode list => list.Children,
+            YamlMappingNode map when map.Children.TryGetValue(new YamlScalarNode("workstreams"), out var items) && items is YamlSequenceNode seq => seq.Children,
+            _ => [document.Root],
+        };
+        foreach (var node in nodes.OfType<YamlMappingNode>())
+        {
+            WorkstreamReader.Read(document, node, diagnostics);
+        }
+
+        return diagnostics;
+    }
+
+    private static List<OrchDiagnostic> GraphDiagnostics(string path) =>
+        PlanLoader.Load(path).Diagnostics.Where(d => d.Code.StartsWith("ORCH110", StringComparison.Ordinal)).ToList();
+
+    /// <summary>The loader's messages first (they carry suggestions); a schema message only where no other already points.</summary>
+    private static IReadOnlyList<OrchDiagnostic> Merge(IReadOnlyList<OrchDiagnostic> primary, IReadOnlyList<OrchDiagnostic> secondary)
+    {
+        var spots = primary.Select(d => (d.File, d.Line, d.Column)).ToHashSet();
+        var errorLines = primary.Where(d => d.IsError).Select(d => (d.File, d.Line)).ToHashSet();
+        return primary.Concat(secondary.Where(d => !spots.Contains((d.File, d.Line, d.Column)) && !(d.IsError && errorLines.Contains((d.File, d.Line)))))
+            .OrderBy(d => d.Line ?? 0).ThenBy(d => d.Column ?? 0).ToList();
+    }
+}

@@ -1,0 +1,35 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Json.Schema;
+
+namespace Orch.Core.Schemas;
+
+/// <summary>The JSON Schemas in schema/, embedded in the engine, loaded once each.</summary>
+public static class SchemaCatalog
+{
+    public const string Job = "job.v1.schema.json";
+    public const string Workstream = "workstream.v1.schema.json";
+    public const string Plan = "plan.v1.schema.json";
+    public const string Settings = "settings.v1.schema.json";
+    public const string LegacyJob = "legacy/job.schema.json";
+    public const string LegacyWorkstream = "legacy/workstream.schema.json";
+    public const string LegacyTaskSpec = "legacy/task_spec.schema.json";
+
+    // Schemas are immutable once built; this cache holds no state a run could change.
+    private static readonly ConcurrentDictionary<string, Lazy<JsonSchema>> Cache = new(StringComparer.Ordinal);
+
+    public static JsonSchema Get(string name) => Cache.GetOrAdd(name, n => new Lazy<JsonSchema>(() => JsonSchema.FromText(Text(n)))).Value;
+
+    public static string Text(string name)
+    {
+        using var stream = typeof(SchemaCatalog).Assembly.GetManifestResourceStream($"schema/{name}")
+                           ?? throw new InvalidOperationException($"schema/{name} is not embedded in Orch.Core");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    public static IEnumerable<string> Names() => typeof(SchemaCatalog).Assembly.GetManifestResourceNames()
+        .Where(n => n.StartsWith("schema/", StringComparison.Ordinal)).Select(n => n["schema/".Length..]);
+
+    internal static Assembly Assembly => typeof(SchemaCatalog).Assembly;
+}
