@@ -67,6 +67,9 @@ public static class FileValidator
                 return new FileResult(file, kind, [new OrchDiagnostic(DiagnosticCodes.LegacyConfiguration, FindingSeverity.Info,
                     "legacy engine configuration; Orch reads it through `dotnet orch import-config`", file, 1, 1,
                     $"Run `dotnet orch import-config {Path.GetDirectoryName(file)}` to turn it into .orch/orch.yaml settings.")]);
+            case "uet-execution-request":
+                return new FileResult(file, kind, [new OrchDiagnostic(DiagnosticCodes.LegacyProfile, FindingSeverity.Info,
+                    "UET execution request; `dotnet orch convert --to v1` turns it into a job", file, 1, 1)]);
             case "uet-profile" or "uet-phase-template":
                 return new FileResult(file, kind, [new OrchDiagnostic(DiagnosticCodes.LegacyProfile, FindingSeverity.Info,
                     "legacy UET profile or phase template; Orch's built-in profiles replace it", file, 1, 1)]);
@@ -166,6 +169,11 @@ public static class FileValidator
         if (Has("task_id") && Has("kind"))
         {
             return "uet-task";
+        }
+
+        if (Has("request_id") && Has("task_kind"))
+        {
+            return "uet-execution-request";
         }
 
         if (command is not null || (map.Children.TryGetValue(new YamlScalarNode("kind"), out var k) && (k as YamlScalarNode)?.Value == "job"))
