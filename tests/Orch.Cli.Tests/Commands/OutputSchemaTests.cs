@@ -1,0 +1,57 @@
+using System.Text.Json;
+using Json.Schema;
+using Orch.Abstractions.State;
+using Orch.Cli.Tests.Support;
+using Orch.Core.Schemas;
+using Orch.Core.Serialization;
+using Orch.Core.Tests.Support;
+
+namespace Orch.Cli.Tests.Commands;
+
+/// <summary>What Orch writes matches the schemas it publishes for it.</summary>
+[TestClass]
+[TestCategory(Categories.Process)]
+public sealed class OutputSchemaTests
+{
+    private static void AssertValid(string schema, JsonElement json)
+    {
+        var result = SchemaCatalog.Get(schema).Evaluate(json, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        var errors = (result.Details ?? []).Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"));
+        Assert.IsTrue(result.IsValid, $"{json}\n does not match {schema}:\n{string.Join('\n', errors)}");
+    }
+
+    [TestMethod]
+    public async Task EventsAndFindings_OfARealJob_MatchTheirSchemas()
+    {
+        using var repo = new TempDirectory();
+        repo.Write("job.yaml", "id: lint\ncommand: [sh, -c, \"echo 'src/a.cs(3,7): warning CS0168: unused'; exit 1\"]\n");
+
+        var run = await OrchRunner.InProcessAsync("job", "run", repo.Combine("job.yaml"), "--repo", repo.Path, "--db", repo.Combine(".orch", "state.db"), "--format", "json");
+        var events = await OrchRunner.InProcessAsync("events", "--repo", repo.Path, "--db", repo.Combine(".orch", "state.db"), "--format", "json");
+
+        Assert.AreEqual(1, run.Exit);
+        var lines = events.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.IsGreaterThan(3, lines.Length);
+        foreach (var line in lines.Concat(run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)[..^1]))
+        {
+            AssertValid(SchemaCatalog.Event, JsonDocument.Parse(line).RootElement);
+        }
+
+        var summary = JsonDocument.Parse(run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
+        var finding = summary.GetProperty("findings").EnumerateArray().Single();
+        AssertValid(SchemaCatalog.Finding, finding);
+        var report = JsonDocument.Parse(File.ReadAllText(summary.GetProperty("error_report").GetString()!)).RootElement;
+        foreach (var f in report.GetProperty("findings").EnumerateArray())
+        {
+            AssertValid(SchemaCatalog.Finding, f);
+        }
+    }
+
+    [TestMethod]
+    public void CostRecord_AsSerialized_MatchesItsSchema()
+    {
+        var record = new CostRecord("run-1", "ws", "STATIC", "job-1", new CostEntry(2, "codex", "gpt-5", 24763, 24448, 122, 0.00467m, true), DateTimeOffset.UnixEpoch);
+
+        AssertValid(SchemaCatalog.CostRecord, JsonSerializer.SerializeToElement(record, OrchJson.Options));
+    }
+}
