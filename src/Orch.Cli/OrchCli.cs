@@ -31,6 +31,8 @@ public static class OrchCli
         root.Subcommands.Add(ValidateCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(ConvertCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(ImportConfigCommand.Create(options, stdout, stderr));
+        root.Subcommands.Add(BootstrapCommand.Create(options, stdout, stderr));
+        root.Subcommands.Add(ProfilesCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(WorkerCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(StatusCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(EventsCommand.Create(options, stdout, stderr));

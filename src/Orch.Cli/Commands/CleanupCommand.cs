@@ -20,7 +20,7 @@ internal static class CleanupCommand
             return CommandGuard.RunAsync(context, async () =>
             {
                 await using var store = await context.OpenStoreAsync(ct);
-                var git = new GitClient(context.Time);
+                using var git = new GitClient(context.Time);
                 var removed = new List<object>();
                 var kept = new List<object>();
                 foreach (var tree in await store.ListWorktreesAsync(parse.GetValue(run), ct))

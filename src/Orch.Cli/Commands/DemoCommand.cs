@@ -37,7 +37,7 @@ internal static class DemoCommand
         }
 
         Unpack(target);
-        var git = new GitClient(context.Time);
+        using var git = new GitClient(context.Time);
         await git.RunAsync(target, ["init", "-q"], cancellationToken);
         await git.RunAsync(target, ["add", "-A"], cancellationToken);
         await git.RunAsync(target, ["commit", "-q", "-m", "demo: starting point"], cancellationToken);

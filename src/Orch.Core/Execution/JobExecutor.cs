@@ -40,6 +40,9 @@ public sealed class JobExecutor
         _onOutput = onOutput;
     }
 
+    /// <summary>True when the tool's circuit breaker is open, so routing passes it over.</summary>
+    public bool IsBreakerOpen(string tool) => _pipelines.IsOpen(tool);
+
     /// <summary>True when an adapter of that name is registered (unknown tools run as plain processes).</summary>
     public bool Knows(string tool) => _adapters.Knows(tool);
 

@@ -16,7 +16,10 @@ namespace Orch.Core.Execution;
 /// </summary>
 public sealed class ToolPipelines
 {
-    private readonly ConcurrentDictionary<string, ResiliencePipeline<ToolResult>> _breakers = new(StringComparer.OrdinalIgnoreCase);
+    // Lazy: GetOrAdd may run its factory twice under contention, and a breaker's state may be built only once.
+    private readonly ConcurrentDictionary<string, Lazy<ResiliencePipeline<ToolResult>>> _breakers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider> _states = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _breakEnds = new(StringComparer.OrdinalIgnoreCase);
     private readonly ToolSettings _settings;
     private readonly TimeProvider _time;
     private readonly Func<NewEvent, ValueTask> _onBreakerEvent;
@@ -41,7 +44,18 @@ public sealed class ToolPipelines
             cancellationToken);
     }
 
-    public ResiliencePipeline<ToolResult> BreakerFor(string tool) => _breakers.GetOrAdd(tool, name =>
+    /// <summary>
+    /// True while the tool's breaker is open. Polly leaves Open only on the next call, so once the break is over the
+    /// breaker counts as closed here: routing must send that next call, the half-open probe, or the tool stays shut out.
+    /// </summary>
+    public bool IsOpen(string tool) =>
+        _states.TryGetValue(tool, out var state) && state.CircuitState is CircuitState.Open or CircuitState.Isolated
+        && (!_breakEnds.TryGetValue(tool, out var end) || _time.GetUtcNow() < end);
+
+    public ResiliencePipeline<ToolResult> BreakerFor(string tool) =>
+        _breakers.GetOrAdd(tool, name => new Lazy<ResiliencePipeline<ToolResult>>(() => BuildBreaker(name))).Value;
+
+    private ResiliencePipeline<ToolResult> BuildBreaker(string name)
     {
         var options = _settings.For(name).Breaker;
         return new ResiliencePipelineBuilder<ToolResult> { TimeProvider = _time }
@@ -53,12 +67,17 @@ public sealed class ToolPipelines
                 SamplingDuration = options.SamplingDuration,
                 BreakDuration = options.BreakDuration,
                 ShouldHandle = args => ValueTask.FromResult(IsFailure(args.Outcome)),
-                OnOpened = args => _onBreakerEvent(BreakerEvent("breaker.opened", name, new { tool = name, break_seconds = args.BreakDuration.TotalSeconds })),
+                StateProvider = _states.GetOrAdd(name, _ => new CircuitBreakerStateProvider()),
+                OnOpened = args =>
+                {
+                    _breakEnds[name] = _time.GetUtcNow() + args.BreakDuration;
+                    return _onBreakerEvent(BreakerEvent("breaker.opened", name, new { tool = name, break_seconds = args.BreakDuration.TotalSeconds }));
+                },
                 OnHalfOpened = _ => _onBreakerEvent(BreakerEvent("breaker.half_opened", name, new { tool = name })),
                 OnClosed = _ => _onBreakerEvent(BreakerEvent("breaker.closed", name, new { tool = name })),
             })
             .Build();
-    });
+    }
 
     private ResiliencePipeline<ToolResult> BuildRetry(RetrySettings retry, Action<int, TimeSpan> onRetry)
     {

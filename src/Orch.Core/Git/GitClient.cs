@@ -5,8 +5,10 @@ using Orch.Core.Secrets;
 namespace Orch.Core.Git;
 
 /// <summary>The git operations workstreams need, run through Orch's process runner with prompts switched off.</summary>
-public sealed class GitClient
+public sealed class GitClient : IDisposable
 {
+    // git does not guard concurrent `worktree add` in one repository: one reads the other's half-written entry.
+    private readonly SemaphoreSlim _worktreeGate = new(1, 1);
     private static readonly Dictionary<string, string> Environment = new(StringComparer.Ordinal)
     {
         ["GIT_TERMINAL_PROMPT"] = "0",
@@ -62,18 +64,36 @@ public sealed class GitClient
     public async Task AddWorktreeAsync(string repository, string path, string branch, string baseSha, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        await RunAsync(repository, ["worktree", "add", "-q", "-b", branch, path, baseSha], cancellationToken);
+        await _worktreeGate.WaitAsync(cancellationToken);
+        try
+        {
+            await RunAsync(repository, ["worktree", "add", "-q", "-b", branch, path, baseSha], cancellationToken);
+        }
+        finally
+        {
+            _worktreeGate.Release();
+        }
     }
 
     public async Task RemoveWorktreeAsync(string repository, string path, CancellationToken cancellationToken)
     {
-        if (Directory.Exists(path))
+        await _worktreeGate.WaitAsync(cancellationToken);
+        try
         {
-            await RunAsync(repository, ["worktree", "remove", "--force", path], cancellationToken);
-        }
+            if (Directory.Exists(path))
+            {
+                await RunAsync(repository, ["worktree", "remove", "--force", path], cancellationToken);
+            }
 
-        await TryRunAsync(repository, ["worktree", "prune"], cancellationToken);
+            await TryRunAsync(repository, ["worktree", "prune"], cancellationToken);
+        }
+        finally
+        {
+            _worktreeGate.Release();
+        }
     }
+
+    public void Dispose() => _worktreeGate.Dispose();
 
     public async Task<bool> BranchExistsAsync(string repository, string branch, CancellationToken cancellationToken) =>
         (await TryRunAsync(repository, ["rev-parse", "--verify", "--quiet", $"refs/heads/{branch}"], cancellationToken)).ExitCode == 0;

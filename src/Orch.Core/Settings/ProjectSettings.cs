@@ -3,6 +3,7 @@ using Orch.Core.Diagnostics;
 using Orch.Core.Documents;
 using Orch.Core.Execution;
 using Orch.Core.Planning;
+using Orch.Core.Profiles;
 using YamlDotNet.RepresentationModel;
 
 namespace Orch.Core.Settings;
@@ -22,6 +23,12 @@ public sealed record ProjectSettings(ToolSettings Tools, IReadOnlyList<PhaseComm
     public BudgetSettings Budgets { get; init; } = new();
 
     public EscalationSettings Escalation { get; init; } = new();
+
+    /// <summary>The profile bootstrap chose (<c>profile:</c>); its commands, breakers and routing apply where a workstream says nothing.</summary>
+    public Profile? Profile { get; init; }
+
+    /// <summary>Folders that get another profile (<c>overrides:</c>).</summary>
+    public IReadOnlyList<(string Path, string Profile)> Overrides { get; init; } = [];
 
     public static string PathFor(string repositoryRoot) => Path.Combine(repositoryRoot, ".orch", "orch.yaml");
 
@@ -61,8 +68,49 @@ public sealed record ProjectSettings(ToolSettings Tools, IReadOnlyList<PhaseComm
         var prices = ReadPrices(reader.Map("prices"));
         var budgets = ReadBudgets(reader.Map("budgets"));
         var escalation = ReadEscalation(reader.Map("escalation"));
-        var settings = new ProjectSettings(tools, setup) { Prices = PriceTable.Default.With(prices), Budgets = budgets, Escalation = escalation };
+        var profile = ReadProfile(reader, out var overrides);
+        var settings = new ProjectSettings(tools, setup)
+        {
+            Prices = PriceTable.Default.With(prices), Budgets = budgets, Escalation = escalation, Profile = profile, Overrides = overrides,
+        };
         return new LoadResult<ProjectSettings>(diagnostics.Any(d => d.IsError) ? null : settings, diagnostics);
+    }
+
+    private static Profile? ReadProfile(FieldReader reader, out List<(string Path, string Profile)> overrides)
+    {
+        overrides = [];
+        reader.Text("version");
+        var id = reader.Text("profile");
+        var catalog = ProfileCatalog.LoadBuiltIn().Value!;
+        if (reader.Node("overrides") is YamlSequenceNode list)
+        {
+            foreach (var item in list.Children.OfType<YamlMappingNode>())
+            {
+                var entry = new FieldReader(reader.Document, item, "overrides[]", reader.Diagnostics);
+                var path = entry.Text("path", required: true);
+                var profile = entry.Text("profile", required: true);
+                entry.ReportUnknownFields(Abstractions.Diagnostics.FindingSeverity.Error);
+                if (path is not null && profile is not null)
+                {
+                    overrides.Add((path, profile));
+                }
+            }
+        }
+
+        if (id is null)
+        {
+            return null;
+        }
+
+        if (catalog.Find(id) is { } found)
+        {
+            return found;
+        }
+
+        reader.Error(reader.Node("profile")!, DiagnosticCodes.InvalidValue,
+            $"profile '{id}' is not a built-in profile{(FieldReader.Suggest(id, catalog.All.Select(p => p.Id)) is { } s ? $"; did you mean '{s}'?" : "")}",
+            $"Use one of: {string.Join(", ", catalog.All.Select(p => p.Id))} (`dotnet orch profiles list`).");
+        return null;
     }
 
     private static Dictionary<string, ModelPrice> ReadPrices(FieldReader? prices)

@@ -5,6 +5,7 @@ using Orch.Core.Execution;
 using Orch.Core.Findings;
 using Orch.Core.Git;
 using Orch.Core.Planning;
+using Orch.Core.Routing;
 using Orch.Core.Settings;
 
 namespace Orch.Core.Workflow;
@@ -44,6 +45,14 @@ public sealed class WorkstreamRunner
         var chain = EscalationChain(spec);
         var budget = new BudgetGuard(_store, _settings.Budgets, context.RunBudgetUsd);
         await SaveAsync(WorkstreamStatus.Running, null, null);
+        if (LastRoute is { } route)
+        {
+            await _events.EmitAsync("routing.decided", context.RunId, new
+            {
+                workstream = spec.Id, capability = route.Capability, tool = route.Tool, why = route.Why,
+                skipped = route.Skipped.Select(s => new { tool = s.Tool, reason = s.Reason }),
+            });
+        }
         await _events.EmitAsync("workstream.started", context.RunId, new { workstream = spec.Id, worktree = context.Worktree });
         try
         {
@@ -101,9 +110,10 @@ public sealed class WorkstreamRunner
 
         async Task<(string Reason, string? Detail, int Attempts, string Checkpoint)> LoopAsync(string phase, string sha, CancellationToken ct)
         {
+            // The workstream's own list wins, then the project's profile, then what the worktree shows.
             var commands = phase == PhaseNames.Static
-                ? spec.Static ?? PhaseDefaults.Static(context.Worktree)
-                : spec.Runtime ?? PhaseDefaults.Runtime(context.Worktree);
+                ? spec.Static ?? _settings.Profile?.Static ?? PhaseDefaults.Static(context.Worktree)
+                : spec.Runtime ?? _settings.Profile?.Runtime ?? PhaseDefaults.Runtime(context.Worktree);
             if (commands.Count == 0)
             {
                 // Nothing to check is not a check that passed; it counts no attempt.
@@ -321,7 +331,7 @@ public sealed class WorkstreamRunner
     /// <summary>The edit tools in escalation order: the workstream's tool, then its escalation list, or the project's chain from that tool on.</summary>
     private List<string> EscalationChain(WorkstreamSpec spec)
     {
-        var primary = spec.Edit.Tool ?? (spec.Edit.Command.Count > 0 ? "script" : _settings.Escalation.Chain.Count > 0 ? _settings.Escalation.Chain[0] : null);
+        var primary = spec.Edit.Tool ?? (spec.Edit.Command.Count > 0 ? "script" : Route(spec));
         if (primary is null)
         {
             return [];
@@ -386,6 +396,23 @@ public sealed class WorkstreamRunner
 
     private static string ToolOf(PhaseCommand command) =>
         command.UseShell ? "shell" : Path.GetFileName(command.Command[0]) is "dotnet" ? "dotnet" : Path.GetFileName(command.Command[0]);
+
+    /// <summary>Asks the router for the workstream's capability: the profile's chain (or the project's escalation chain), installed tools with closed breakers first.</summary>
+    private string? Route(WorkstreamSpec spec)
+    {
+        var chain = _settings.Escalation.Chain.Count > 0 ? _settings.Escalation.Chain
+            : _settings.Profile?.Routing.GetValueOrDefault(spec.Edit.Capability) ?? [];
+        var router = new CapabilityRouter(tool => tool == "script" ? spec.Edit.Command.Count > 0 : IsInstalled(tool), _executor.IsBreakerOpen);
+        var decision = router.Route(spec.Edit.Capability, chain);
+        LastRoute = decision;
+        return decision.Tool;
+    }
+
+    /// <summary>The last routing decision, for the event that records it.</summary>
+    internal RouteDecision? LastRoute { get; private set; }
+
+    private bool IsInstalled(string tool) =>
+        _executor.Knows(tool) && Adapters.Process.ExecutableLocator.Find(Tools.For(tool).Executable ?? tool, Environment.CurrentDirectory) is not null;
 
     /// <summary>The tool's own output lines from its log, without Orch's command and exit lines.</summary>
     private static IReadOnlyList<string> OutputLines(string logFile, int max) =>

@@ -151,4 +151,17 @@ public sealed class ToolPipelinesTests
         Assert.AreEqual(2, pytest.Retry.MaxRetries, "max_attempts_per_step 3 counts the first run");
         Assert.AreEqual(TimeSpan.FromSeconds(120), settings.For("ruff").Timeout);
     }
+
+    [TestMethod]
+    public async Task BreakerFor_ManyJobsOfOneToolAtOnce_BuildsTheBreakerOnce()
+    {
+        var pipelines = new ToolPipelines(ToolSettings.Empty, TimeProvider.System, _ => default);
+
+        // Before the fix, racing first calls built two breakers over one state provider, and Polly threw.
+        var runs = Enumerable.Range(0, 64).Select(_ => Task.Run(() => pipelines.ExecuteAsync(Spec(0) with { Tool = "racy" },
+            _ => ValueTask.FromResult(Success), (_, _) => { }, CancellationToken.None).AsTask()));
+        var results = await Task.WhenAll(runs);
+
+        Assert.IsTrue(results.All(r => r.Succeeded));
+    }
 }

@@ -1,0 +1,96 @@
+using System.CommandLine;
+using Orch.Cli.Hosting;
+using Orch.Cli.Rendering;
+using Orch.Core.Bootstrap;
+using Orch.Core.Profiles;
+
+namespace Orch.Cli.Commands;
+
+/// <summary><c>dotnet orch bootstrap</c>: finds out what the repository is, picks a profile with its reason, and writes settings.</summary>
+internal static class BootstrapCommand
+{
+    public static Command Create(GlobalOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        var force = new Option<bool>("--force") { Description = "Replace files you changed since the last bootstrap." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show what would be written, and write nothing." };
+        var command = new Command("bootstrap", "Discover the repository, choose a profile and write .orch/orch.yaml and a starter workstream.") { force, dryRun };
+        command.SetAction((parse, ct) =>
+        {
+            var context = new CliContext(parse, options, stdout, stderr);
+            return CommandGuard.RunAsync(context, () => Task.FromResult(Run(context, parse.GetValue(force), parse.GetValue(dryRun))), ct);
+        });
+        return command;
+    }
+
+    private static int Run(CliContext context, bool force, bool dryRun)
+    {
+        var catalog = ProfileCatalog.LoadBuiltIn();
+        DiagnosticsPrinter.Print(context, catalog.Diagnostics);
+        var discovery = new RepositoryDiscovery(new MsBuildProjectEvaluator(), context.Time).Discover(context.RepositoryRoot);
+        var selection = ProfileSelector.Select(discovery, catalog.Value!);
+        var artifacts = BootstrapArtifacts.Plan(context.RepositoryRoot, discovery, selection, catalog.Value!.Find(selection.Profile)!);
+        var blocked = artifacts.Where(a => a.WouldOverwrite).ToList();
+        var write = !dryRun && (force || blocked.Count == 0);
+        if (write)
+        {
+            BootstrapArtifacts.Write(context.RepositoryRoot, artifacts);
+        }
+
+        if (context.Json)
+        {
+            JsonOutput.WriteLine(context.Out, new
+            {
+                schema_version = JsonOutput.SchemaVersion,
+                discovery,
+                selection = new
+                {
+                    profile = selection.Profile,
+                    runner_up = selection.RunnerUp,
+                    scores = selection.Scores,
+                    reason = selection.Reason,
+                    overrides = selection.Overrides.Select(o => new { path = o.Path, profile = o.Profile, reason = o.Reason }),
+                },
+                artifacts = artifacts.Select(a => new
+                {
+                    path = a.Path,
+                    status = a.Unchanged ? "unchanged" : a.Existing is null ? (write ? "created" : "would_create") : write ? "replaced" : "kept_yours",
+                }),
+            });
+        }
+        else
+        {
+            context.Say($"profile: {selection.Profile} — {selection.Reason}");
+            foreach (var o in selection.Overrides)
+            {
+                context.Say($"  {o.Path} uses the {o.Profile} profile: {o.Reason}");
+            }
+
+            context.Say($"languages: {string.Join(", ", discovery.Languages.DefaultIfEmpty("none"))}; tests: {string.Join(", ", discovery.TestFrameworks.DefaultIfEmpty("none"))}; " +
+                        $"CI: {string.Join(", ", discovery.ExistingCi.DefaultIfEmpty("none"))}; confidence {discovery.DomainConfidence:0.00}", Verbosity.Normal);
+            foreach (var evidence in discovery.Evidence)
+            {
+                context.Say($"  evidence: {evidence.Conclusion} — {evidence.Source} ({evidence.Detail})", Verbosity.Detailed);
+            }
+
+            foreach (var artifact in artifacts)
+            {
+                context.Say(artifact.Unchanged ? $"  unchanged {artifact.Path}" : artifact.Existing is null ? $"  {(write ? "wrote" : "would write")} {artifact.Path}"
+                    : write ? $"  replaced {artifact.Path}" : $"  kept your {artifact.Path}");
+            }
+        }
+
+        if (blocked.Count > 0 && !force)
+        {
+            foreach (var artifact in blocked)
+            {
+                context.Error.Write(BootstrapArtifacts.Diff(artifact));
+            }
+
+            context.Error.WriteLine($"error: {blocked.Count} file(s) differ from what bootstrap would write; nothing was written{(dryRun ? " (dry run)" : "")}");
+            context.Error.WriteLine("  hint: keep your edits, or run `dotnet orch bootstrap --force` to replace them.");
+            return ExitCodes.InvalidInput;
+        }
+
+        return ExitCodes.Ok;
+    }
+}

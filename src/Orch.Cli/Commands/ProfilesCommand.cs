@@ -1,0 +1,93 @@
+using System.CommandLine;
+using Orch.Cli.Hosting;
+using Orch.Cli.Rendering;
+using Orch.Core.Profiles;
+using Spectre.Console;
+
+namespace Orch.Cli.Commands;
+
+/// <summary><c>dotnet orch profiles list|show ID</c>: the built-in profiles.</summary>
+internal static class ProfilesCommand
+{
+    public static Command Create(GlobalOptions options, TextWriter stdout, TextWriter stderr)
+    {
+        var list = new Command("list", "List the built-in profiles.");
+        list.SetAction((parse, ct) =>
+        {
+            var context = new CliContext(parse, options, stdout, stderr);
+            return CommandGuard.RunAsync(context, () =>
+            {
+                var catalog = ProfileCatalog.LoadBuiltIn().Value!;
+                if (context.Json)
+                {
+                    JsonOutput.WriteLine(context.Out, new { schema_version = JsonOutput.SchemaVersion, profiles = catalog.All.Select(Json) });
+                    return Task.FromResult(ExitCodes.Ok);
+                }
+
+                var table = new Table().Border(TableBorder.Simple).AddColumns("profile", "extends", "description");
+                foreach (var profile in catalog.All)
+                {
+                    table.AddRow(profile.Id, profile.Extends ?? "", Markup.Escape(profile.Description));
+                }
+
+                context.Console.Write(table);
+                return Task.FromResult(ExitCodes.Ok);
+            }, ct);
+        });
+
+        var id = new Argument<string>("id") { Description = "The profile." };
+        var show = new Command("show", "Show one profile, with what it inherits resolved.") { id };
+        show.SetAction((parse, ct) =>
+        {
+            var context = new CliContext(parse, options, stdout, stderr);
+            return CommandGuard.RunAsync(context, () =>
+            {
+                var catalog = ProfileCatalog.LoadBuiltIn().Value!;
+                var name = parse.GetValue(id)!;
+                if (catalog.Find(name) is not { } profile)
+                {
+                    context.Error.WriteLine($"error: no profile '{name}'; the profiles are {string.Join(", ", catalog.All.Select(p => p.Id))}");
+                    return Task.FromResult(ExitCodes.InvalidInput);
+                }
+
+                if (context.Json)
+                {
+                    JsonOutput.WriteLine(context.Out, new { schema_version = JsonOutput.SchemaVersion, profile = Json(profile) });
+                    return Task.FromResult(ExitCodes.Ok);
+                }
+
+                context.Say($"{profile.Id}{(profile.Extends is null ? "" : $" (extends {profile.Extends})")}: {profile.Description}");
+                context.Say($"  STATIC:  {string.Join("; ", profile.Static.Select(c => (c.Autofix ? "autofix " : "") + c.Display).DefaultIfEmpty("none"))}");
+                context.Say($"  RUNTIME: {string.Join("; ", profile.Runtime.Select(c => c.Display).DefaultIfEmpty("none"))}");
+                context.Say($"  parsers: {string.Join(", ", profile.Parsers.Select(p => $"{p.Key} → {p.Value}").DefaultIfEmpty("none"))}");
+                context.Say($"  breakers: max_attempts {profile.Breakers.MaxAttempts}, oscillation window {profile.Breakers.OscillationWindow}, threshold {profile.Breakers.OscillationThreshold}");
+                foreach (var (capability, tools) in profile.Routing)
+                {
+                    context.Say($"  {capability}: {string.Join(" → ", tools)}");
+                }
+
+                if (profile.LegacyProfiles.Count > 0)
+                {
+                    context.Say($"  replaces the legacy UET profile(s): {string.Join(", ", profile.LegacyProfiles)}");
+                }
+
+                return Task.FromResult(ExitCodes.Ok);
+            }, ct);
+        });
+
+        return new Command("profiles", "The built-in profiles: commands, parsers, breakers and routing per domain.") { list, show };
+    }
+
+    private static object Json(Orch.Core.Profiles.Profile p) => new
+    {
+        id = p.Id,
+        extends = p.Extends,
+        description = p.Description,
+        legacy_profiles = p.LegacyProfiles,
+        @static = p.Static.Select(c => new { command = c.Command, shell = c.UseShell, autofix = c.Autofix }),
+        runtime = p.Runtime.Select(c => new { command = c.Command, shell = c.UseShell }),
+        parsers = p.Parsers,
+        breakers = new { max_attempts = p.Breakers.MaxAttempts, oscillation_window = p.Breakers.OscillationWindow, oscillation_threshold = p.Breakers.OscillationThreshold },
+        routing = p.Routing,
+    };
+}
