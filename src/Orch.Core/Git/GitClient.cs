@@ -105,10 +105,18 @@ public sealed class GitClient : IDisposable
     public Task DeleteBranchAsync(string repository, string branch, bool force, CancellationToken cancellationToken) =>
         RunAsync(repository, ["branch", force ? "-D" : "-d", branch], cancellationToken);
 
-    /// <summary>Commits everything in the worktree; returns the new commit, or <see langword="null"/> when nothing changed.</summary>
-    public async Task<string?> CheckpointAsync(string worktree, string message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Commits the worktree's changes, or only <paramref name="paths"/> when given (in place, the user's own changes
+    /// stay out); returns the new commit, or <see langword="null"/> when nothing changed.
+    /// </summary>
+    public async Task<string?> CheckpointAsync(string worktree, string message, CancellationToken cancellationToken, IReadOnlyCollection<string>? paths = null)
     {
-        await RunAsync(worktree, ["add", "-A"], cancellationToken);
+        if (paths is { Count: 0 })
+        {
+            return null;
+        }
+
+        await RunAsync(worktree, paths is null ? ["add", "-A"] : ["add", "-A", "--", .. paths], cancellationToken);
         var staged = await TryRunAsync(worktree, ["diff", "--cached", "--quiet"], cancellationToken);
         if (staged.ExitCode == 0)
         {
@@ -146,6 +154,21 @@ public sealed class GitClient : IDisposable
         }
 
         return files.ToList();
+    }
+
+    /// <summary>What the changed files look like now: a content hash per path, "deleted" for a removed one.</summary>
+    public async Task<Dictionary<string, string>> SnapshotAsync(string worktree, string sinceSha, CancellationToken cancellationToken)
+    {
+        var snapshot = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in await ChangedFilesAsync(worktree, sinceSha, cancellationToken))
+        {
+            var full = Path.Combine(worktree, file);
+            snapshot[file] = File.Exists(full)
+                ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(full, cancellationToken)))
+                : "deleted";
+        }
+
+        return snapshot;
     }
 
     /// <summary>Puts the worktree back exactly at <paramref name="sha"/>: tracked changes and untracked files are removed.</summary>

@@ -44,6 +44,9 @@ public sealed class WorkstreamRunner
         var checkpoint = context.Checkpoint;
         var chain = EscalationChain(spec);
         var budget = new BudgetGuard(_store, _settings.Budgets, context.RunBudgetUsd);
+        // In place (--no-worktree) the user's own uncommitted files are there too; only what changes after this is the workstream's.
+        var inPlace = string.Equals(context.Worktree, context.RepositoryRoot, StringComparison.Ordinal);
+        var baseline = inPlace ? await _git.SnapshotAsync(context.Worktree, checkpoint, cancellationToken) : [];
         await SaveAsync(WorkstreamStatus.Running, null, null);
         if (LastRoute is { } route)
         {
@@ -197,23 +200,50 @@ public sealed class WorkstreamRunner
             }
         }
 
-        async Task<string?> ScopeViolationAsync(string sha, CancellationToken ct)
+        async Task<IReadOnlyList<string>> ChangedByWorkstreamAsync(string sha, CancellationToken ct)
         {
             var changed = await _git.ChangedFilesAsync(context.Worktree, sha, ct);
+            if (!inPlace)
+            {
+                return changed;
+            }
+
+            var now = await _git.SnapshotAsync(context.Worktree, sha, ct);
+            return changed.Where(f => !baseline.TryGetValue(f, out var before) || !now.TryGetValue(f, out var after) || before != after).ToList();
+        }
+
+        async Task<string?> ScopeViolationAsync(string sha, CancellationToken ct)
+        {
+            var changed = await ChangedByWorkstreamAsync(sha, ct);
             var outside = ScopeGuard.Violations(spec, changed);
             if (outside.Count == 0)
             {
                 return null;
             }
 
-            await _git.ResetAsync(context.Worktree, sha, ct);
+            if (inPlace)
+            {
+                // Never reset the user's tree wholesale: undo only the workstream's own changes.
+                foreach (var file in changed)
+                {
+                    if ((await _git.TryRunAsync(context.Worktree, ["checkout", sha, "--", file], ct)).ExitCode != 0)
+                    {
+                        File.Delete(Path.Combine(context.Worktree, file));
+                    }
+                }
+            }
+            else
+            {
+                await _git.ResetAsync(context.Worktree, sha, ct);
+            }
+
             await _events.EmitAsync("workstream.scope_violation", context.RunId, new { workstream = spec.Id, files = outside, reset_to = sha });
             return $"changed files outside files_scope/files_create: {string.Join(", ", outside)}; reset to checkpoint {sha[..Math.Min(12, sha.Length)]}";
         }
 
         async Task<string> CheckpointAsync(string label, string sha, CancellationToken ct)
         {
-            var commit = await _git.CheckpointAsync(context.Worktree, $"orch: {spec.Id} {label}", ct);
+            var commit = await _git.CheckpointAsync(context.Worktree, $"orch: {spec.Id} {label}", ct, inPlace ? await ChangedByWorkstreamAsync(sha, ct) : null);
             if (commit is null)
             {
                 return sha;

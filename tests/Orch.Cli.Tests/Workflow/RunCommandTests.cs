@@ -11,6 +11,8 @@ public sealed class RunCommandTests
 {
     private static string Db(TestRepository repo) => repo.Combine(".orch", "state.db");
 
+    private static string Db(TempDirectory dir) => dir.Combine(".orch", "state.db");
+
     private static JsonElement LastJson(string output)
     {
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -139,6 +141,42 @@ public sealed class RunCommandTests
         StringAssert.Contains(calculator, "values.Sum() / values.Length");
         StringAssert.Contains(calculator, "Subtract");
         Assert.DoesNotContain("int unused;", calculator);
+    }
+
+    [TestMethod]
+    public async Task Run_NoWorktree_RunsInPlaceAndCommitsCheckpointsOnTheCurrentBranch()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string> { ["src/a.txt"] = "one\n", ["edit.sh"] = "echo two > src/a.txt\n" });
+        repo.Write("plan.yaml", "id: inplace\nfiles_scope: [src/]\nedit: {tool: script, command: [sh, edit.sh]}\nstatic: [\"true\"]\nruntime: []\n");
+
+        var (exit, _, err) = await OrchRunner.RunAsync(repo.Path, Db(repo), "run", "plan.yaml", "--no-worktree");
+
+        Assert.AreEqual(0, exit, err);
+        Assert.AreEqual("two\n", File.ReadAllText(repo.Combine("src", "a.txt")));
+        Assert.AreEqual("orch: inplace EDIT", repo.Git("log", "-1", "--format=%s"), "the checkpoint is on the current branch");
+        Assert.IsFalse(Directory.Exists(repo.Combine(".orch", "worktrees")), "no worktree was made");
+        Assert.AreEqual("", repo.Git("branch", "--list", "orch/*"));
+        StringAssert.Contains(repo.Git("status", "--porcelain"), "?? plan.yaml", "the user's own untracked file is neither committed nor counted as a change");
+    }
+
+    [TestMethod]
+    public async Task Events_Follow_PrintsNewEventsUntilTheJobEnds()
+    {
+        using var repo = new TempDirectory();
+        repo.Write("jobs/slow.yaml", "id: slow\ncommand: \"sleep 2; echo done\"\n");
+        var submit = await OrchRunner.RunAsync(repo.Path, Db(repo), "job", "submit", "jobs", "--format", "json");
+        var jobId = JsonDocument.Parse(submit.Out).RootElement.GetProperty("queued")[0].GetProperty("job_id").GetString()!;
+
+        var follow = OrchRunner.RunAsync(repo.Path, Db(repo), "events", jobId, "--follow", "--format", "json");
+        await Task.Delay(500);
+        var worker = await OrchRunner.RunAsync(repo.Path, Db(repo), "worker", "--drain");
+        var (exit, output, err) = await follow;
+
+        Assert.AreEqual(0, worker.Exit, worker.Err);
+        Assert.AreEqual(0, exit, err);
+        var kinds = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("kind").GetString()).ToArray();
+        CollectionAssert.AreEqual(new[] { "job.queued", "job.started", "attempt.started", "attempt.finished", "job.finished" }, kinds,
+            "follow saw the job from its queueing to its end, then stopped by itself");
     }
 
     private static string ProcessCommandLine(int pid)
