@@ -71,10 +71,10 @@ public sealed class ToolPipelines
                 OnOpened = args =>
                 {
                     _breakEnds[name] = _time.GetUtcNow() + args.BreakDuration;
-                    return _onBreakerEvent(BreakerEvent("breaker.opened", name, new { tool = name, break_seconds = args.BreakDuration.TotalSeconds }));
+                    return _onBreakerEvent(BreakerEvent("breaker.opened", new { tool = name, break_seconds = args.BreakDuration.TotalSeconds }));
                 },
-                OnHalfOpened = _ => _onBreakerEvent(BreakerEvent("breaker.half_opened", name, new { tool = name })),
-                OnClosed = _ => _onBreakerEvent(BreakerEvent("breaker.closed", name, new { tool = name })),
+                OnHalfOpened = _ => _onBreakerEvent(BreakerEvent("breaker.half_opened", new { tool = name })),
+                OnClosed = _ => _onBreakerEvent(BreakerEvent("breaker.closed", new { tool = name })),
             })
             .Build();
     }
@@ -114,9 +114,6 @@ public sealed class ToolPipelines
     private static TimeSpan Clamp(TimeSpan timeout) =>
         timeout < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : timeout > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : timeout;
 
-    private NewEvent BreakerEvent<T>(string kind, string tool, T data)
-    {
-        _ = tool;
-        return new NewEvent(kind, _time.GetUtcNow(), null, null, System.Text.Json.JsonSerializer.Serialize(data, OrchJson.Options));
-    }
+    private NewEvent BreakerEvent<T>(string kind, T data) =>
+        new(kind, _time.GetUtcNow(), null, null, System.Text.Json.JsonSerializer.Serialize(data, OrchJson.Options));
 }

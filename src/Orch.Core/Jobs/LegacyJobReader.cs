@@ -54,7 +54,7 @@ internal static class LegacyJobReader
         var timeout = metadata?.WholeNumber("timeout_seconds", 1);
         var maxRetries = metadata?.WholeNumber("max_retries", 0);
         var policyText = metadata?.Text("retry_policy");
-        var policy = policyText is null ? RetryPolicy.RetrySame : RetryPolicies.Parse(policyText, metadata!, "retry_policy", context);
+        var policy = policyText is null ? RetryPolicy.RetrySame : RetryPolicies.Parse(policyText, metadata!, "retry_policy");
         var filesScope = metadata?.StringList("files_scope") ?? [];
         var prompt = ReadMessageFile(metadata, repository, context);
         if (policy == RetryPolicy.None && maxRetries > 0)

@@ -15,7 +15,7 @@ internal static class RetryPolicies
         ["escalate_to_claude"] = RetryPolicy.EscalateToClaude,
     };
 
-    public static RetryPolicy Parse(string text, FieldReader reader, string key, JobReadContext context)
+    public static RetryPolicy Parse(string text, FieldReader reader, string key)
     {
         if (Words.TryGetValue(text, out var policy))
         {
@@ -26,7 +26,6 @@ internal static class RetryPolicies
         reader.Error(reader.Node(key)!, DiagnosticCodes.InvalidValue,
             $"{reader.FieldPath(key)} '{text}' is not a retry policy{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")}",
             $"Use one of: {string.Join(", ", Words.Keys)}.");
-        _ = context;
         return RetryPolicy.None;
     }
 }

@@ -41,7 +41,7 @@ internal static class V1JobReader
         var successCodes = root.IntList("success_exit_codes");
         var filesScope = root.StringList("files_scope") ?? [];
         var workstream = root.Text("workstream_id");
-        var retry = ReadRetry(root.Map("retry"), context);
+        var retry = ReadRetry(root.Map("retry"));
         root.ReportUnknownFields(FindingSeverity.Error);
 
         if (id is null || command is null || workingDirectory is null)
@@ -112,7 +112,7 @@ internal static class V1JobReader
         }
     }
 
-    private static RetrySettings? ReadRetry(FieldReader? retry, JobReadContext context)
+    private static RetrySettings? ReadRetry(FieldReader? retry)
     {
         if (retry is null)
         {
@@ -124,7 +124,7 @@ internal static class V1JobReader
         var baseDelay = retry.Number("base_delay_seconds", 0);
         var jitter = retry.Flag("jitter");
         var policyText = retry.Text("policy");
-        var policy = policyText is null ? RetryPolicy.RetrySame : RetryPolicies.Parse(policyText, retry, "policy", context);
+        var policy = policyText is null ? RetryPolicy.RetrySame : RetryPolicies.Parse(policyText, retry, "policy");
         retry.ReportUnknownFields(FindingSeverity.Error);
         return defaults with
         {
