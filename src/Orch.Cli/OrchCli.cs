@@ -33,6 +33,9 @@ public static class OrchCli
         root.Subcommands.Add(ImportConfigCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(BootstrapCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(ProfilesCommand.Create(options, stdout, stderr));
+        root.Subcommands.Add(StaticCommand.Create(options, stdout, stderr));
+        root.Subcommands.Add(TestResultsCommand.Create(options, stdout, stderr));
+        root.Subcommands.Add(TestCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(WorkerCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(StatusCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(EventsCommand.Create(options, stdout, stderr));

@@ -78,7 +78,7 @@ public static partial class CanonicalFindingParser
         _ => FindingSeverity.Info,
     };
 
-    [GeneratedRegex(@"^\s*(?<file>[^\s(][^(]*?)\((?<line>\d+)(?:,(?<col>\d+))?(?:,\d+,\d+)?\)\s*:\s*(?<sev>error|warning|info|fatal error)\s+(?<code>[A-Za-z]+\d+)\s*:\s*(?<msg>.*)$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\s*(?<file>[^\s(][^(]*?)\((?<line>\d+)(?:,(?<col>\d+))?(?:,\d+,\d+)?\)\s*:\s*(?<sev>error|warning|info|fatal error)\s+(?<code>[A-Za-z][A-Za-z0-9_.-]*)\s*:\s*(?<msg>.*)$", RegexOptions.IgnoreCase)]
     private static partial Regex MsBuild();
 
     [GeneratedRegex(@"^(?<file>[^\s:][^:]*?):(?<line>\d+):(?:(?<col>\d+):)?\s+(?:(?<sev>error|warning|note|info)\s*:\s*)?(?:(?<code>[A-Z]{1,4}\d{2,5})\s+)?(?<msg>.+)$", RegexOptions.IgnoreCase)]

@@ -168,6 +168,21 @@ internal static class Migrations
           PRIMARY KEY (kind, legacy_id)
         );
         """,
+
+        // 5: test outcomes per branch and commit, for the RUNTIME gates of the MSBuild integration.
+        """
+        CREATE TABLE test_results (
+          id INTEGER PRIMARY KEY,
+          run_id TEXT NOT NULL,
+          project TEXT NOT NULL,
+          branch TEXT NOT NULL,
+          commit_sha TEXT NOT NULL,
+          test TEXT NOT NULL,
+          outcome TEXT NOT NULL,
+          ts TEXT NOT NULL
+        );
+        CREATE INDEX ix_test_results_lookup ON test_results (project, test, branch, id);
+        """,
     ];
 
     public static int LatestVersion => All.Count;

@@ -51,6 +51,16 @@ public sealed class ReportParserTests
     }
 
     [TestMethod]
+    public void Canonical_DotnetFormatWhitespaceLine_BecomesAFindingWithItsWordCode()
+    {
+        const string line = "/repo/Greeter.cs(5,39): error WHITESPACE: Fix whitespace formatting. Delete 2 characters. [/repo/App.csproj]";
+
+        var finding = CanonicalFindingParser.Parse(line, "dotnet", "/repo").Single();
+
+        Assert.AreEqual(new Finding("Greeter.cs", 5, 39, "WHITESPACE", "Fix whitespace formatting. Delete 2 characters.", FindingSeverity.Error, "dotnet"), finding);
+    }
+
+    [TestMethod]
     public void Canonical_MsBuildAndGnuLines_BecomeFindings()
     {
         const string output = """
