@@ -37,7 +37,9 @@ internal static class TestCommand
                 {
                     Name = $"dotnet test {Path.GetFileName(target)}",
                     Tool = "dotnet",
-                    Command = ["dotnet", "test", target, "--logger", "trx", "--results-directory", results],
+                    Command = UsesTestingPlatform(directory)
+                        ? ["dotnet", "test", .. TargetArguments(target), "--report-trx", "--results-directory", results]
+                        : ["dotnet", "test", target, "--logger", "trx", "--results-directory", results],
                     RepositoryRoot = context.RepositoryRoot,
                     WorkingDirectory = directory,
                     SuccessExitCodes = [],
@@ -79,4 +81,38 @@ internal static class TestCommand
         });
         return command;
     }
+
+    /// <summary>
+    /// True when global.json puts <c>dotnet test</c> in Microsoft.Testing.Platform mode, where VSTest's --logger does not
+    /// exist and the TRX report is asked for with --report-trx.
+    /// </summary>
+    internal static bool UsesTestingPlatform(string directory)
+    {
+        for (var dir = new DirectoryInfo(directory); dir is not null; dir = dir.Parent)
+        {
+            var globalJson = Path.Combine(dir.FullName, "global.json");
+            if (!File.Exists(globalJson))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(globalJson), new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true });
+                return json.RootElement.TryGetProperty("test", out var test) && test.TryGetProperty("runner", out var runner)
+                       && string.Equals(runner.GetString(), "Microsoft.Testing.Platform", StringComparison.OrdinalIgnoreCase);
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private static string[] TargetArguments(string target) =>
+        Directory.Exists(target) ? []
+        : target.EndsWith(".sln", StringComparison.OrdinalIgnoreCase) || target.EndsWith(".slnx", StringComparison.OrdinalIgnoreCase) ? ["--solution", target]
+        : ["--project", target];
 }
