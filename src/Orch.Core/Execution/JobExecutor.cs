@@ -40,6 +40,10 @@ public sealed class JobExecutor
         _onOutput = onOutput;
     }
 
+    /// <summary>Where a queued job's shell records its exit code while it runs (see <see cref="Queue.Reconciler"/>).</summary>
+    public static string ExitMarker(JobRecord job) =>
+        Path.Combine(job.Spec.RepositoryRoot, ".orch", "exits", $"{job.Id}.{job.Recoveries}.exit");
+
     /// <summary>True when the tool's circuit breaker is open, so routing passes it over.</summary>
     public bool IsBreakerOpen(string tool) => _pipelines.IsOpen(tool);
 
@@ -60,7 +64,8 @@ public sealed class JobExecutor
         var adapter = _adapters.Resolve(spec.Tool);
         var runner = new ProcessRunner(logFile, redactor, _time,
             process => _store.RecordProcessAsync(job.Id, process, CancellationToken.None),
-            _onOutput is null ? null : line => _onOutput(job.Id, line));
+            _onOutput is null ? null : line => _onOutput(job.Id, line),
+            job.Owner?.Id.StartsWith(Queue.OwnerIdentity.WorkerPrefix, StringComparison.Ordinal) == true ? ExitMarker(job) : null);
 
         JobStatus status;
         string? error;

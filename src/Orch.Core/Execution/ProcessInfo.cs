@@ -25,6 +25,20 @@ public static partial class ProcessInfo
         }
     }
 
+    /// <summary>The state letter of /proc/PID/stat (R, S, D, Z, ...), or a space when it cannot be read.</summary>
+    private static char State(int processId)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{processId}/stat");
+            return stat[stat.LastIndexOf(')') + 2];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or IndexOutOfRangeException)
+        {
+            return ' ';
+        }
+    }
+
     public static ProcessIdentity Current() => new(Environment.ProcessId, StartTicks(Environment.ProcessId));
 
     /// <summary>True when the process still runs and is the same one (not a later process that reused the pid).</summary>
@@ -33,6 +47,12 @@ public static partial class ProcessInfo
         if (OperatingSystem.IsLinux())
         {
             if (!Directory.Exists($"/proc/{process.ProcessId}"))
+            {
+                return false;
+            }
+
+            // A zombie has finished: an orphan whose new parent does not reap it (PID 1 in many containers) stays one.
+            if (State(process.ProcessId) is 'Z' or 'X')
             {
                 return false;
             }

@@ -25,14 +25,21 @@ public sealed partial class ProcessRunner : IProcessLauncher
     private readonly TimeProvider _time;
     private readonly Func<ProcessIdentity, Task>? _onStarted;
     private readonly Action<string>? _onOutput;
+    private readonly string? _exitMarker;
 
-    public ProcessRunner(string? logFile, SecretRedactor redactor, TimeProvider time, Func<ProcessIdentity, Task>? onStarted = null, Action<string>? onOutput = null)
+    // Writes the exit code next to the job, so that a worker that dies after its job finished does not make it run twice.
+    private const string MarkerScript = "m=$1; shift; \"$@\"; c=$?; printf %s \"$c\" > \"$m\"; exit $c";
+
+    /// <param name="exitMarker">Where the job's own shell records its exit code, for crash recovery; <see langword="null"/> for none.</param>
+    public ProcessRunner(string? logFile, SecretRedactor redactor, TimeProvider time, Func<ProcessIdentity, Task>? onStarted = null, Action<string>? onOutput = null,
+        string? exitMarker = null)
     {
         _logFile = logFile;
         _redactor = redactor;
         _time = time;
         _onStarted = onStarted;
         _onOutput = onOutput;
+        _exitMarker = Setsid is null ? null : exitMarker;
     }
 
     public async ValueTask<ProcessOutcome> RunAsync(ProcessRequest request, CancellationToken cancellationToken)
@@ -66,6 +73,16 @@ public sealed partial class ProcessRunner : IProcessLauncher
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        if (_exitMarker is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_exitMarker)!);
+            File.Delete(_exitMarker);
+            foreach (var argument in new[] { "/bin/sh", "-c", MarkerScript, "orch-job", _exitMarker })
+            {
+                info.ArgumentList.Add(argument);
+            }
+        }
+
         if (Setsid is not null)
         {
             info.ArgumentList.Add(executable);
@@ -125,6 +142,12 @@ public sealed partial class ProcessRunner : IProcessLauncher
         }
 
         await Task.WhenAny(readers, Task.Delay(DrainGrace, _time, CancellationToken.None));
+        if (_exitMarker is not null)
+        {
+            // This process saw the exit itself; the marker is only for a worker that did not live to see it.
+            File.Delete(_exitMarker);
+        }
+
         var duration = _time.GetElapsedTime(started);
         var timedOut = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
         WriteLog(log, gate, timedOut ? $"# killed after {request.Timeout} (timeout)" :

@@ -36,9 +36,29 @@ public sealed class Reconciler
             }
 
             // The owner's session leader may outlive it; kill it first so the job cannot finish twice.
-            if (job.Process is { } orphan && _isAlive(orphan))
+            var orphanAlive = job.Process is { } orphan && _isAlive(orphan);
+            if (orphanAlive)
             {
-                ProcessInfo.KillGroup(orphan.ProcessId);
+                ProcessInfo.KillGroup(job.Process!.ProcessId);
+            }
+
+            // The job finished after its worker died: its shell left the exit code, so it completed, exactly once.
+            var marker = JobExecutor.ExitMarker(job);
+            if (!orphanAlive && File.Exists(marker) && int.TryParse(File.ReadAllText(marker).Trim(), out var exitCode))
+            {
+                var succeeded = job.Spec.SuccessExitCodes.Count == 0 || job.Spec.SuccessExitCodes.Contains(exitCode);
+                await _store.CompleteJobAsync(new JobCompletion
+                {
+                    JobId = job.Id,
+                    Status = succeeded ? JobStatus.Succeeded : JobStatus.Failed,
+                    ExitCode = exitCode,
+                    Error = succeeded ? null : $"exit code {exitCode} (finished after its worker died)",
+                    Events = [new NewEvent("job.recovered", _time.GetUtcNow(), job.RunId, job.Id,
+                        $"{{\"reason\":\"finished after owner {owner.Id} died\",\"exit_code\":{exitCode}}}")],
+                }, cancellationToken);
+                File.Delete(marker);
+                changed++;
+                continue;
             }
 
             if (owner.Id.StartsWith(OwnerIdentity.WorkerPrefix, StringComparison.Ordinal) && job.Recoveries < MaxRecoveries)

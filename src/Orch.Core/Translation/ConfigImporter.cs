@@ -37,15 +37,14 @@ public static class ConfigImporter
 
         if (Json(folder, "tool_profiles.json", read) is { } profiles)
         {
+            // Timeouts and exit codes come from the one legacy mapping the engine uses too; only the notes are read here.
+            var mapped = Execution.ToolSettings.FromLegacy(profiles.RootElement.GetRawText(), null);
             foreach (var profile in profiles.RootElement.EnumerateObject())
             {
                 var tool = Tool(profile.Name);
-                tool.TimeoutSeconds = Int(profile.Value, "timeout-sec");
-                if (profile.Value.TryGetProperty("success-exit-codes", out var codes) && codes.ValueKind == JsonValueKind.Array)
-                {
-                    tool.SuccessExitCodes = codes.EnumerateArray().Select(c => c.GetInt32()).ToList();
-                }
-
+                var options = mapped.For(profile.Name);
+                tool.TimeoutSeconds = (int)options.Timeout.TotalSeconds;
+                tool.SuccessExitCodes = options.SuccessExitCodes.ToList();
                 if (profile.Value.TryGetProperty("command", out var command))
                 {
                     var args = profile.Value.TryGetProperty("args", out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray().Select(x => x.ToString()) : [];

@@ -76,4 +76,26 @@ public sealed class ReconcilerTests
         Assert.AreEqual(Reconciler.MaxRecoveries, stored.Recoveries);
         StringAssert.Contains(stored.Error, "abandoned after 3 recoveries");
     }
+
+    [TestMethod]
+    public async Task Reconcile_JobThatFinishedAfterItsWorkerDied_IsCompletedFromItsExitMarkerNotRunAgain()
+    {
+        using var dir = new TempDirectory();
+        await using var store = await SqliteStateStore.OpenAsync(dir.Combine("state.db"), TimeProvider.System, CancellationToken.None);
+        await store.EnqueueJobsAsync(null, [Spec(dir.Path)], CancellationToken.None);
+        var job = (await store.ClaimNextJobAsync(Owner(OwnerIdentity.WorkerPrefix, 999_200), CancellationToken.None))!;
+        await store.RecordProcessAsync(job.Id, new ProcessIdentity(999_201, 1), CancellationToken.None);
+        var marker = Orch.Core.Execution.JobExecutor.ExitMarker(job);
+        Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
+        File.WriteAllText(marker, "0");
+
+        await new Reconciler(store, TimeProvider.System, _ => false).ReconcileAsync(OwnerIdentity.Worker(), CancellationToken.None);
+
+        var stored = (await store.GetJobAsync(job.Id, CancellationToken.None))!;
+        Assert.AreEqual(JobStatus.Succeeded, stored.Status, "its work is done; running it again would do it twice");
+        Assert.AreEqual(0, stored.ExitCode);
+        Assert.AreEqual(0, stored.Recoveries);
+        Assert.IsFalse(File.Exists(marker));
+        Assert.IsNull(await store.ClaimNextJobAsync(Owner(OwnerIdentity.WorkerPrefix, 999_202), CancellationToken.None), "nothing was requeued");
+    }
 }
