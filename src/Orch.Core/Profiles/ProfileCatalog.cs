@@ -80,6 +80,10 @@ public sealed class ProfileCatalog
         };
     }
 
+    /// <summary>Reads one profile file's text; for tests and tools that check profiles outside the catalog.</summary>
+    internal static Profile? ReadText(string name, string text, List<OrchDiagnostic> diagnostics) =>
+        SourceDocument.Parse(name, text, diagnostics) is { Root: YamlMappingNode map } document ? Read(document, map, diagnostics) : null;
+
     private static Profile? Read(SourceDocument document, YamlMappingNode map, List<OrchDiagnostic> diagnostics)
     {
         var reader = new FieldReader(document, map, "", diagnostics);

@@ -11,6 +11,7 @@ public static class SchemaCatalog
     public const string Workstream = "workstream.v1.schema.json";
     public const string Plan = "plan.v1.schema.json";
     public const string Settings = "settings.v1.schema.json";
+    public const string Profile = "profile.v1.schema.json";
     public const string Event = "event.v1.schema.json";
     public const string Finding = "finding.v1.schema.json";
     public const string CostRecord = "cost-record.v1.schema.json";

@@ -73,4 +73,26 @@ public sealed class ModelSchemaDriftTests
         CollectionAssert.AreEqual(SchemaProperties(SchemaCatalog.Settings, "properties", "budgets"), KnownFields(diagnostics, "budgets.zzz"));
         CollectionAssert.AreEqual(SchemaProperties(SchemaCatalog.Settings, "properties", "escalation"), KnownFields(diagnostics, "escalation.zzz"));
     }
+
+    [TestMethod]
+    public void BuiltInProfiles_MatchTheProfileSchemaAndItsFields()
+    {
+        var profiles = Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "profiles"), "*.yaml").ToList();
+        Assert.HasCount(7, profiles);
+        var schemaFields = SchemaProperties(SchemaCatalog.Profile);
+        foreach (var file in profiles)
+        {
+            var diagnostics = new List<Diagnostics.OrchDiagnostic>();
+            var document = Documents.SourceDocument.Load(file, diagnostics)!;
+            var errors = SchemaValidator.Validate(document, document.Root, SchemaCatalog.Profile);
+            Assert.IsEmpty(errors, string.Join('\n', errors));
+            var keys = ((YamlDotNet.RepresentationModel.YamlMappingNode)document.Root).Children.Keys.Select(k => k.ToString()).ToArray();
+            CollectionAssert.IsSubsetOf(keys, schemaFields, file);
+        }
+
+        // The profile reader knows exactly the schema's top-level fields: its unknown-field hint lists them.
+        var readerDiagnostics = new List<Diagnostics.OrchDiagnostic>();
+        Profiles.ProfileCatalog.ReadText("p.yaml", "id: x\nzzz: 1\n", readerDiagnostics);
+        CollectionAssert.AreEqual(schemaFields, KnownFields(readerDiagnostics, "zzz"));
+    }
 }
