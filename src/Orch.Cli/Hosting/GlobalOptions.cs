@@ -32,6 +32,7 @@ internal sealed class GlobalOptions
     public Option<OutputFormat> Format { get; } = new("--format")
     {
         Description = "console for people, json for scripts.",
+        HelpName = "console|json",
         DefaultValueFactory = _ => OutputFormat.Console,
         Recursive = true,
     };
