@@ -1,11 +1,9 @@
 using System.CommandLine;
 using Orch.Abstractions.Model;
 using Orch.Cli.Hosting;
-using Orch.Core.Git;
 using Orch.Core.Jobs;
 using Orch.Core.Queue;
 using Orch.Core.Settings;
-using Orch.Core.Testing;
 
 namespace Orch.Cli.Commands;
 
@@ -56,23 +54,8 @@ internal static class TestCommand
                     return ExitCodes.WorkFailed;
                 }
 
-                using var git = new GitClient(context.Time);
-                var branch = (await git.TryRunAsync(context.RepositoryRoot, ["rev-parse", "--abbrev-ref", "HEAD"], ct)).StandardOutput.Trim();
-                var commit = (await git.TryRunAsync(context.RepositoryRoot, ["rev-parse", "HEAD"], ct)).StandardOutput.Trim();
-                var outcomes = trx.SelectMany(TestResultStore.ReadTrx).ToList();
-                var gates = await TestResultStore.RecordAndCheckAsync(context.DatabasePath, run.Id, Path.GetRelativePath(context.RepositoryRoot, target),
-                    branch.Length == 0 ? "(none)" : branch, commit.Length == 0 ? "(none)" : commit, parse.GetValue(baseBranch)!, outcomes, context.Time, ct);
+                var (outcomes, gates, branch) = await TestGateReporter.RecordAsync(context, run, target, trx, parse.GetValue(baseBranch)!, context.Error, ct);
                 var failed = outcomes.Count(o => o.Outcome == "failed");
-                foreach (var regression in gates.Regressions)
-                {
-                    context.Error.WriteLine($"{target}: error ORCH1602: {regression}");
-                }
-
-                foreach (var flaky in gates.Flaky)
-                {
-                    context.Error.WriteLine($"{target}: error ORCH1603: new flaky test: {flaky}");
-                }
-
                 var ok = failed == 0 && gates.Passed;
                 await engine.Store.FinishRunAsync(run.Id, ok ? RunStatus.Succeeded : RunStatus.Failed, ok ? null : gates.Passed ? "tests failed" : "test gate", CancellationToken.None);
                 context.Say($"{outcomes.Count} test result(s) recorded ({failed} failed) on {branch} in run {run.Id}");

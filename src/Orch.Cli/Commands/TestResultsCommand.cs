@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Orch.Cli.Hosting;
-using Orch.Core.Git;
 using Orch.Core.Jobs;
-using Orch.Core.Testing;
 
 namespace Orch.Cli.Commands;
 
@@ -34,28 +32,14 @@ internal static class TestResultsCommand
                     return ExitCodes.Ok;
                 }
 
-                using var git = new GitClient(context.Time);
-                var branch = (await git.TryRunAsync(context.RepositoryRoot, ["rev-parse", "--abbrev-ref", "HEAD"], ct)).StandardOutput.Trim();
-                var commit = (await git.TryRunAsync(context.RepositoryRoot, ["rev-parse", "HEAD"], ct)).StandardOutput.Trim();
                 await using (var store = await context.OpenStoreAsync(ct))
                 {
                     var run = await store.CreateRunAsync("msbuild-runtime", projectPath, ct);
-                    var outcomes = TestResultStore.ReadTrx(trx);
-                    var gates = await TestResultStore.RecordAndCheckAsync(context.DatabasePath, run.Id, Path.GetRelativePath(context.RepositoryRoot, projectPath),
-                        branch.Length == 0 ? "(none)" : branch, commit.Length == 0 ? "(none)" : commit, parse.GetValue(baseBranch)!, outcomes, context.Time, ct);
+                    // MSBuild's Exec reads canonical error lines from standard output.
+                    var (outcomes, gates, branch) = await TestGateReporter.RecordAsync(context, run, projectPath, [trx], parse.GetValue(baseBranch)!, context.Out, ct);
                     await store.FinishRunAsync(run.Id, gates.Passed ? Abstractions.Model.RunStatus.Succeeded : Abstractions.Model.RunStatus.Failed,
                         gates.Passed ? null : "test gate", CancellationToken.None);
                     context.Say($"recorded {outcomes.Count} test result(s) of {Path.GetFileName(projectPath)} on {branch} ({run.Id})");
-                    foreach (var regression in gates.Regressions)
-                    {
-                        context.Out.WriteLine($"{projectPath}: error ORCH1602: {regression}");
-                    }
-
-                    foreach (var flaky in gates.Flaky)
-                    {
-                        context.Out.WriteLine($"{projectPath}: error ORCH1603: new flaky test: {flaky}");
-                    }
-
                     return gates.Passed ? ExitCodes.Ok : ExitCodes.WorkFailed;
                 }
             }, ct);

@@ -17,7 +17,12 @@ public sealed class ProfileCatalog
 
     public Profile? Find(string id) => _profiles.GetValueOrDefault(id);
 
-    public static LoadResult<ProfileCatalog> LoadBuiltIn()
+    // The built-in profiles are embedded and never change while the process runs: parse them once.
+    private static readonly Lazy<LoadResult<ProfileCatalog>> BuiltIn = new(ParseBuiltIn);
+
+    public static LoadResult<ProfileCatalog> LoadBuiltIn() => BuiltIn.Value;
+
+    private static LoadResult<ProfileCatalog> ParseBuiltIn()
     {
         var assembly = typeof(ProfileCatalog).Assembly;
         var raw = new Dictionary<string, (Profile Profile, YamlMappingNode Node)>(StringComparer.Ordinal);

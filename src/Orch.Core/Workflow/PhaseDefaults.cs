@@ -1,20 +1,19 @@
 using Orch.Core.Planning;
+using Orch.Core.Profiles;
 
 namespace Orch.Core.Workflow;
 
 /// <summary>
-/// STATIC and RUNTIME commands for workstreams that list none, chosen by evidence in the worktree. For .NET:
-/// <c>dotnet format</c> as the autofixer, <c>dotnet build</c> with its warnings as findings, and <c>dotnet test</c>.
+/// STATIC and RUNTIME commands for workstreams that list none when the project names no profile: the built-in
+/// profile the worktree shows evidence for (a solution or project file means the dotnet profile), else none.
 /// </summary>
 public static class PhaseDefaults
 {
-    public static IReadOnlyList<PhaseCommand> Static(string worktree) => IsDotnet(worktree)
-        ? [new PhaseCommand { Command = ["dotnet", "format"], Autofix = true }, PhaseCommand.Argv("dotnet", "build", "--nologo")]
-        : [];
+    public static IReadOnlyList<PhaseCommand> Static(string worktree) => Detect(worktree)?.Static ?? [];
 
-    public static IReadOnlyList<PhaseCommand> Runtime(string worktree) => IsDotnet(worktree)
-        ? [PhaseCommand.Argv("dotnet", "test", "--nologo")]
-        : [];
+    public static IReadOnlyList<PhaseCommand> Runtime(string worktree) => Detect(worktree)?.Runtime ?? [];
+
+    private static Profile? Detect(string worktree) => IsDotnet(worktree) ? ProfileCatalog.LoadBuiltIn().Value?.Find("dotnet") : null;
 
     private static bool IsDotnet(string worktree) =>
         Directory.EnumerateFiles(worktree, "*.sln").Any() || Directory.EnumerateFiles(worktree, "*.slnx").Any()
