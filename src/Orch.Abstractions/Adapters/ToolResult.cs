@@ -23,15 +23,9 @@ public sealed record ToolResult
     /// <summary>Tokens and cost the tool reported, when it reports any.</summary>
     public TokenUsage? Usage { get; init; }
 
-    /// <summary>Files the tool changed, relative to the working directory, when the adapter can tell.</summary>
-    public IReadOnlyList<string> ChangedFiles { get; init; } = [];
-
-    /// <summary>The last lines of combined output, already redacted.</summary>
+    /// <summary>The last lines of combined output, already redacted. The engine shows them to people and puts them in FIX prompts when a check has no findings.</summary>
     public string OutputTail { get; init; } = "";
 
-    /// <summary>What an AI tool said it did (its last message), when it says anything.</summary>
+    /// <summary>What an AI tool said it did (its last message), when it says anything. The engine records it with the tool's output.</summary>
     public string? Summary { get; init; }
-
-    /// <summary>The log file the output streamed to.</summary>
-    public string? LogPath { get; init; }
 }

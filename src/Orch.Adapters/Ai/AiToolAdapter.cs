@@ -61,11 +61,7 @@ public abstract class AiToolAdapter : IToolAdapter
 
     protected abstract ToolResult Interpret(ToolInvocation invocation, ProcessOutcome outcome, string resultsDirectory);
 
-    protected static string Tail(ProcessOutcome outcome, int lines = 20)
-    {
-        var all = (outcome.StandardOutput + "\n" + outcome.StandardError).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
-    }
+    protected static string Tail(ProcessOutcome outcome, int lines = 20) => OutputTail.Of(outcome.StandardOutput + "\n" + outcome.StandardError, lines);
 
     /// <summary>Adds what to do when the tool's error says a key or login is missing.</summary>
     protected static string WithKeyHint(string error, string keyVariable, string loginCommand) =>

@@ -44,7 +44,6 @@ public sealed class CodexAdapter : AiToolAdapter
             TimedOut = outcome.TimedOut,
             Error = error is null ? null : WithKeyHint(error, "OPENAI_API_KEY", "codex login"),
             Usage = parsed.Usage,
-            ChangedFiles = parsed.ChangedFiles,
             Summary = summary,
             OutputTail = Tail(outcome),
         };

@@ -31,7 +31,7 @@ public sealed class PytestAdapter : ProcessAdapter
             TimedOut = outcome.TimedOut,
             Error = outcome.StartError ?? (succeeded ? null : $"pytest exited with code {outcome.ExitCode}"),
             Findings = findings,
-            OutputTail = Tail(outcome.StandardOutput + "\n" + outcome.StandardError, 40),
+            OutputTail = OutputTail.Of(outcome.StandardOutput + "\n" + outcome.StandardError, 40),
         };
     }
 }

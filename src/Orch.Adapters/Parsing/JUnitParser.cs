@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Xml;
 using System.Xml.Linq;
+using System.Xml;
 using Orch.Abstractions.Diagnostics;
 
 namespace Orch.Adapters.Parsing;

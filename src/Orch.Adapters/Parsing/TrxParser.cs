@@ -1,15 +1,26 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using System.Xml;
 using System.Xml.Linq;
+using System.Xml;
 using Orch.Abstractions.Diagnostics;
 
 namespace Orch.Adapters.Parsing;
 
-/// <summary>Reads failing tests from TRX files (VSTest and Microsoft.Testing.Platform both write them).</summary>
+/// <summary>The one TRX reader (VSTest and Microsoft.Testing.Platform both write TRX): failed tests as findings, every outcome for the gates.</summary>
 public static partial class TrxParser
 {
     private static readonly XNamespace Ns = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
+
+    /// <summary>
+    /// Every test's outcome, lower-case (<c>passed</c>, <c>failed</c>, <c>notexecuted</c>, ...). A test run twice with two
+    /// outcomes (a retry) keeps both, so a flaky-test gate can see it.
+    /// </summary>
+    public static IReadOnlyList<(string Test, string Outcome)> Outcomes(string trxFile) => XDocument.Load(trxFile).Descendants(Ns + "UnitTestResult")
+        .Select(r => (Test: (string?)r.Attribute("testName") ?? "", Outcome: ((string?)r.Attribute("outcome") ?? "").ToLowerInvariant()))
+        .Where(o => o.Test.Length > 0)
+        .GroupBy(o => o.Test)
+        .SelectMany(g => g.DistinctBy(o => o.Outcome))
+        .ToList();
 
     /// <summary>One finding per failed test: the test name as code, the first line of its message, and the first frame in the repository.</summary>
     public static IReadOnlyList<Finding> FailedTests(string trxFile, string tool, string? repositoryRoot)

@@ -55,13 +55,7 @@ public class ProcessAdapter : IToolAdapter
             TimedOut = outcome.TimedOut,
             Error = outcome.StartError ?? (succeeded ? null : outcome.TimedOut ? "timed out" : $"exit code {outcome.ExitCode}"),
             Findings = CanonicalFindingParser.Parse(combined, Name, invocation.WorkingDirectory),
-            OutputTail = Tail(combined, 40),
+            OutputTail = OutputTail.Of(combined, 40),
         };
-    }
-
-    protected static string Tail(string text, int lines)
-    {
-        var all = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
     }
 }

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using Orch.Cli.Hosting;
 using Orch.Cli.Rendering;
-using Orch.Core.Bootstrap;
-using Orch.Core.Profiles;
+using Orch.Core.Application;
 
 namespace Orch.Cli.Commands;
 
@@ -17,24 +16,16 @@ internal static class BootstrapCommand
         command.SetAction((parse, ct) =>
         {
             var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, () => Task.FromResult(Run(context, parse.GetValue(force), parse.GetValue(dryRun))), ct);
+            return CommandGuard.RunAsync(context, () => context.WithEngineAsync(engine => Task.FromResult(Run(context, engine, parse.GetValue(force), parse.GetValue(dryRun)))), ct);
         });
         return command;
     }
 
-    private static int Run(CliContext context, bool force, bool dryRun)
+    private static int Run(CliContext context, OrchEngine engine, bool force, bool dryRun)
     {
-        var catalog = ProfileCatalog.LoadBuiltIn();
-        DiagnosticsPrinter.Print(context, catalog.Diagnostics);
-        var discovery = new RepositoryDiscovery(new MsBuildProjectEvaluator(), context.Time).Discover(context.RepositoryRoot);
-        var selection = ProfileSelector.Select(discovery, catalog.Value!);
-        var artifacts = BootstrapArtifacts.Plan(context.RepositoryRoot, discovery, selection, catalog.Value!.Find(selection.Profile)!);
-        var blocked = artifacts.Where(a => a.WouldOverwrite).ToList();
-        var write = !dryRun && (force || blocked.Count == 0);
-        if (write)
-        {
-            BootstrapArtifacts.Write(context.RepositoryRoot, artifacts);
-        }
+        var result = engine.Project.Bootstrap(force, dryRun);
+        DiagnosticsPrinter.Print(context, result.Diagnostics);
+        var (discovery, selection, artifacts, blocked, write) = (result.Discovery, result.Selection, result.Artifacts, result.Blocked, result.Written);
 
         if (context.Json)
         {
@@ -83,7 +74,7 @@ internal static class BootstrapCommand
         {
             foreach (var artifact in blocked)
             {
-                context.Error.Write(BootstrapArtifacts.Diff(artifact));
+                context.Error.Write(BootstrapResult.DiffOf(artifact));
             }
 
             context.Error.WriteLine($"error: {blocked.Count} file(s) differ from what bootstrap would write; nothing was written{(dryRun ? " (dry run)" : "")}");

@@ -1,8 +1,6 @@
 using System.CommandLine;
-using Orch.Abstractions.Model;
 using Orch.Cli.Hosting;
 using Orch.Cli.Rendering;
-using Orch.Core.Git;
 
 namespace Orch.Cli.Commands;
 
@@ -17,53 +15,29 @@ internal static class CleanupCommand
         command.SetAction((parse, ct) =>
         {
             var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, async () =>
+            return CommandGuard.RunAsync(context, () => context.WithEngineAsync(async engine =>
             {
-                await using var store = await context.OpenStoreAsync(ct);
-                using var git = new GitClient(context.Time);
-                var removed = new List<object>();
-                var kept = new List<object>();
-                foreach (var tree in await store.ListWorktreesAsync(parse.GetValue(run), ct))
-                {
-                    if (tree.Status == "removed" || (await store.GetRunAsync(tree.RunId, ct))?.Status == RunStatus.Running)
-                    {
-                        continue;
-                    }
-
-                    await git.RemoveWorktreeAsync(context.RepositoryRoot, tree.Path, ct);
-                    var branchExists = await git.BranchExistsAsync(context.RepositoryRoot, tree.Branch, ct);
-                    var merged = !branchExists || await git.IsMergedAsync(context.RepositoryRoot, tree.Branch, ct);
-                    if (branchExists && !merged && !parse.GetValue(force))
-                    {
-                        kept.Add(new { branch = tree.Branch, workstream = tree.WorkstreamId, reason = "unmerged commits; use --force to delete" });
-                        await store.SaveWorktreeAsync(tree with { Status = "branch_kept" }, ct);
-                        continue;
-                    }
-
-                    if (branchExists)
-                    {
-                        await git.DeleteBranchAsync(context.RepositoryRoot, tree.Branch, force: !merged, ct);
-                    }
-
-                    await store.SaveWorktreeAsync(tree with { Status = "removed" }, ct);
-                    removed.Add(new { branch = tree.Branch, workstream = tree.WorkstreamId, path = tree.Path });
-                }
-
+                var result = await engine.Plans.CleanupAsync(parse.GetValue(run), parse.GetValue(force), ct);
                 if (context.Json)
                 {
-                    JsonOutput.WriteLine(context.Out, new { schema_version = JsonOutput.SchemaVersion, removed, kept });
+                    JsonOutput.WriteLine(context.Out, new
+                    {
+                        schema_version = JsonOutput.SchemaVersion,
+                        removed = result.RemovedWorktrees.Select(r => new { branch = r.Branch, workstream = r.Workstream, path = r.Path }),
+                        kept = result.KeptBranches.Select(k => new { branch = k.Branch, workstream = k.Workstream, reason = k.Reason }),
+                    });
                 }
                 else
                 {
-                    context.Say($"removed {removed.Count} worktree(s) and branch(es)");
-                    foreach (var k in kept)
+                    context.Say($"removed {result.RemovedWorktrees.Count} worktree(s) and branch(es)");
+                    foreach (var k in result.KeptBranches)
                     {
-                        context.Say($"  kept {k}");
+                        context.Say($"  kept {k.Branch} ({k.Workstream}): {k.Reason}");
                     }
                 }
 
                 return ExitCodes.Ok;
-            }, ct);
+            }), ct);
         });
         return command;
     }

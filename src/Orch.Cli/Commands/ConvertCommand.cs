@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Orch.Cli.Hosting;
 using Orch.Cli.Rendering;
-using Orch.Core.Translation;
+using Orch.Core.Application;
 
 namespace Orch.Cli.Commands;
 
@@ -20,7 +20,7 @@ internal static class ConvertCommand
             var context = new CliContext(parse, options, stdout, stderr);
             return CommandGuard.RunAsync(context, async () =>
             {
-                var result = Converter.ToV1(parse.GetValue(file)!);
+                var result = ProjectUseCases.Convert(parse.GetValue(file)!);
                 DiagnosticsPrinter.Print(context, result.Diagnostics);
                 if (result.Value is not { } yaml)
                 {

@@ -19,15 +19,14 @@ internal static class CostsCommand
             var context = new CliContext(parse, options, stdout, stderr);
             return CommandGuard.RunAsync(context, async () =>
             {
-                await using var store = await context.OpenStoreAsync(ct);
+                await using var engine = context.BuildEngine();
                 var run = parse.GetValue(runId);
-                if (run is not null && await store.GetRunAsync(run, ct) is null)
+                if (await engine.Reports.CostsAsync(run, ct) is not { } report)
                 {
                     context.Error.WriteLine($"error ORCH2002: no run '{run}' in {context.DatabasePath}");
                     return ExitCodes.InvalidInput;
                 }
 
-                var report = CostReport.From(await store.ListCostsAsync(run, ct));
                 if (context.Json)
                 {
                     JsonOutput.WriteLine(context.Out, new

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Reflection;
 using Orch.Cli.Hosting;
-using Orch.Core.Git;
 using Orch.Core.Workflow;
 
 namespace Orch.Cli.Commands;
@@ -37,11 +36,12 @@ internal static class DemoCommand
         }
 
         Unpack(target);
-        using var git = new GitClient(context.Time);
-        await git.RunAsync(target, ["init", "-q"], cancellationToken);
-        await git.RunAsync(target, ["add", "-A"], cancellationToken);
-        await git.RunAsync(target, ["commit", "-q", "-m", "demo: starting point"], cancellationToken);
         context.UseRepository(target);
+        await using (var engine = context.BuildEngine())
+        {
+            await engine.Plans.InitializeRepositoryAsync(target, "demo: starting point", cancellationToken);
+        }
+
         context.Say($"demo repository: {target}");
         var exit = await RunCommand.RunAsync(context, Path.Combine(target, "plan", "calculator.yaml"), new RunOptions(), cancellationToken);
         context.Say($"demo repository kept at {target}: `git -C {target} log --oneline --graph` shows the checkpoints and the merge");

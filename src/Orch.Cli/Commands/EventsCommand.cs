@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Orch.Abstractions.Model;
-using Orch.Abstractions.State;
 using Orch.Cli.Hosting;
-using Orch.Cli.Rendering;
+using Orch.Core.Events;
+using Orch.Core.Storage;
 
 namespace Orch.Cli.Commands;
 
@@ -23,64 +22,30 @@ internal static class EventsCommand
             var context = new CliContext(parse, options, stdout, stderr);
             return CommandGuard.RunAsync(context, async () =>
             {
-                await using var store = await context.OpenStoreAsync(ct);
+                await using var engine = context.BuildEngine();
                 var subject = parse.GetValue(id);
-                if (subject is not null && await store.GetJobAsync(subject, ct) is null && await store.GetRunAsync(subject, ct) is null)
+                if (subject is not null && !await engine.Reports.ExistsAsync(subject, ct))
                 {
                     context.Error.WriteLine($"error ORCH2002: no run or job '{subject}' in {context.DatabasePath}");
                     return ExitCodes.InvalidInput;
                 }
 
-                var last = parse.GetValue(after);
-                while (true)
+                await foreach (var e in engine.Reports.EventsAsync(subject, parse.GetValue(after), parse.GetValue(follow), FollowInterval, ct))
                 {
-                    IReadOnlyList<EventRecord> batch;
-                    do
-                    {
-                        batch = await store.ReadEventsAsync(subject, last, 1000, ct);
-                        foreach (var e in batch)
-                        {
-                            Print(context, e);
-                            last = e.Id;
-                        }
-                    }
-                    while (batch.Count == 1000);
-
-                    if (!parse.GetValue(follow) || (subject is not null && await IsFinishedAsync(store, subject, ct)))
-                    {
-                        return ExitCodes.Ok;
-                    }
-
-                    try
-                    {
-                        await Task.Delay(FollowInterval, context.Time, ct);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        // Ctrl-C is how a follow ends.
-                        return ExitCodes.Ok;
-                    }
+                    Print(context, e);
                 }
+
+                return ExitCodes.Ok;
             }, ct);
         });
         return command;
-    }
-
-    private static async Task<bool> IsFinishedAsync(IStateStore store, string subject, CancellationToken ct)
-    {
-        if (await store.GetJobAsync(subject, ct) is { } job)
-        {
-            return job.Status is not (JobStatus.Queued or JobStatus.Running);
-        }
-
-        return await store.GetRunAsync(subject, ct) is { Status: not RunStatus.Running };
     }
 
     private static void Print(CliContext context, EventRecord e)
     {
         if (context.Json)
         {
-            JsonOutput.WriteLine(context.Out, JsonOutput.Event(e));
+            context.Out.WriteLine(EventJson.Line(e));
             return;
         }
 

@@ -1,7 +1,5 @@
 using System.CommandLine;
 using Orch.Cli.Hosting;
-using Orch.Core.Settings;
-using Orch.Core.Translation;
 
 namespace Orch.Cli.Commands;
 
@@ -19,34 +17,22 @@ internal static class ImportConfigCommand
             var context = new CliContext(parse, options, stdout, stderr);
             return CommandGuard.RunAsync(context, async () =>
             {
-                var source = parse.GetValue(folder)!;
-                if (!Directory.Exists(source))
+                await using var engine = context.BuildEngine();
+                var result = await engine.Project.ImportConfigAsync(parse.GetValue(folder)!, parse.GetValue(force), parse.GetValue(dryRun), ct);
+                if (result.Error is { } error)
                 {
-                    context.Error.WriteLine($"error ORCH1001: {source} is not a folder");
-                    return ExitCodes.InvalidInput;
+                    return context.Fail(error);
                 }
 
-                var yaml = ConfigImporter.Import(source);
-                if (parse.GetValue(dryRun))
+                if (!result.Written)
                 {
-                    await context.Out.WriteAsync(yaml);
+                    await context.Out.WriteAsync(result.Yaml);
                     return ExitCodes.Ok;
                 }
 
-                var target = ProjectSettings.PathFor(context.RepositoryRoot);
-                if (File.Exists(target) && !parse.GetValue(force) && await File.ReadAllTextAsync(target, ct) != yaml)
-                {
-                    context.Error.WriteLine($"error: {target} exists and differs from the import; nothing was written");
-                    context.Error.WriteLine("  hint: review it with --dry-run, then use --force to replace it.");
-                    return ExitCodes.InvalidInput;
-                }
-
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                await File.WriteAllTextAsync(target, yaml, ct);
-                var check = ProjectSettings.Load(context.RepositoryRoot);
-                Rendering.DiagnosticsPrinter.Print(context, check.Diagnostics);
-                context.Say($"wrote {target}");
-                return check.Succeeded ? ExitCodes.Ok : ExitCodes.InvalidInput;
+                Rendering.DiagnosticsPrinter.Print(context, result.Diagnostics);
+                context.Say($"wrote {result.Target}");
+                return result.Diagnostics.Any(d => d.IsError) ? ExitCodes.InvalidInput : ExitCodes.Ok;
             }, ct);
         });
         return command;

@@ -1,10 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using Orch.Abstractions.Model;
-using Orch.Abstractions.State;
 using Orch.Cli.Hosting;
 using Orch.Cli.Rendering;
+using Orch.Core.Jobs;
 using Orch.Core.Serialization;
+using Orch.Core.Storage;
 using Spectre.Console;
 
 namespace Orch.Cli.Commands;
@@ -24,8 +24,8 @@ internal static class JobListCommand
             var context = new CliContext(parse, options, stdout, stderr);
             return CommandGuard.RunAsync(context, async () =>
             {
-                await using var store = await context.OpenStoreAsync(ct);
-                var jobs = await store.ListJobsAsync(new JobQuery(parse.GetValue(status), parse.GetValue(run), parse.GetValue(limit)), ct);
+                await using var engine = context.BuildEngine();
+                var jobs = await engine.Jobs.ListAsync(new JobQuery(parse.GetValue(status), parse.GetValue(run), parse.GetValue(limit)), ct);
                 Render(context, jobs);
                 return ExitCodes.Ok;
             }, ct);

@@ -1,10 +1,6 @@
 using System.CommandLine;
-using Orch.Abstractions.Model;
 using Orch.Cli.Hosting;
 using Orch.Cli.Rendering;
-using Orch.Core.Execution;
-using Orch.Core.Jobs;
-using Orch.Core.Queue;
 using Orch.Core.Serialization;
 
 namespace Orch.Cli.Commands;
@@ -26,45 +22,18 @@ internal static class JobRunCommand
 
     private static async Task<int> RunAsync(CliContext context, string file, CancellationToken cancellationToken)
     {
-        var settings = Engine.LoadSettings(context);
-        if (!settings.Succeeded)
-        {
-            DiagnosticsPrinter.Print(context, settings.Diagnostics);
-            return ExitCodes.InvalidInput;
-        }
-
-        var loaded = new JobLoader(new RepositoryPaths(context.RepositoryRoot), settings.Value!.Tools).Load(file);
-        DiagnosticsPrinter.Print(context, loaded.Diagnostics);
-        if (!loaded.Succeeded)
+        await using var engine = context.BuildEngine(Verbosity.Normal);
+        var result = await engine.Jobs.RunAsync(file, null, cancellationToken);
+        DiagnosticsPrinter.Print(context, result.Diagnostics);
+        if (result.Outcome is not { } outcome)
         {
             if (context.Json)
             {
-                JsonOutput.WriteLine(context.Out, new { schema_version = JsonOutput.SchemaVersion, status = "invalid", diagnostics = loaded.Diagnostics.Select(DiagnosticsPrinter.Json) });
+                JsonOutput.WriteLine(context.Out, new { schema_version = JsonOutput.SchemaVersion, status = "invalid", diagnostics = result.Diagnostics.Select(DiagnosticsPrinter.Json) });
             }
 
             return ExitCodes.InvalidInput;
         }
-
-        var spec = loaded.Value!;
-        await using var engine = await Engine.CreateAsync(context, settings.Value!, Verbosity.Normal, cancellationToken);
-        var run = await engine.Store.CreateRunAsync("job", Path.GetFullPath(file), cancellationToken);
-        var job = await engine.Store.StartJobAsync(run.Id, JobSecrets.Redacted(spec), OwnerIdentity.Direct(), cancellationToken);
-        context.Say($"{job.Id}: running '{spec.Name}' ({spec.Tool}) in {context.RepositoryRoot}", Verbosity.Normal);
-        var outcome = await engine.Executor.ExecuteAsync(job, spec, cancellationToken);
-        while (JobEscalation.FollowUp(spec, outcome.Status, engine.Tools) is { } next)
-        {
-            context.Say($"{outcome.JobId}: {OrchJson.EnumText(outcome.Status)}; retry_policy escalates to {next.Tool}", Verbosity.Minimal);
-            spec = next;
-            job = await engine.Store.StartJobAsync(run.Id, JobSecrets.Redacted(spec), OwnerIdentity.Direct(), cancellationToken);
-            outcome = await engine.Executor.ExecuteAsync(job, spec, cancellationToken);
-        }
-        var runStatus = outcome.Status switch
-        {
-            JobStatus.Succeeded => RunStatus.Succeeded,
-            JobStatus.Cancelled => RunStatus.Cancelled,
-            _ => RunStatus.Failed,
-        };
-        await engine.Store.FinishRunAsync(run.Id, runStatus, outcome.Status == JobStatus.Succeeded ? null : OrchJson.EnumText(outcome.Status), CancellationToken.None);
 
         if (context.Json)
         {
@@ -73,7 +42,7 @@ internal static class JobRunCommand
                 type = "summary",
                 schema_version = JsonOutput.SchemaVersion,
                 job_id = outcome.JobId,
-                run_id = run.Id,
+                run_id = result.RunId,
                 name = outcome.Name,
                 status = OrchJson.EnumText(outcome.Status),
                 exit_code = outcome.ExitCode,

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Orch.Cli.Hosting;
 using Orch.Cli.Rendering;
-using Orch.Core.Migration;
+
 
 namespace Orch.Cli.Commands;
 
@@ -17,27 +17,20 @@ internal static class MigrateCommand
             var context = new CliContext(parse, options, stdout, stderr);
             return CommandGuard.RunAsync(context, async () =>
             {
-                var path = parse.GetValue(source)!;
-                if (await LegacyStateImporter.CheckSourceAsync(path, ct) is { } problem)
+                await using var engine = context.BuildEngine();
+                var result = await engine.Project.MigrateAsync(parse.GetValue(source)!, ct);
+                if (result.Error is { } error)
                 {
-                    context.Error.WriteLine($"error ORCH2003: {problem}");
-                    context.Error.WriteLine("  hint: give the pipeline_state.db of the legacy pipeline (its DDL is schema.sql); Orch's own state.db is not one.");
-                    return ExitCodes.InvalidInput;
+                    return context.Fail(error);
                 }
 
-                if (Path.GetFullPath(path) == context.DatabasePath)
-                {
-                    context.Error.WriteLine("error ORCH2003: the source is Orch's own state database");
-                    return ExitCodes.InvalidInput;
-                }
-
-                var counts = await LegacyStateImporter.ImportAsync(path, context.DatabasePath, context.Time, ct);
+                var counts = result.Counts!;
                 if (context.Json)
                 {
                     JsonOutput.WriteLine(context.Out, new
                     {
                         schema_version = JsonOutput.SchemaVersion,
-                        source = Path.GetFullPath(path),
+                        source = result.Source,
                         database = context.DatabasePath,
                         imported = new { runs = counts.Runs, workstreams = counts.Workstreams, step_attempts = counts.StepAttempts, errors = counts.Errors, events = counts.Events },
                         skipped = counts.Skipped,

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Orch.Cli.Hosting;
 using Orch.Cli.Rendering;
-using Orch.Core.Planning;
+using Orch.Core.Application;
 
 namespace Orch.Cli.Commands;
 
@@ -15,16 +15,15 @@ internal static class PlanCommand
         command.SetAction((parse, ct) =>
         {
             var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, () => Task.FromResult(Print(context, PlanLoader.Load(parse.GetValue(path)!))), ct);
+            return CommandGuard.RunAsync(context, () => Task.FromResult(Print(context, PlanUseCases.Describe(parse.GetValue(path)!))), ct);
         });
         return command;
     }
 
-    internal static int Print(CliContext context, Plan plan)
+    internal static int Print(CliContext context, PlanDescription description)
     {
+        var (plan, waves) = (description.Plan, description.Waves);
         DiagnosticsPrinter.Print(context, plan.Diagnostics);
-        // Files that loaded still get their waves; a cycle or an unknown dependency leaves none.
-        var waves = WavePlanner.Plan(plan.Workstreams);
         if (context.Json)
         {
             JsonOutput.WriteLine(context.Out, new

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Orch.Cli.Hosting;
 using Orch.Cli.Rendering;
-using Orch.Core.Profiles;
+using Orch.Core.Application;
 using Spectre.Console;
 
 namespace Orch.Cli.Commands;
@@ -17,7 +17,7 @@ internal static class ProfilesCommand
             var context = new CliContext(parse, options, stdout, stderr);
             return CommandGuard.RunAsync(context, () =>
             {
-                var catalog = ProfileCatalog.LoadBuiltIn().Value!;
+                var catalog = ProjectUseCases.Profiles().Value!;
                 if (context.Json)
                 {
                     JsonOutput.WriteLine(context.Out, new { schema_version = JsonOutput.SchemaVersion, profiles = catalog.All.Select(Json) });
@@ -42,7 +42,7 @@ internal static class ProfilesCommand
             var context = new CliContext(parse, options, stdout, stderr);
             return CommandGuard.RunAsync(context, () =>
             {
-                var catalog = ProfileCatalog.LoadBuiltIn().Value!;
+                var catalog = ProjectUseCases.Profiles().Value!;
                 var name = parse.GetValue(id)!;
                 if (catalog.Find(name) is not { } profile)
                 {
@@ -78,7 +78,7 @@ internal static class ProfilesCommand
         return new Command("profiles", "The built-in profiles: commands, parsers, breakers and routing per domain.") { list, show };
     }
 
-    private static object Json(Orch.Core.Profiles.Profile p) => new
+    private static object Json(Core.Profiles.Profile p) => new
     {
         id = p.Id,
         extends = p.Extends,

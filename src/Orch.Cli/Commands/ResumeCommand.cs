@@ -1,13 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
-using Orch.Abstractions.Model;
-using Orch.Abstractions.State;
 using Orch.Cli.Hosting;
 using Orch.Cli.Rendering;
-using Orch.Core.Execution;
-using Orch.Core.Planning;
-using Orch.Core.Serialization;
-using Orch.Core.Workflow;
 
 namespace Orch.Cli.Commands;
 
@@ -28,40 +21,14 @@ internal static class ResumeCommand
 
     private static async Task<int> ResumeAsync(CliContext context, string runId, CancellationToken cancellationToken)
     {
-        var settings = Engine.LoadSettings(context);
-        DiagnosticsPrinter.Print(context, settings.Diagnostics);
-        if (!settings.Succeeded)
+        await using var engine = context.BuildEngine();
+        var result = await engine.Plans.ResumeAsync(runId, plan => context.Say($"resuming run {runId} from {plan}", Verbosity.Normal), cancellationToken);
+        DiagnosticsPrinter.Print(context, result.Diagnostics);
+        if (result.Error is { } error)
         {
-            return ExitCodes.InvalidInput;
+            return context.Fail(error);
         }
 
-        await using var engine = await Engine.CreateAsync(context, settings.Value!, Verbosity.Diagnostic, cancellationToken);
-        var run = await engine.Store.GetRunAsync(runId, cancellationToken);
-        var optionsJson = run is null ? null : await engine.Store.GetRunOptionsAsync(runId, cancellationToken);
-        if (run is null || optionsJson is null)
-        {
-            context.Error.WriteLine($"error ORCH2002: no plan run '{runId}' in {context.DatabasePath}");
-            context.Error.WriteLine("  hint: `dotnet orch status` lists recent runs.");
-            return ExitCodes.InvalidInput;
-        }
-
-        var stored = JsonSerializer.Deserialize<StoredRunOptions>(optionsJson, OrchJson.Options)!;
-        if (run.Status == RunStatus.Running && ProcessInfo.IsAlive(new ProcessIdentity(stored.OwnerProcessId, stored.OwnerStartTicks)))
-        {
-            context.Error.WriteLine($"error: run {runId} is still running in process {stored.OwnerProcessId}");
-            context.Error.WriteLine("  hint: wait for it, or stop it with Ctrl-C, then resume.");
-            return ExitCodes.InvalidInput;
-        }
-
-        var plan = PlanLoader.Load(stored.Plan);
-        DiagnosticsPrinter.Print(context, plan.Diagnostics);
-        if (plan.HasErrors)
-        {
-            return ExitCodes.InvalidInput;
-        }
-
-        context.Say($"resuming run {runId} from {stored.Plan}", Verbosity.Normal);
-        var summary = await WorkflowHost.CreateRunner(context, engine, settings.Value!).ResumeAsync(runId, plan, stored, cancellationToken);
-        return RunReport.Print(context, summary);
+        return result.Summary is { } summary ? RunReport.Print(context, summary) : ExitCodes.InvalidInput;
     }
 }

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Orch.Cli.Hosting;
 using Orch.Cli.Rendering;
-using Orch.Core.Git;
-using Orch.Core.Planning;
 using Orch.Core.Workflow;
 
 namespace Orch.Cli.Commands;
@@ -44,32 +42,15 @@ internal static class RunCommand
 
     internal static async Task<int> RunAsync(CliContext context, string planPath, RunOptions runOptions, CancellationToken cancellationToken)
     {
-        var settings = Engine.LoadSettings(context);
-        var loaded = PlanLoader.Load(planPath);
-        DiagnosticsPrinter.Print(context, settings.Diagnostics.Concat(loaded.Diagnostics));
-        if (!settings.Succeeded || loaded.HasErrors)
+        await using var engine = context.BuildEngine();
+        var result = await engine.Plans.RunAsync(planPath, runOptions,
+            (runId, count) => context.Say($"run {runId}: {count} workstream(s) from {planPath}", Verbosity.Normal), cancellationToken);
+        DiagnosticsPrinter.Print(context, result.Diagnostics);
+        if (result.Error is { } error)
         {
-            return ExitCodes.InvalidInput;
+            return context.Fail(error);
         }
 
-        if (loaded.Workstreams.Count == 0)
-        {
-            context.Error.WriteLine($"error ORCH1012: {planPath} holds no workstreams");
-            return ExitCodes.InvalidInput;
-        }
-
-        await using var engine = await Engine.CreateAsync(context, settings.Value!, Verbosity.Diagnostic, cancellationToken);
-        var runner = WorkflowHost.CreateRunner(context, engine, settings.Value!);
-        try
-        {
-            var summary = await runner.RunAsync(loaded, context.RepositoryRoot, runOptions,
-                runId => context.Say($"run {runId}: {loaded.Workstreams.Count} workstream(s) from {planPath}", Verbosity.Normal), cancellationToken);
-            return RunReport.Print(context, summary);
-        }
-        catch (GitException ex)
-        {
-            context.Error.WriteLine($"error: {ex.Message}");
-            return ExitCodes.InvalidInput;
-        }
+        return result.Summary is { } summary ? RunReport.Print(context, summary) : ExitCodes.InvalidInput;
     }
 }

@@ -1,5 +1,6 @@
 using Orch.Cli.Hosting;
 using Orch.Cli.Rendering;
+using Orch.Core.Serialization;
 using Orch.Core.Workflow;
 using Spectre.Console;
 
@@ -34,8 +35,9 @@ internal static class RunReport
             table.AddColumns("workstream", "status", "stop reason", "checks", "spent", "detail");
             foreach (var w in summary.Workstreams)
             {
-                var status = w.Status == WorkstreamStatus.Succeeded ? $"[green]{w.Status}[/]" : w.Status == WorkstreamStatus.Failed ? $"[red]{w.Status}[/]" : $"[yellow]{w.Status}[/]";
-                table.AddRow(Markup.Escape(w.Id), status, Markup.Escape(w.StopReason), w.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                var word = OrchJson.EnumText(w.Status);
+                var status = w.Status == WorkstreamStatus.Succeeded ? $"[green]{word}[/]" : w.Status == WorkstreamStatus.Failed ? $"[red]{word}[/]" : $"[yellow]{word}[/]";
+                table.AddRow(Markup.Escape(w.Id), status, OrchJson.EnumText(w.StopReason), w.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     Money(w.SpentUsd), Markup.Escape(w.Detail ?? ""));
             }
 
@@ -46,7 +48,7 @@ internal static class RunReport
         }
 
         return summary.Cancelled ? ExitCodes.Cancelled
-            : summary.Workstreams.Any(w => w.StopReason == StopReasons.Budget) ? ExitCodes.BudgetExceeded
+            : summary.Workstreams.Any(w => w.StopReason == StopReason.Budget) ? ExitCodes.BudgetExceeded
             : summary.Succeeded ? ExitCodes.Ok
             : ExitCodes.WorkFailed;
     }

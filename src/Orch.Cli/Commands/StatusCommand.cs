@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using Orch.Abstractions.State;
 using Orch.Cli.Hosting;
 using Orch.Cli.Rendering;
+using Orch.Core.Application;
 using Orch.Core.Serialization;
+using Orch.Core.Storage;
 using Spectre.Console;
 
 namespace Orch.Cli.Commands;
@@ -20,21 +21,22 @@ internal static class StatusCommand
             var context = new CliContext(parse, options, stdout, stderr);
             return CommandGuard.RunAsync(context, async () =>
             {
-                await using var store = await context.OpenStoreAsync(ct);
+                await using var engine = context.BuildEngine();
                 var subject = parse.GetValue(id);
+                var report = await engine.Reports.StatusAsync(subject, ct);
                 if (subject is null)
                 {
-                    return await OverviewAsync(context, store, ct);
+                    return Overview(context, report);
                 }
 
-                if (await store.GetJobAsync(subject, ct) is { } job)
+                if (report.Job is { } job)
                 {
-                    return await JobAsync(context, store, job, ct);
+                    return Job(context, job, report.Attempts);
                 }
 
-                if (await store.GetRunAsync(subject, ct) is { } run)
+                if (report.Run is { } run)
                 {
-                    return await RunAsync(context, store, run, ct);
+                    return Run(context, run, report);
                 }
 
                 context.Error.WriteLine($"error ORCH2002: no run or job '{subject}' in {context.DatabasePath}");
@@ -45,10 +47,9 @@ internal static class StatusCommand
         return command;
     }
 
-    private static async Task<int> OverviewAsync(CliContext context, IStateStore store, CancellationToken ct)
+    private static int Overview(CliContext context, StatusReport report)
     {
-        var counts = await store.CountJobsAsync(ct);
-        var runs = await store.ListRunsAsync(10, ct);
+        var (counts, runs) = (report.JobCounts, report.Runs);
         if (context.Json)
         {
             JsonOutput.WriteLine(context.Out, new
@@ -78,9 +79,8 @@ internal static class StatusCommand
         return ExitCodes.Ok;
     }
 
-    private static async Task<int> JobAsync(CliContext context, IStateStore store, JobRecord job, CancellationToken ct)
+    private static int Job(CliContext context, JobRecord job, IReadOnlyList<AttemptRecord> attempts)
     {
-        var attempts = await store.ListAttemptsAsync(job.Id, ct);
         if (context.Json)
         {
             JsonOutput.WriteLine(context.Out, new
@@ -116,10 +116,9 @@ internal static class StatusCommand
         return ExitCodes.Ok;
     }
 
-    private static async Task<int> RunAsync(CliContext context, IStateStore store, RunRecord run, CancellationToken ct)
+    private static int Run(CliContext context, RunRecord run, StatusReport report)
     {
-        var jobs = await store.ListJobsAsync(new JobQuery(RunId: run.Id), ct);
-        var workstreams = await store.ListWorkstreamsAsync(run.Id, ct);
+        var (jobs, workstreams) = (report.Jobs, report.Workstreams);
         if (context.Json)
         {
             JsonOutput.WriteLine(context.Out, new
@@ -141,7 +140,7 @@ internal static class StatusCommand
             table.AddColumns("workstream", "status", "stop reason", "checks", "detail");
             foreach (var w in workstreams)
             {
-                table.AddRow(Markup.Escape(w.Id), Markup.Escape(w.Status), Markup.Escape(w.StopReason ?? ""), w.Attempts.ToString(CultureInfo.InvariantCulture), Markup.Escape(w.Detail ?? ""));
+                table.AddRow(Markup.Escape(w.Id), OrchJson.EnumText(w.Status), w.StopReason is { } reason ? OrchJson.EnumText(reason) : "", w.Attempts.ToString(CultureInfo.InvariantCulture), Markup.Escape(w.Detail ?? ""));
             }
 
             context.Console.Write(table);

@@ -1,9 +1,6 @@
 using System.CommandLine;
-using Orch.Abstractions.Model;
 using Orch.Cli.Hosting;
-using Orch.Core.Jobs;
-using Orch.Core.Queue;
-using Orch.Core.Settings;
+using Orch.Core.Application;
 
 namespace Orch.Cli.Commands;
 
@@ -25,77 +22,34 @@ internal static class TestCommand
             return CommandGuard.RunAsync(context, async () =>
             {
                 var target = Path.GetFullPath(parse.GetValue(project) ?? Environment.CurrentDirectory);
-                var directory = Directory.Exists(target) ? target : Path.GetDirectoryName(target)!;
-                context.UseRepository(RepositoryPaths.FindRoot(directory));
-                var settings = Engine.LoadSettings(context).Value ?? ProjectSettings.Empty;
-                await using var engine = await Engine.CreateAsync(context, settings, Verbosity.Normal, ct);
-                var run = await engine.Store.CreateRunAsync("test", target, ct);
-                var results = Path.Combine(context.RepositoryRoot, ".orch", "runs", run.Id, "trx");
-                var spec = new JobSpec
+                context.UseRepository(OrchEngine.FindRepositoryRoot(target));
+                await using var engine = context.BuildEngine(Verbosity.Normal);
+                var result = await engine.Checks.RunTestsAsync(target, parse.GetValue(baseBranch)!, ct);
+                if (result.Error is { } error)
                 {
-                    Name = $"dotnet test {Path.GetFileName(target)}",
-                    Tool = "dotnet",
-                    Command = UsesTestingPlatform(directory)
-                        ? ["dotnet", "test", .. TargetArguments(target), "--report-trx", "--results-directory", results]
-                        : ["dotnet", "test", target, "--logger", "trx", "--results-directory", results],
-                    RepositoryRoot = context.RepositoryRoot,
-                    WorkingDirectory = directory,
-                    SuccessExitCodes = [],
-                    Phase = "RUNTIME",
-                    Timeout = settings.Tools.For("dotnet").Timeout,
-                };
-                var job = await engine.Store.StartJobAsync(run.Id, spec, OwnerIdentity.Direct(), ct);
-                var outcome = await engine.Executor.ExecuteAsync(job, spec, ct);
-                var trx = Directory.Exists(results) ? Directory.EnumerateFiles(results, "*.trx", SearchOption.AllDirectories).ToList() : [];
-                if (trx.Count == 0)
-                {
-                    context.Error.WriteLine($"error ORCH1601: dotnet test wrote no TRX results ({outcome.Error ?? $"exit code {outcome.ExitCode}"}); see {outcome.LogFile}");
-                    await engine.Store.FinishRunAsync(run.Id, RunStatus.Failed, "no test results", CancellationToken.None);
+                    context.Error.WriteLine($"error {error.Code}: {error.Message}");
                     return ExitCodes.WorkFailed;
                 }
 
-                var (outcomes, gates, branch) = await TestGateReporter.RecordAsync(context, run, target, trx, parse.GetValue(baseBranch)!, context.Error, ct);
-                var failed = outcomes.Count(o => o.Outcome == "failed");
-                var ok = failed == 0 && gates.Passed;
-                await engine.Store.FinishRunAsync(run.Id, ok ? RunStatus.Succeeded : RunStatus.Failed, ok ? null : gates.Passed ? "tests failed" : "test gate", CancellationToken.None);
-                context.Say($"{outcomes.Count} test result(s) recorded ({failed} failed) on {branch} in run {run.Id}");
-                return ok ? ExitCodes.Ok : ExitCodes.WorkFailed;
+                PrintGates(result, context.Error);
+                context.Say($"{result.Outcomes.Count} test result(s) recorded ({result.Failed} failed) on {result.Branch} in run {result.RunId}");
+                return result.Passed ? ExitCodes.Ok : ExitCodes.WorkFailed;
             }, ct);
         });
         return command;
     }
 
-    /// <summary>
-    /// True when global.json puts <c>dotnet test</c> in Microsoft.Testing.Platform mode, where VSTest's --logger does not
-    /// exist and the TRX report is asked for with --report-trx.
-    /// </summary>
-    internal static bool UsesTestingPlatform(string directory)
+    /// <summary>A failed gate as MSBuild error lines: ORCH1602 for a regression, ORCH1603 for a new flaky test.</summary>
+    internal static void PrintGates(TestRunResult result, TextWriter writer)
     {
-        for (var dir = new DirectoryInfo(directory); dir is not null; dir = dir.Parent)
+        foreach (var regression in result.Gates.Regressions)
         {
-            var globalJson = Path.Combine(dir.FullName, "global.json");
-            if (!File.Exists(globalJson))
-            {
-                continue;
-            }
-
-            try
-            {
-                using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(globalJson), new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip, AllowTrailingCommas = true });
-                return json.RootElement.TryGetProperty("test", out var test) && test.TryGetProperty("runner", out var runner)
-                       && string.Equals(runner.GetString(), "Microsoft.Testing.Platform", StringComparison.OrdinalIgnoreCase);
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                return false;
-            }
+            writer.WriteLine($"{result.Project}: error ORCH1602: {regression}");
         }
 
-        return false;
+        foreach (var flaky in result.Gates.Flaky)
+        {
+            writer.WriteLine($"{result.Project}: error ORCH1603: new flaky test: {flaky}");
+        }
     }
-
-    private static string[] TargetArguments(string target) =>
-        Directory.Exists(target) ? []
-        : target.EndsWith(".sln", StringComparison.OrdinalIgnoreCase) || target.EndsWith(".slnx", StringComparison.OrdinalIgnoreCase) ? ["--solution", target]
-        : ["--project", target];
 }

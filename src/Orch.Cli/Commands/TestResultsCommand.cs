@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Orch.Cli.Hosting;
-using Orch.Core.Jobs;
+using Orch.Core.Application;
 
 namespace Orch.Cli.Commands;
 
@@ -22,26 +22,19 @@ internal static class TestResultsCommand
             return CommandGuard.RunAsync(context, async () =>
             {
                 var projectPath = Path.GetFullPath(parse.GetValue(project)!);
-                context.UseRepository(RepositoryPaths.FindRoot(Path.GetDirectoryName(projectPath)!));
-                var trx = Directory.Exists(parse.GetValue(folder)!)
-                    ? Directory.EnumerateFiles(parse.GetValue(folder)!, "*.trx", SearchOption.AllDirectories).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
-                    : null;
-                if (trx is null)
+                context.UseRepository(OrchEngine.FindRepositoryRoot(projectPath));
+                await using var engine = context.BuildEngine();
+                var result = await engine.Checks.RecordTestResultsAsync(parse.GetValue(folder)!, projectPath, parse.GetValue(baseBranch)!, ct);
+                if (result is null)
                 {
                     context.Error.WriteLine($"{projectPath}: warning ORCH1601: no TRX results in {parse.GetValue(folder)}; the RUNTIME gates did not run");
                     return ExitCodes.Ok;
                 }
 
-                await using (var store = await context.OpenStoreAsync(ct))
-                {
-                    var run = await store.CreateRunAsync("msbuild-runtime", projectPath, ct);
-                    // MSBuild's Exec reads canonical error lines from standard output.
-                    var (outcomes, gates, branch) = await TestGateReporter.RecordAsync(context, run, projectPath, [trx], parse.GetValue(baseBranch)!, context.Out, ct);
-                    await store.FinishRunAsync(run.Id, gates.Passed ? Abstractions.Model.RunStatus.Succeeded : Abstractions.Model.RunStatus.Failed,
-                        gates.Passed ? null : "test gate", CancellationToken.None);
-                    context.Say($"recorded {outcomes.Count} test result(s) of {Path.GetFileName(projectPath)} on {branch} ({run.Id})");
-                    return gates.Passed ? ExitCodes.Ok : ExitCodes.WorkFailed;
-                }
+                // MSBuild's Exec reads canonical error lines from standard output.
+                TestCommand.PrintGates(result, context.Out);
+                context.Say($"recorded {result.Outcomes.Count} test result(s) of {Path.GetFileName(projectPath)} on {result.Branch} ({result.RunId})");
+                return result.Gates.Passed ? ExitCodes.Ok : ExitCodes.WorkFailed;
             }, ct);
         });
         return command;

@@ -1,9 +1,6 @@
 using System.CommandLine;
-using Orch.Adapters.Registry;
 using Orch.Cli.Hosting;
 using Orch.Cli.Rendering;
-using Orch.Core.Execution;
-using Orch.Core.Secrets;
 using Orch.Core.Serialization;
 using Spectre.Console;
 
@@ -20,17 +17,15 @@ internal static class ToolsCommand
             var context = new CliContext(parse, options, stdout, stderr);
             return CommandGuard.RunAsync(context, async () =>
             {
-                var launcher = new ProcessRunner(null, SecretRedactor.FromEnvironment(), context.Time);
-                var adapters = AdapterRegistry.CreateDefault().Adapters.OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
-                var probes = await Task.WhenAll(adapters.Select(a => a.ProbeAsync(launcher, ct).AsTask()));
-                var rows = adapters.Zip(probes, (a, p) => new
+                await using var engine = context.BuildEngine();
+                var rows = (await engine.Project.ToolsAsync(ct)).Select(t => new
                 {
-                    name = a.Name,
-                    capabilities = a.Capabilities.Select(OrchJson.EnumText).ToArray(),
-                    available = p.IsAvailable,
-                    version = p.Version,
-                    path = p.Path,
-                    install_hint = p.InstallHint,
+                    name = t.Name,
+                    capabilities = t.Capabilities.Select(OrchJson.EnumText).ToArray(),
+                    available = t.Availability.IsAvailable,
+                    version = t.Availability.Version,
+                    path = t.Availability.Path,
+                    install_hint = t.Availability.InstallHint,
                 }).ToList();
                 if (context.Json)
                 {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Orch.Cli.Hosting;
 using Orch.Cli.Rendering;
-using Orch.Core.Schemas;
 
 namespace Orch.Cli.Commands;
 
@@ -15,9 +14,9 @@ internal static class ValidateCommand
         command.SetAction((parse, ct) =>
         {
             var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, () =>
+            return CommandGuard.RunAsync(context, () => context.WithEngineAsync(engine =>
             {
-                var results = FileValidator.Validate(parse.GetValue(path)!, context.RepositoryRoot);
+                var results = engine.Project.Validate(parse.GetValue(path)!);
                 var diagnostics = results.SelectMany(r => r.Diagnostics).ToList();
                 if (context.Json)
                 {
@@ -37,7 +36,7 @@ internal static class ValidateCommand
                 }
 
                 return Task.FromResult(results.All(r => r.Valid) ? ExitCodes.Ok : ExitCodes.InvalidInput);
-            }, ct);
+            }), ct);
         });
         return command;
     }

@@ -26,22 +26,20 @@ internal static class WorkerCommand
             var context = new CliContext(parse, options, stdout, stderr);
             return CommandGuard.RunAsync(context, async () =>
             {
-                var settings = Engine.LoadSettings(context);
-                if (!settings.Succeeded)
+                await using var engine = context.BuildEngine(Verbosity.Detailed);
+                var result = await engine.Jobs.WorkAsync(new WorkerOptions { Parallel = parse.GetValue(parallel), Drain = parse.GetValue(drain) },
+                    id => context.Say($"worker {id}: {parse.GetValue(parallel)} slot(s){(parse.GetValue(drain) ? ", draining" : "")}", Verbosity.Detailed), ct);
+                if (result.WorkerId is not { } workerId)
                 {
-                    DiagnosticsPrinter.Print(context, settings.Diagnostics);
+                    DiagnosticsPrinter.Print(context, result.Diagnostics);
                     return ExitCodes.InvalidInput;
                 }
 
-                await using var engine = await Engine.CreateAsync(context, settings.Value!, Verbosity.Detailed, ct);
-                var worker = new Worker(engine.Store, engine.Executor, new Reconciler(engine.Store, context.Time), context.Time,
-                    new WorkerOptions { Parallel = parse.GetValue(parallel), Drain = parse.GetValue(drain) }, engine.Tools);
-                context.Say($"worker {worker.Identity.Id}: {parse.GetValue(parallel)} slot(s){(parse.GetValue(drain) ? ", draining" : "")}", Verbosity.Detailed);
-                var outcomes = await worker.RunAsync(ct);
+                var outcomes = result.Outcomes;
                 var byStatus = outcomes.GroupBy(o => o.Status).ToDictionary(g => OrchJson.EnumText(g.Key), g => g.Count());
                 if (context.Json)
                 {
-                    JsonOutput.WriteLine(context.Out, new { type = "summary", schema_version = JsonOutput.SchemaVersion, worker = worker.Identity.Id, jobs = outcomes.Count, by_status = byStatus });
+                    JsonOutput.WriteLine(context.Out, new { type = "summary", schema_version = JsonOutput.SchemaVersion, worker = workerId, jobs = outcomes.Count, by_status = byStatus });
                 }
                 else
                 {

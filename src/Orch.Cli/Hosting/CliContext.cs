@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Orch.Core.Jobs;
-using Orch.Core.State;
+using Orch.Cli.Rendering;
+using Orch.Core.Application;
 using Spectre.Console;
 
 namespace Orch.Cli.Hosting;
@@ -15,7 +15,7 @@ internal sealed class CliContext
         Format = parse.GetValue(options.Format);
         Verbosity = ParseVerbosity(parse.GetValue(options.Verbosity));
         var noColor = parse.GetValue(options.NoColor) || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
-        RepositoryRoot = parse.GetValue(options.Repository) is { } repo ? Path.GetFullPath(repo) : RepositoryPaths.FindRoot(Environment.CurrentDirectory);
+        RepositoryRoot = parse.GetValue(options.Repository) is { } repo ? Path.GetFullPath(repo) : OrchEngine.FindRepositoryRoot(Environment.CurrentDirectory);
         var database = parse.GetValue(options.Database);
         if (string.IsNullOrEmpty(database))
         {
@@ -23,6 +23,8 @@ internal sealed class CliContext
         }
 
         _explicitDatabase = !string.IsNullOrEmpty(database);
+        var events = parse.GetValue(options.EventsFile);
+        EventsFile = string.IsNullOrEmpty(events) ? Environment.GetEnvironmentVariable("ORCH_EVENTS_FILE") is { Length: > 0 } env ? Path.GetFullPath(env) : null : Path.GetFullPath(events);
         DatabasePath = string.IsNullOrEmpty(database) ? Path.Combine(RepositoryRoot, ".orch", "state.db") : Path.GetFullPath(database);
         Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -68,8 +70,55 @@ internal sealed class CliContext
 
     public bool Json => Format == OutputFormat.Json;
 
-    public Task<SqliteStateStore> OpenStoreAsync(CancellationToken cancellationToken) =>
-        SqliteStateStore.OpenAsync(DatabasePath, Time, cancellationToken);
+    /// <summary>
+    /// Builds the engine for this command's repository and database, with the console (and, with --events-file, a JSONL
+    /// export) as event sinks. <paramref name="jobDetail"/> is the verbosity at which per-job lines and tool output show:
+    /// normal for <c>job run</c>, detailed for workers, diagnostic inside plan runs.
+    /// </summary>
+    public OrchEngine BuildEngine(Verbosity jobDetail = Verbosity.Diagnostic)
+    {
+        var builder = new OrchEngineBuilder().ForRepository(RepositoryRoot).UseDatabase(DatabasePath).UseTimeProvider(Time)
+            .AddEventSink(new ConsoleEventSink(this, jobDetail == Verbosity.Normal ? Verbosity.Normal : Verbosity.Detailed));
+        if (EventsFile is { } file)
+        {
+            builder.ExportEventsTo(file);
+        }
+
+        if (!Json && Verbosity >= jobDetail)
+        {
+            builder.OnToolOutput((jobId, line) =>
+            {
+                lock (Out)
+                {
+                    Out.WriteLine(jobDetail >= Verbosity.Detailed ? $"  {jobId}| {line}" : $"  | {line}");
+                }
+            });
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Builds the engine, runs <paramref name="command"/> with it, and disposes it.</summary>
+    public async Task<int> WithEngineAsync(Func<OrchEngine, Task<int>> command, Verbosity jobDetail = Verbosity.Diagnostic)
+    {
+        await using var engine = BuildEngine(jobDetail);
+        return await command(engine);
+    }
+
+    /// <summary>Prints a use case's refusal as <c>error CODE: message</c> with its hint; returns the invalid-input exit code.</summary>
+    public int Fail(OrchError error)
+    {
+        Error.WriteLine(error.Code is null ? $"error: {error.Message}" : $"error {error.Code}: {error.Message}");
+        if (error.Hint is not null)
+        {
+            Error.WriteLine($"  hint: {error.Hint}");
+        }
+
+        return ExitCodes.InvalidInput;
+    }
+
+    /// <summary>The file every event is also appended to (--events-file or ORCH_EVENTS_FILE), or <see langword="null"/>.</summary>
+    public string? EventsFile { get; }
 
     /// <summary>Writes a line for people: to stdout in console format, to stderr in JSON format so stdout stays parseable.</summary>
     public void Say(string line, Verbosity level = Verbosity.Minimal)

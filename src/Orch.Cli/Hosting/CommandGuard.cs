@@ -1,4 +1,4 @@
-using Orch.Core.State;
+using Orch.Core.Storage;
 
 namespace Orch.Cli.Hosting;
 
@@ -15,7 +15,7 @@ internal static class CommandGuard
         {
             context.Error.WriteLine($"error ORCH2001: {ex.Message}");
             context.Error.WriteLine($"  hint: {ex.Hint}");
-            return ex.InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 } ? ExitCodes.WorkFailed : ExitCodes.InvalidInput;
+            return ex.IsLocked ? ExitCodes.WorkFailed : ExitCodes.InvalidInput;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -37,6 +37,12 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<string?> EventsFile { get; } = new("--events-file")
+    {
+        Description = "Also append every event to this file as JSON lines. Default: $ORCH_EVENTS_FILE, else none.",
+        Recursive = true,
+    };
+
     public GlobalOptions()
     {
         Verbosity.AcceptOnlyFromAmong("q", "quiet", "m", "minimal", "n", "normal", "d", "detailed", "diag", "diagnostic");
@@ -49,5 +55,6 @@ internal sealed class GlobalOptions
         command.Options.Add(Verbosity);
         command.Options.Add(NoColor);
         command.Options.Add(Format);
+        command.Options.Add(EventsFile);
     }
 }

@@ -1,7 +1,8 @@
-using System.Text.Json;
 using Orch.Abstractions.Events;
-using Orch.Abstractions.State;
 using Orch.Cli.Hosting;
+using Orch.Core.Events;
+using Orch.Core.Serialization;
+using Orch.Core.Workflow;
 
 namespace Orch.Cli.Rendering;
 
@@ -11,13 +12,13 @@ internal sealed class ConsoleEventSink(CliContext context, Verbosity jobDetail) 
 {
     private readonly Lock _gate = new();
 
-    public void Publish(NewEvent evt)
+    public void Publish(OrchEvent evt)
     {
         lock (_gate)
         {
             if (context.Json)
             {
-                JsonOutput.WriteLine(context.Out, JsonOutput.Event(evt));
+                context.Out.WriteLine(EventJson.Line(evt));
                 return;
             }
 
@@ -26,24 +27,26 @@ internal sealed class ConsoleEventSink(CliContext context, Verbosity jobDetail) 
                 return;
             }
 
-            var data = evt.Data is null ? default : JsonDocument.Parse(evt.Data).RootElement;
-            var line = evt.Kind switch
+            var detailed = context.Verbosity >= Verbosity.Detailed;
+            var jobs = context.Verbosity >= jobDetail;
+            var line = evt switch
             {
-                "attempt.started" when context.Verbosity >= Verbosity.Detailed => $"  {evt.JobId}: attempt {Get(data, "attempt")} started",
-                "attempt.finished" when context.Verbosity >= jobDetail => $"  {evt.JobId}: attempt {Get(data, "attempt")} {Get(data, "status")}{Suffix(data, "error")}",
-                "job.retry_scheduled" when context.Verbosity >= jobDetail => $"  {evt.JobId}: retrying in {Get(data, "delay_ms")} ms",
-                "breaker.opened" => $"  breaker for '{Get(data, "tool")}' opened",
-                "breaker.closed" => $"  breaker for '{Get(data, "tool")}' closed",
-                "wave.started" => $"wave {Get(data, "wave")}: {Join(data, "workstreams")}",
-                "workstream.started" => $"  {Get(data, "workstream")}: started in {Get(data, "worktree")}",
-                "phase.checked" => $"  {Get(data, "workstream")}: {Get(data, "phase")} check {Get(data, "attempt")} " +
-                                   (Get(data, "passed") == "True" ? "passed" : $"found {Get(data, "findings")} finding(s)"),
-                "workstream.checkpoint" when context.Verbosity >= Verbosity.Detailed => $"  {Get(data, "workstream")}: checkpoint {Get(data, "commit")[..7]} ({Get(data, "label")})",
-                "workstream.scope_violation" => $"  {Get(data, "workstream")}: changed files outside its scope: {Join(data, "files")}",
-                "workstream.finished" => $"  {Get(data, "workstream")}: {Get(data, "status")} ({Get(data, "stop_reason")}){Suffix(data, "detail")}",
-                "workstream.tool_output" => string.Join(Environment.NewLine, Lines(data, "lines").Select(l => $"  {Get(data, "workstream")}| {l}")) is { Length: > 0 } text ? text : null,
-                "workstream.merged" => $"  {Get(data, "workstream")}: merged {Get(data, "branch")}",
-                "workstream.merge_conflict" => $"  {Get(data, "workstream")}: merge conflict in {Join(data, "files")}",
+                JobStarted s when jobs => $"{evt.JobId}: running '{s.Name}' ({s.Tool}) in {context.RepositoryRoot}",
+                AttemptStarted a when detailed => $"  {evt.JobId}: attempt {a.Attempt} started",
+                AttemptFinished a when jobs => $"  {evt.JobId}: attempt {a.Attempt} {Word(a.Status)}{Suffix(a.Error)}",
+                JobRetryScheduled r when jobs => $"  {evt.JobId}: retrying in {r.DelayMs} ms",
+                JobEscalated e => $"{evt.JobId}: {Word(e.Status)}; retry_policy escalates to {e.To}",
+                BreakerOpened b => $"  breaker for '{b.Tool}' opened",
+                BreakerClosed b => $"  breaker for '{b.Tool}' closed",
+                WaveStarted w => $"wave {w.Wave}: {string.Join(", ", w.Workstreams)}",
+                WorkstreamStarted w => $"  {w.Workstream}: started in {w.Worktree}",
+                PhaseChecked p => $"  {p.Workstream}: {Word(p.Phase)} check {p.Attempt} " + (p.Passed ? "passed" : $"found {p.Findings} finding(s)"),
+                WorkstreamCheckpoint c when detailed => $"  {c.Workstream}: checkpoint {c.Commit[..Math.Min(7, c.Commit.Length)]} ({c.Label})",
+                WorkstreamScopeViolation v => $"  {v.Workstream}: changed files outside its scope: {string.Join(", ", v.Files)}",
+                WorkstreamFinished f => $"  {f.Workstream}: {Word(f.Status)} ({Word(f.StopReason)}){Suffix(f.Detail)}",
+                WorkstreamToolOutput o => o.Lines.Count == 0 ? null : string.Join(Environment.NewLine, o.Lines.Select(l => $"  {o.Workstream}| {l}")),
+                WorkstreamMerged m => $"  {m.Workstream}: merged {m.Branch}",
+                WorkstreamMergeConflict m => $"  {m.Workstream}: merge conflict in {string.Join(", ", m.Files)}",
                 _ => null,
             };
             if (line is not null)
@@ -53,18 +56,10 @@ internal sealed class ConsoleEventSink(CliContext context, Verbosity jobDetail) 
         }
     }
 
-    private static string Get(JsonElement data, string name) =>
-        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var value) ? value.ToString() : "";
+    private static string Word<T>(T value) where T : struct, Enum => OrchJson.EnumText(value);
 
-    private static IEnumerable<string> Lines(JsonElement data, string name) =>
-        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
-            ? value.EnumerateArray().Select(v => v.ToString())
-            : [];
+    private static string Suffix(string? text) => text is { Length: > 0 } ? $" ({text})" : "";
 
-    private static string Join(JsonElement data, string name) =>
-        data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
-            ? string.Join(", ", value.EnumerateArray().Select(v => v.ToString()))
-            : "";
-
-    private static string Suffix(JsonElement data, string name) => Get(data, name) is { Length: > 0 } text ? $" ({text})" : "";
+    /// <summary>The phase word as people read it (EDIT, STATIC, ...).</summary>
+    internal static string Word(PhaseName phase) => OrchJson.EnumText(phase);
 }

@@ -1,4 +1,4 @@
-using Orch.Abstractions.State;
+using Orch.Core.Storage;
 
 namespace Orch.Core.Costs;
 

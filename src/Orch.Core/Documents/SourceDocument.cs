@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Orch.Abstractions.Diagnostics;
 using Orch.Core.Diagnostics;
 using YamlDotNet.Core;

@@ -2,12 +2,13 @@ using System.Text.Json;
 using Orch.Abstractions.Adapters;
 using Orch.Abstractions.Diagnostics;
 using Orch.Abstractions.Events;
-using Orch.Abstractions.Model;
-using Orch.Abstractions.State;
 using Orch.Adapters.Registry;
 using Orch.Core.Costs;
+using Orch.Core.Events;
+using Orch.Core.Jobs;
 using Orch.Core.Secrets;
 using Orch.Core.Serialization;
+using Orch.Core.Storage;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -19,24 +20,24 @@ namespace Orch.Core.Execution;
 /// </summary>
 public sealed class JobExecutor
 {
-    private readonly IStateStore _store;
+    private readonly IJobStore _jobs;
     private readonly AdapterRegistry _adapters;
     private readonly ToolPipelines _pipelines;
     private readonly TimeProvider _time;
-    private readonly IEventSink? _sink;
+    private readonly EventBus _bus;
     private readonly Action<string, string>? _onOutput;
     private readonly PriceTable _prices;
 
     // onOutput is told each redacted output line with its job id, for hosts that show output live.
-    public JobExecutor(IStateStore store, AdapterRegistry adapters, ToolPipelines pipelines, TimeProvider time, IEventSink? sink = null,
+    public JobExecutor(IJobStore jobs, AdapterRegistry adapters, ToolPipelines pipelines, TimeProvider time, EventBus bus,
         Action<string, string>? onOutput = null, PriceTable? prices = null)
     {
         _prices = prices ?? PriceTable.Default;
-        _store = store;
+        _jobs = jobs;
         _adapters = adapters;
         _pipelines = pipelines;
         _time = time;
-        _sink = sink;
+        _bus = bus;
         _onOutput = onOutput;
     }
 
@@ -46,6 +47,9 @@ public sealed class JobExecutor
 
     /// <summary>True when the tool's circuit breaker is open, so routing passes it over.</summary>
     public bool IsBreakerOpen(string tool) => _pipelines.IsOpen(tool);
+
+    /// <summary>True when the tool's adapter offers <paramref name="capability"/>; a tool with no adapter of its own offers whatever it is asked for.</summary>
+    public bool Offers(string tool, Capability capability) => !_adapters.Knows(tool) || _adapters.Resolve(tool).Capabilities.Contains(capability);
 
     /// <summary>True when an adapter of that name is registered (unknown tools run as plain processes).</summary>
     public bool Knows(string tool) => _adapters.Knows(tool);
@@ -63,7 +67,7 @@ public sealed class JobExecutor
         ToolResult? last = null;
         var adapter = _adapters.Resolve(spec.Tool);
         var runner = new ProcessRunner(logFile, redactor, _time,
-            process => _store.RecordProcessAsync(job.Id, process, CancellationToken.None),
+            process => _jobs.RecordProcessAsync(job.Id, process, CancellationToken.None),
             _onOutput is null ? null : line => _onOutput(job.Id, line),
             job.Owner?.Id.StartsWith(Queue.OwnerIdentity.WorkerPrefix, StringComparison.Ordinal) == true ? ExitMarker(job) : null);
 
@@ -74,7 +78,7 @@ public sealed class JobExecutor
             last = await _pipelines.ExecuteAsync(spec, RunAttemptAsync, (failed, delay) =>
             {
                 nextDelay = delay;
-                Emit("job.retry_scheduled", new { attempt = failed, delay_ms = (long)delay.TotalMilliseconds });
+                Emit(new JobRetryScheduled(failed, (long)delay.TotalMilliseconds));
             }, cancellationToken);
             status = last.Succeeded ? JobStatus.Succeeded : last.TimedOut ? JobStatus.TimedOut : JobStatus.Failed;
             error = last.Succeeded ? null : last.Error;
@@ -105,8 +109,8 @@ public sealed class JobExecutor
             await WriteErrorReportAsync(reportPath, job, spec, status, last?.ExitCode, attempts, error, findings, logFile, redactor);
         }
 
-        Emit("job.finished", new { status = OrchJson.EnumText(status), exit_code = last?.ExitCode, attempts = attempts.Count, error, error_report = reportPath });
-        await _store.CompleteJobAsync(new JobCompletion
+        Emit(new JobFinished(status, last?.ExitCode, attempts.Count, error, reportPath));
+        await _jobs.CompleteJobAsync(new JobCompletion
         {
             JobId = job.Id,
             Status = status,
@@ -118,14 +122,18 @@ public sealed class JobExecutor
             Costs = costs,
             Phase = spec.Phase,
         }, CancellationToken.None);
-        return new JobOutcome(job.Id, spec.Name, status, last?.ExitCode, attempts, error, findings, logFile, reportPath);
+        return new JobOutcome(job.Id, spec.Name, status, last?.ExitCode, attempts, error, findings, logFile, reportPath)
+        {
+            OutputTail = last?.OutputTail ?? "",
+            Summary = last?.Summary is { } said ? redactor.Redact(said) : null,
+        };
 
         async ValueTask<ToolResult> RunAttemptAsync(CancellationToken ct)
         {
             var number = attempts.Count + 1;
             var started = _time.GetUtcNow();
             var clock = _time.GetTimestamp();
-            Emit("attempt.started", new { attempt = number });
+            Emit(new AttemptStarted(number));
             try
             {
                 var result = await adapter.RunAsync(new ToolInvocation
@@ -148,8 +156,7 @@ public sealed class JobExecutor
                     var estimated = usage.CostUsd is null ? _prices.Estimate(usage) : null;
                     costs.Add(new CostEntry(number, spec.Tool, usage.Model, usage.InputTokens, usage.CachedTokens, usage.OutputTokens,
                         usage.CostUsd ?? estimated, usage.CostUsd is null && estimated is not null));
-                    Emit("attempt.usage", new { attempt = number, model = usage.Model, input_tokens = usage.InputTokens, cached_tokens = usage.CachedTokens,
-                        output_tokens = usage.OutputTokens, cost_usd = usage.CostUsd ?? estimated });
+                    Emit(new AttemptUsage(number, usage.Model, usage.InputTokens, usage.CachedTokens, usage.OutputTokens, usage.CostUsd ?? estimated));
                 }
                 var attemptStatus = result.Succeeded ? JobStatus.Succeeded : result.TimedOut ? JobStatus.TimedOut : JobStatus.Failed;
                 Record(number, attemptStatus, result.ExitCode, started, clock, result.Error);
@@ -171,15 +178,11 @@ public sealed class JobExecutor
         {
             var safeError = attemptError is null ? null : redactor.Redact(attemptError);
             attempts.Add(new AttemptRecord(number, attemptStatus, exitCode, started, _time.GetElapsedTime(clock), safeError, nextDelay));
-            Emit("attempt.finished", new { attempt = number, status = OrchJson.EnumText(attemptStatus), exit_code = exitCode, error = safeError });
+            Emit(new AttemptFinished(number, attemptStatus, exitCode, safeError));
         }
 
-        void Emit<T>(string kind, T data)
-        {
-            var evt = new NewEvent(kind, _time.GetUtcNow(), job.RunId, job.Id, redactor.Redact(JsonSerializer.Serialize(data, OrchJson.Options)));
-            events.Add(evt);
-            _sink?.Publish(evt);
-        }
+        // Shown live now, committed with the result: a job's events never outlive a lost result, nor the reverse.
+        void Emit(OrchEvent evt) => events.Add(_bus.Announce(evt with { RunId = job.RunId, JobId = job.Id }, redactor));
     }
 
     private async Task WriteErrorReportAsync(string path, JobRecord job, JobSpec spec, JobStatus status, int? exitCode,

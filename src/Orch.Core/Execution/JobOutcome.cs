@@ -1,6 +1,6 @@
 using Orch.Abstractions.Diagnostics;
-using Orch.Abstractions.Model;
-using Orch.Abstractions.State;
+using Orch.Core.Jobs;
+using Orch.Core.Storage;
 
 namespace Orch.Core.Execution;
 
@@ -14,4 +14,11 @@ public sealed record JobOutcome(
     string? Error,
     IReadOnlyList<Finding> Findings,
     string LogFile,
-    string? ErrorReport);
+    string? ErrorReport)
+{
+    /// <summary>The last lines the tool printed, redacted.</summary>
+    public string OutputTail { get; init; } = "";
+
+    /// <summary>What an AI tool said it did, redacted, when it said anything.</summary>
+    public string? Summary { get; init; }
+}

@@ -1,4 +1,4 @@
-using Orch.Abstractions.Model;
+using Orch.Core.Jobs;
 using Orch.Core.Secrets;
 
 namespace Orch.Core.Execution;

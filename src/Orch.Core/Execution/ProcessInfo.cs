@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Orch.Abstractions.State;
+using Orch.Core.Storage;
 
 namespace Orch.Core.Execution;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Text;
 using Orch.Abstractions.Adapters;
-using Orch.Abstractions.State;
 using Orch.Adapters.Process;
 using Orch.Core.Secrets;
+using Orch.Core.Storage;
 
 namespace Orch.Core.Execution;
 

@@ -1,4 +1,4 @@
-using Orch.Abstractions.Model;
+using Orch.Core.Jobs;
 
 namespace Orch.Core.Execution;
 

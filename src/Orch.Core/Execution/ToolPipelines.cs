@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Orch.Abstractions.Adapters;
-using Orch.Abstractions.Model;
-using Orch.Abstractions.State;
-using Orch.Core.Serialization;
+using Orch.Abstractions.Events;
+using Orch.Core.Events;
+using Orch.Core.Jobs;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
@@ -22,9 +22,9 @@ public sealed class ToolPipelines
     private readonly ConcurrentDictionary<string, DateTimeOffset> _breakEnds = new(StringComparer.OrdinalIgnoreCase);
     private readonly ToolSettings _settings;
     private readonly TimeProvider _time;
-    private readonly Func<NewEvent, ValueTask> _onBreakerEvent;
+    private readonly Func<OrchEvent, ValueTask> _onBreakerEvent;
 
-    public ToolPipelines(ToolSettings settings, TimeProvider time, Func<NewEvent, ValueTask> onBreakerEvent)
+    public ToolPipelines(ToolSettings settings, TimeProvider time, Func<OrchEvent, ValueTask> onBreakerEvent)
     {
         _settings = settings;
         _time = time;
@@ -71,10 +71,10 @@ public sealed class ToolPipelines
                 OnOpened = args =>
                 {
                     _breakEnds[name] = _time.GetUtcNow() + args.BreakDuration;
-                    return _onBreakerEvent(BreakerEvent("breaker.opened", new { tool = name, break_seconds = args.BreakDuration.TotalSeconds }));
+                    return _onBreakerEvent(new BreakerOpened(name, args.BreakDuration.TotalSeconds));
                 },
-                OnHalfOpened = _ => _onBreakerEvent(BreakerEvent("breaker.half_opened", new { tool = name })),
-                OnClosed = _ => _onBreakerEvent(BreakerEvent("breaker.closed", new { tool = name })),
+                OnHalfOpened = _ => _onBreakerEvent(new BreakerHalfOpened(name)),
+                OnClosed = _ => _onBreakerEvent(new BreakerClosed(name)),
             })
             .Build();
     }
@@ -113,7 +113,4 @@ public sealed class ToolPipelines
 
     private static TimeSpan Clamp(TimeSpan timeout) =>
         timeout < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : timeout > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : timeout;
-
-    private NewEvent BreakerEvent<T>(string kind, T data) =>
-        new(kind, _time.GetUtcNow(), null, null, System.Text.Json.JsonSerializer.Serialize(data, OrchJson.Options));
 }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
+using System.Text;
 using Orch.Abstractions.Diagnostics;
 
 namespace Orch.Core.Findings;

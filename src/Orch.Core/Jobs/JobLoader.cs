@@ -1,5 +1,4 @@
 using Orch.Abstractions.Diagnostics;
-using Orch.Abstractions.Model;
 using Orch.Core.Diagnostics;
 using Orch.Core.Documents;
 using Orch.Core.Execution;
@@ -43,21 +42,7 @@ public sealed class JobLoader
         var placeholders = PlaceholderScanner.Scan(document, root, diagnostics);
         var reader = new FieldReader(document, root, "", diagnostics);
         var context = new JobReadContext(document, reader, _paths, _tools, placeholders, diagnostics);
-        var spec = IsLegacy(root) ? LegacyJobReader.Read(context) : V1JobReader.Read(context);
+        var spec = FormatDetector.IsLegacyJob(root) ? LegacyJobReader.Read(context) : V1JobReader.Read(context);
         return new LoadResult<JobSpec>(diagnostics.Any(d => d.IsError) ? null : spec, diagnostics);
-    }
-
-    private static bool IsLegacy(YamlMappingNode root)
-    {
-        foreach (var (key, value) in root.Children)
-        {
-            var name = (key as YamlScalarNode)?.Value;
-            if (name is "job_id" or "paths" || (name == "command" && value is YamlMappingNode))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

@@ -1,5 +1,4 @@
 using Orch.Abstractions.Diagnostics;
-using Orch.Abstractions.Model;
 using Orch.Core.Diagnostics;
 using Orch.Core.Documents;
 
@@ -54,7 +53,7 @@ internal static class LegacyJobReader
         var timeout = metadata?.WholeNumber("timeout_seconds", 1);
         var maxRetries = metadata?.WholeNumber("max_retries", 0);
         var policyText = metadata?.Text("retry_policy");
-        var policy = policyText is null ? RetryPolicy.RetrySame : RetryPolicies.Parse(policyText, metadata!, "retry_policy");
+        var (policy, escalateTo) = policyText is null ? (RetryPolicy.RetrySame, null) : RetryPolicies.Parse(policyText, metadata!, "retry_policy");
         var filesScope = metadata?.StringList("files_scope") ?? [];
         var prompt = ReadMessageFile(metadata, repository, context);
         if (policy == RetryPolicy.None && maxRetries > 0)
@@ -88,6 +87,7 @@ internal static class LegacyJobReader
             {
                 MaxRetries = policy == RetryPolicy.None ? 0 : maxRetries ?? LegacyDefaultMaxRetries,
                 Policy = policy,
+                EscalateTo = escalateTo,
             },
             SuccessExitCodes = defaults.SuccessExitCodes,
             SourceRunId = runId,

@@ -1,5 +1,4 @@
 using Orch.Abstractions.Diagnostics;
-using Orch.Abstractions.Model;
 using Orch.Core.Diagnostics;
 using Orch.Core.Documents;
 using YamlDotNet.RepresentationModel;
@@ -124,7 +123,7 @@ internal static class V1JobReader
         var baseDelay = retry.Number("base_delay_seconds", 0);
         var jitter = retry.Flag("jitter");
         var policyText = retry.Text("policy");
-        var policy = policyText is null ? RetryPolicy.RetrySame : RetryPolicies.Parse(policyText, retry, "policy");
+        var (policy, escalateTo) = policyText is null ? (RetryPolicy.RetrySame, null) : RetryPolicies.Parse(policyText, retry, "policy");
         retry.ReportUnknownFields(FindingSeverity.Error);
         return defaults with
         {
@@ -132,6 +131,7 @@ internal static class V1JobReader
             BaseDelay = baseDelay is { } d ? TimeSpan.FromSeconds(d) : defaults.BaseDelay,
             UseJitter = jitter ?? defaults.UseJitter,
             Policy = policy,
+            EscalateTo = escalateTo,
         };
     }
 }

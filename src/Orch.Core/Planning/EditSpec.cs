@@ -1,3 +1,5 @@
+using Orch.Abstractions.Adapters;
+
 namespace Orch.Core.Planning;
 
 /// <summary>How EDIT (and FIX) asks a tool for a change.</summary>
@@ -7,7 +9,7 @@ public sealed record EditSpec
     public string? Tool { get; init; }
 
     /// <summary>A capability for the router when no tool is named. The default value is <c>code_generation</c>.</summary>
-    public string Capability { get; init; } = "code_generation";
+    public Capability Capability { get; init; } = Capability.CodeGeneration;
 
     public string? Prompt { get; init; }
 

@@ -1,13 +1,14 @@
 using Orch.Abstractions.Diagnostics;
 using Orch.Core.Diagnostics;
 using Orch.Core.Documents;
+using Orch.Core.Translation;
 using YamlDotNet.RepresentationModel;
 
 namespace Orch.Core.Planning;
 
 /// <summary>
-/// Loads a plan from a file or a folder of files. A file holds one workstream, a list of them, or a mapping
-/// with a <c>workstreams</c> list. Every file is read even when others fail, and every problem is kept.
+/// Loads a plan from a file or a folder of files. A file holds one workstream (v1, a legacy bundle, or a UET task spec),
+/// a list of them, or a mapping with a <c>workstreams</c> list. Every file is read even when others fail, and every problem is kept.
 /// </summary>
 public static class PlanLoader
 {
@@ -63,6 +64,15 @@ public static class PlanLoader
                 else if (items is not null)
                 {
                     plan.Error(items, DiagnosticCodes.WrongType, $"workstreams must be a list, not {FieldReader.Kind(items)}");
+                }
+
+                break;
+            case YamlMappingNode when FormatDetector.Detect(document) == DocumentFormat.UetTask:
+                // The one UET mapping: a task spec loads as the v1 workstream `convert` writes for it.
+                var converted = SourceDocument.Parse(document.Path, UetTranslator.TaskToWorkstream(document), diagnostics);
+                if (converted is not null && Read(converted, converted.Root, diagnostics) is { } task)
+                {
+                    yield return task;
                 }
 
                 break;

@@ -1,6 +1,9 @@
+using Orch.Abstractions.Adapters;
 using Orch.Abstractions.Diagnostics;
 using Orch.Core.Diagnostics;
 using Orch.Core.Documents;
+using Orch.Core.Jobs;
+using Orch.Core.Serialization;
 using YamlDotNet.RepresentationModel;
 
 namespace Orch.Core.Planning;
@@ -12,17 +15,12 @@ namespace Orch.Core.Planning;
 /// </summary>
 internal static class WorkstreamReader
 {
-    private static readonly string[] LegacyMarkers = ["acceptance_tests", "gate", "openspec_change", "ccpm_issue", "files_modify"];
 
     public static WorkstreamSpec? Read(SourceDocument document, YamlMappingNode map, ICollection<OrchDiagnostic> diagnostics)
     {
         var reader = new FieldReader(document, map, "", diagnostics);
-        return IsLegacy(map) ? ReadLegacy(reader, document, map) : ReadV1(reader, document, map);
+        return FormatDetector.IsLegacyBundle(map) ? ReadLegacy(reader, document, map) : ReadV1(reader, document, map);
     }
-
-    private static bool IsLegacy(YamlMappingNode map) =>
-        map.Children.Any(kv => kv.Key is YamlScalarNode { Value: { } key } &&
-                               (LegacyMarkers.Contains(key) || key.StartsWith("_comment", StringComparison.Ordinal) || (key == "tool" && kv.Value is YamlScalarNode)));
 
     private static WorkstreamSpec? ReadV1(FieldReader reader, SourceDocument document, YamlMappingNode map)
     {
@@ -99,24 +97,26 @@ internal static class WorkstreamReader
         }
 
         var tool = edit.Text("tool");
-        var capability = edit.Text("capability");
+        var capability = Capability.CodeGeneration;
+        if (edit.Text("capability") is { } word && !OrchJson.TryParseEnum(word, out capability))
+        {
+            var names = Enum.GetValues<Capability>().Select(OrchJson.EnumText).ToList();
+            var suggestion = FieldReader.Suggest(word, names);
+            edit.Error(edit.Node("capability")!, DiagnosticCodes.InvalidValue,
+                $"edit.capability '{word}' is not a capability{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")}", $"Use one of: {string.Join(", ", names)}.");
+        }
+
         var prompt = edit.Text("prompt");
         var tasks = edit.StringList("tasks") ?? [];
         var command = edit.StringList("command") ?? [];
         var model = edit.Text("model");
         var escalation = edit.StringList("escalation") ?? [];
         // The legacy retry_policy words name a one-step chain.
-        if (escalation.Count == 0 && edit.Text("retry_policy") is { } policy)
+        if (escalation.Count == 0 && edit.Text("retry_policy") is { } policy && RetryPolicies.Parse(policy, edit, "retry_policy").EscalateTo is { } next)
         {
-            escalation = policy switch
-            {
-                "escalate_to_codex" => ["codex"],
-                "escalate_to_claude" => ["claude"],
-                "none" or "retry_same" => [],
-                _ => edit.Error(edit.Node("retry_policy")!, DiagnosticCodes.InvalidValue,
-                    $"edit.retry_policy '{policy}' is not one of none, retry_same, escalate_to_codex, escalate_to_claude") is null ? [] : [],
-            };
+            escalation = [next];
         }
+
         var perTool = edit.WholeNumber("fix_attempts_per_tool", 1);
         if (tool == "script" && command.Count == 0)
         {
@@ -126,12 +126,13 @@ internal static class WorkstreamReader
         edit.ReportUnknownFields(FindingSeverity.Error);
         return new EditSpec
         {
-            Tool = tool, Capability = capability ?? "code_generation", Prompt = prompt, Tasks = tasks, Command = command, Model = model,
+            Tool = tool, Capability = capability, Prompt = prompt, Tasks = tasks, Command = command, Model = model,
             Escalation = escalation, FixAttemptsPerTool = perTool,
         };
     }
 
-    private static List<PhaseCommand>? ReadCommands(FieldReader reader, string key)
+    /// <summary>The one reader of phase command lists, for workstreams and profiles alike.</summary>
+    internal static List<PhaseCommand>? ReadCommands(FieldReader reader, string key)
     {
         var node = reader.Node(key);
         if (node is null)
@@ -142,7 +143,7 @@ internal static class WorkstreamReader
         if (node is not YamlSequenceNode sequence)
         {
             reader.Error(node, DiagnosticCodes.WrongType, $"{key} must be a list of commands, not {FieldReader.Kind(node)}",
-                "Each command is an argv list ([dotnet, build]), a string run through the shell, or {command: ..., autofix: true}.");
+                "Each command is an argv list ([dotnet, build]), a string run through the shell, or {command: ..., autofix: true, verify: [...]}.");
             return null;
         }
 
@@ -165,6 +166,7 @@ internal static class WorkstreamReader
                 case YamlMappingNode map:
                     var item = new FieldReader(reader.Document, map, path, reader.Diagnostics);
                     var autofix = item.Flag("autofix") ?? false;
+                    var verify = item.StringList("verify") ?? [];
                     var command = item.Node("command");
                     item.ReportUnknownFields(FindingSeverity.Error);
                     if (command is YamlScalarNode { Value: { Length: > 0 } shell })
@@ -173,7 +175,7 @@ internal static class WorkstreamReader
                     }
                     else if (command is YamlSequenceNode list && item.StringList(list, $"{path}.command") is { Count: > 0 } argvItems)
                     {
-                        commands.Add(new PhaseCommand { Command = argvItems, Autofix = autofix });
+                        commands.Add(new PhaseCommand { Command = argvItems, Autofix = autofix, Verify = verify });
                     }
                     else
                     {

@@ -1,4 +1,5 @@
 using Orch.Abstractions.Diagnostics;
+using Orch.Abstractions.Profiles;
 using Orch.Core.Diagnostics;
 using Orch.Core.Documents;
 using Orch.Core.Planning;
@@ -18,19 +19,19 @@ public sealed class ProfileCatalog
     public Profile? Find(string id) => _profiles.GetValueOrDefault(id);
 
     // The built-in profiles are embedded and never change while the process runs: parse them once.
-    private static readonly Lazy<LoadResult<ProfileCatalog>> BuiltIn = new(ParseBuiltIn);
+    private static readonly Lazy<LoadResult<ProfileCatalog>> BuiltIn = new(() => Load([new EmbeddedProfileSource(typeof(ProfileCatalog).Assembly, "built-in")]));
 
     public static LoadResult<ProfileCatalog> LoadBuiltIn() => BuiltIn.Value;
 
-    private static LoadResult<ProfileCatalog> ParseBuiltIn()
+    /// <summary>Parses the profiles of every source; a later source's profile of the same id replaces an earlier one.</summary>
+    public static LoadResult<ProfileCatalog> Load(IEnumerable<IProfileSource> sources)
     {
-        var assembly = typeof(ProfileCatalog).Assembly;
         var raw = new Dictionary<string, (Profile Profile, YamlMappingNode Node)>(StringComparer.Ordinal);
         var diagnostics = new List<OrchDiagnostic>();
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith("profiles/", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        foreach (var (source, doc) in sources.SelectMany(s => s.GetProfiles().Select(d => (Source: s, Document: d))))
         {
-            using var reader = new StreamReader(assembly.GetManifestResourceStream(name)!);
-            var document = SourceDocument.Parse(name, reader.ReadToEnd(), diagnostics);
+            // Messages name the source unless it is Orch's own.
+            var document = SourceDocument.Parse(source.Name == "built-in" ? doc.Path : $"{source.Name}:{doc.Path}", doc.Text, diagnostics);
             if (document?.Root is YamlMappingNode map && Read(document, map, diagnostics) is { } profile)
             {
                 raw[profile.Id] = (profile, map);
@@ -96,8 +97,8 @@ public sealed class ProfileCatalog
         var extends = reader.Text("extends");
         var description = reader.Text("description") ?? "";
         var legacy = reader.StringList("legacy_profiles") ?? [];
-        var staticCommands = Commands(reader, "static");
-        var runtimeCommands = Commands(reader, "runtime");
+        var staticCommands = WorkstreamReader.ReadCommands(reader, "static") ?? [];
+        var runtimeCommands = WorkstreamReader.ReadCommands(reader, "runtime") ?? [];
         var parsers = reader.StringMap("parsers") ?? new Dictionary<string, string>();
         var breakers = reader.Map("breakers");
         var loop = new LoopSettings
@@ -127,38 +128,5 @@ public sealed class ProfileCatalog
             Id = id, Extends = extends, Description = description, LegacyProfiles = legacy, Static = staticCommands, Runtime = runtimeCommands,
             Parsers = parsers, Breakers = loop, Routing = routing,
         };
-    }
-
-    private static List<PhaseCommand> Commands(FieldReader reader, string key)
-    {
-        var node = reader.Node(key);
-        var commands = new List<PhaseCommand>();
-        if (node is not YamlSequenceNode sequence)
-        {
-            return commands;
-        }
-
-        foreach (var item in sequence.Children)
-        {
-            switch (item)
-            {
-                case YamlSequenceNode argv:
-                    commands.Add(new PhaseCommand { Command = argv.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "").ToList() });
-                    break;
-                case YamlScalarNode { Value: { } shell }:
-                    commands.Add(PhaseCommand.Shell(shell));
-                    break;
-                case YamlMappingNode map:
-                    var autofix = map.Children.TryGetValue(new YamlScalarNode("autofix"), out var a) && (a as YamlScalarNode)?.Value == "true";
-                    if (map.Children.TryGetValue(new YamlScalarNode("command"), out var c) && c is YamlSequenceNode list)
-                    {
-                        commands.Add(new PhaseCommand { Command = list.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "").ToList(), Autofix = autofix });
-                    }
-
-                    break;
-            }
-        }
-
-        return commands;
     }
 }

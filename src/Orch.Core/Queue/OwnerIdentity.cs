@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using Orch.Abstractions.State;
 using Orch.Core.Execution;
+using Orch.Core.Storage;
 
 namespace Orch.Core.Queue;
 

@@ -1,6 +1,7 @@
-using Orch.Abstractions.Model;
-using Orch.Abstractions.State;
+using Orch.Core.Events;
 using Orch.Core.Execution;
+using Orch.Core.Jobs;
+using Orch.Core.Storage;
 
 namespace Orch.Core.Queue;
 
@@ -13,11 +14,11 @@ public sealed class Reconciler
     /// <summary>A job that kept killing its owner is failed after this many recoveries. The default value is 3.</summary>
     public const int MaxRecoveries = 3;
 
-    private readonly IStateStore _store;
+    private readonly IJobStore _store;
     private readonly TimeProvider _time;
     private readonly Func<ProcessIdentity, bool> _isAlive;
 
-    public Reconciler(IStateStore store, TimeProvider time, Func<ProcessIdentity, bool>? isAlive = null)
+    public Reconciler(IJobStore store, TimeProvider time, Func<ProcessIdentity, bool>? isAlive = null)
     {
         _store = store;
         _time = time;
@@ -53,8 +54,8 @@ public sealed class Reconciler
                     Status = succeeded ? JobStatus.Succeeded : JobStatus.Failed,
                     ExitCode = exitCode,
                     Error = succeeded ? null : $"exit code {exitCode} (finished after its worker died)",
-                    Events = [new NewEvent("job.recovered", _time.GetUtcNow(), job.RunId, job.Id,
-                        $"{{\"reason\":\"finished after owner {owner.Id} died\",\"exit_code\":{exitCode}}}")],
+                    Events = [EventEnvelope.Of(new JobRecovered($"finished after owner {owner.Id} died", ExitCode: exitCode)
+                        { Timestamp = _time.GetUtcNow(), RunId = job.RunId, JobId = job.Id })],
                 }, cancellationToken);
                 File.Delete(marker);
                 changed++;
@@ -79,7 +80,7 @@ public sealed class Reconciler
                 JobId = job.Id,
                 Status = JobStatus.Failed,
                 Error = reason,
-                Events = [new NewEvent("job.abandoned", _time.GetUtcNow(), job.RunId, job.Id, null)],
+                Events = [EventEnvelope.Of(new JobAbandoned { Timestamp = _time.GetUtcNow(), RunId = job.RunId, JobId = job.Id })],
             }, cancellationToken);
             changed++;
         }

@@ -1,24 +1,22 @@
-using Orch.Abstractions.Model;
-using Orch.Abstractions.State;
 using Orch.Core.Execution;
+using Orch.Core.Jobs;
+using Orch.Core.Storage;
 
 namespace Orch.Core.Queue;
 
 /// <summary>Takes jobs from the queue and runs them, several at once; two workers never take the same job.</summary>
 public sealed class Worker
 {
-    private readonly IStateStore _store;
-    private readonly JobExecutor _executor;
+    private readonly IJobStore _store;
+    private readonly JobLifecycle _lifecycle;
     private readonly Reconciler _reconciler;
     private readonly TimeProvider _time;
     private readonly WorkerOptions _options;
-    private readonly ToolSettings _tools;
 
-    public Worker(IStateStore store, JobExecutor executor, Reconciler reconciler, TimeProvider time, WorkerOptions options, ToolSettings? tools = null)
+    public Worker(IJobStore store, JobLifecycle lifecycle, Reconciler reconciler, TimeProvider time, WorkerOptions options)
     {
-        _tools = tools ?? ToolSettings.Empty;
         _store = store;
-        _executor = executor;
+        _lifecycle = lifecycle;
         _reconciler = reconciler;
         _time = time;
         _options = options;
@@ -59,12 +57,7 @@ public sealed class Worker
                 continue;
             }
 
-            var outcome = await _executor.ExecuteAsync(job, null, cancellationToken);
-            if (JobEscalation.FollowUp(job.Spec, outcome.Status, _tools) is { } next)
-            {
-                await _store.EnqueueJobsAsync(job.RunId, [next], CancellationToken.None);
-            }
-
+            var outcome = await _lifecycle.RunClaimedAsync(job, cancellationToken);
             lock (outcomes)
             {
                 outcomes.Add(outcome);

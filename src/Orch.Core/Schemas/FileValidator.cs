@@ -17,9 +17,6 @@ public static class FileValidator
 {
     private static readonly string[] Extensions = [".json", ".yaml", ".yml"];
 
-    private static readonly string[] LegacyConfigFiles =
-        ["tool_profiles.json", "circuit_breakers.yaml", "router_config.json", "router.config.yaml", "aim_config.yaml", "agent_profiles.json", "decomposition_rules.yaml"];
-
     public sealed record FileResult(string File, string Kind, IReadOnlyList<OrchDiagnostic> Diagnostics)
     {
         public bool Valid => !Diagnostics.Any(d => d.IsError);
@@ -58,7 +55,7 @@ public static class FileValidator
             return new FileResult(file, "unreadable", diagnostics);
         }
 
-        var kind = Detect(document);
+        var kind = FormatDetector.Word(FormatDetector.Detect(document));
         switch (kind)
         {
             case "json-schema":
@@ -120,84 +117,6 @@ public static class FileValidator
 
         return new FileResult(file, kind, Merge(loader, schema));
     }
-
-    /// <summary>What a file is, by what it holds.</summary>
-    public static string Detect(SourceDocument document)
-    {
-        if (document.Root is YamlSequenceNode list)
-        {
-            return list.Children.Any(c => c is YamlMappingNode m && IsLegacyBundle(m)) ? "legacy-list" : "plan";
-        }
-
-        if (document.Root is not YamlMappingNode map)
-        {
-            return "unknown";
-        }
-
-        bool Has(string key) => map.Children.ContainsKey(new YamlScalarNode(key));
-        if (Has("$schema") && (Has("properties") || Has("type") || Has("$defs")))
-        {
-            return "json-schema";
-        }
-
-        if (LegacyConfigFiles.Contains(Path.GetFileName(document.Path), StringComparer.OrdinalIgnoreCase))
-        {
-            return "legacy-config";
-        }
-
-        if (Has("profile_id") && Has("domain"))
-        {
-            return "uet-profile";
-        }
-
-        if (Has("phase_id"))
-        {
-            return "uet-phase-template";
-        }
-
-        var command = map.Children.TryGetValue(new YamlScalarNode("command"), out var c) ? c : null;
-        if (Has("job_id") || Has("paths") || command is YamlMappingNode)
-        {
-            return "legacy-job";
-        }
-
-        if (Has("workstreams"))
-        {
-            return "plan";
-        }
-
-        if (Has("task_id") && Has("kind"))
-        {
-            return "uet-task";
-        }
-
-        if (Has("request_id") && Has("task_kind"))
-        {
-            return "uet-execution-request";
-        }
-
-        if (command is not null || (map.Children.TryGetValue(new YamlScalarNode("kind"), out var k) && (k as YamlScalarNode)?.Value == "job"))
-        {
-            return "job";
-        }
-
-        if (Has("tools") || Has("budgets") || Has("prices") || Has("escalation") || Has("worktree") || Path.GetFileName(document.Path) == "orch.yaml")
-        {
-            return "settings";
-        }
-
-        if (Has("id"))
-        {
-            return IsLegacyBundle(map) ? "legacy-bundle" : "workstream";
-        }
-
-        return "unknown";
-    }
-
-    private static bool IsLegacyBundle(YamlMappingNode map) =>
-        map.Children.Keys.OfType<YamlScalarNode>().Any(k => k.Value is "acceptance_tests" or "gate" or "openspec_change" or "ccpm_issue" or "files_modify"
-            || k.Value!.StartsWith("_comment", StringComparison.Ordinal))
-        || (map.Children.TryGetValue(new YamlScalarNode("tool"), out var tool) && tool is YamlScalarNode);
 
     private static IReadOnlyList<OrchDiagnostic> WorkstreamDiagnostics(SourceDocument document)
     {

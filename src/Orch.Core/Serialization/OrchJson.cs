@@ -1,6 +1,7 @@
+using System.Reflection;
 using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
 
 namespace Orch.Core.Serialization;
 
@@ -11,11 +12,17 @@ public static class OrchJson
 
     public static JsonSerializerOptions Indented { get; } = Create(indented: true);
 
+    /// <summary>The word an enum value is written as: its <see cref="JsonStringEnumMemberNameAttribute"/> name, else snake_case.</summary>
     public static string EnumText<T>(T value) where T : struct, Enum =>
-        JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+        typeof(T).GetField(value.ToString())?.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name
+        ?? JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
     public static T ParseEnum<T>(string text) where T : struct, Enum =>
         Enum.Parse<T>(text.Replace("_", "", StringComparison.Ordinal), ignoreCase: true);
+
+    /// <summary>Like <see cref="ParseEnum{T}"/>, but <see langword="false"/> for a word that names no value.</summary>
+    public static bool TryParseEnum<T>(string text, out T value) where T : struct, Enum =>
+        Enum.TryParse(text.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out value) && Enum.IsDefined(value);
 
     private static JsonSerializerOptions Create(bool indented)
     {

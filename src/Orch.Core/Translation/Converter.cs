@@ -2,7 +2,6 @@ using Orch.Abstractions.Diagnostics;
 using Orch.Core.Diagnostics;
 using Orch.Core.Documents;
 using Orch.Core.Planning;
-using Orch.Core.Schemas;
 using YamlDotNet.RepresentationModel;
 
 namespace Orch.Core.Translation;
@@ -19,22 +18,23 @@ public static class Converter
             return new LoadResult<string>(null, diagnostics);
         }
 
-        switch (FileValidator.Detect(document))
+        switch (FormatDetector.Detect(document))
         {
-            case "legacy-job":
+            case DocumentFormat.LegacyJob:
                 return new LoadResult<string>(LegacyJobTranslator.Translate(document), diagnostics);
-            case "legacy-bundle":
-            case "legacy-list":
+            case DocumentFormat.LegacyBundle:
+            case DocumentFormat.LegacyList:
                 return Bundles(document, diagnostics);
-            case "uet-task":
+            case DocumentFormat.UetTask:
                 return new LoadResult<string>(UetTranslator.TaskToWorkstream(document), diagnostics);
-            case "uet-execution-request":
+            case DocumentFormat.UetExecutionRequest:
                 return new LoadResult<string>(UetTranslator.ExecutionRequestToJob(document), diagnostics);
-            case "uet-phase-template":
+            case DocumentFormat.UetPhaseTemplate:
                 return new LoadResult<string>(UetTranslator.PhaseToJobs(document), diagnostics);
-            case var kind:
+            case var format:
+                var kind = FormatDetector.Word(format);
                 diagnostics.Add(new OrchDiagnostic(DiagnosticCodes.UnknownFormat, FindingSeverity.Error,
-                    $"nothing to convert: the file is {(kind is "job" or "workstream" or "plan" or "settings" ? $"already a v1 {kind}" : "not a legacy format Orch translates")}",
+                    $"nothing to convert: the file is {(format is DocumentFormat.Job or DocumentFormat.Workstream or DocumentFormat.Plan or DocumentFormat.Settings ? $"already a v1 {kind}" : "not a legacy format Orch translates")}",
                     file, 1, 1, "convert takes legacy workstream bundles, legacy jobs, and UET task, phase and execution-request specs."));
                 return new LoadResult<string>(null, diagnostics);
         }

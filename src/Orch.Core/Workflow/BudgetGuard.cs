@@ -1,16 +1,18 @@
 using System.Globalization;
-using Orch.Abstractions.State;
 using Orch.Core.Planning;
+using Orch.Core.Serialization;
 using Orch.Core.Settings;
+using Orch.Core.Storage;
 
 namespace Orch.Core.Workflow;
 
 /// <summary>Says whether a new AI job may start: the run's, the workstream's and the phase's spending all under their budgets.</summary>
-public sealed class BudgetGuard(IStateStore store, BudgetSettings settings, decimal? runBudget)
+public sealed class BudgetGuard(ICostLedger store, BudgetSettings settings, decimal? runBudget)
 {
     /// <summary>The budget a new job would overrun, as a sentence, or <see langword="null"/> when it may start.</summary>
-    public async Task<string?> ExhaustedAsync(string runId, WorkstreamSpec workstream, string phase, CancellationToken cancellationToken)
+    public async Task<string?> ExhaustedAsync(string runId, WorkstreamSpec workstream, PhaseName phaseName, CancellationToken cancellationToken)
     {
+        var phase = OrchJson.EnumText(phaseName);
         if ((runBudget ?? settings.RunUsd) is { } run && await store.SumCostAsync(runId, null, null, cancellationToken) is var spentRun && spentRun >= run)
         {
             return Sentence(spentRun, run, "the run budget");

@@ -1,12 +1,13 @@
 using System.Text.Json;
-using Orch.Abstractions.Model;
-using Orch.Abstractions.State;
+using Orch.Core.Events;
 using Orch.Core.Execution;
 using Orch.Core.Git;
+using Orch.Core.Jobs;
 using Orch.Core.Planning;
 using Orch.Core.Queue;
 using Orch.Core.Serialization;
 using Orch.Core.Settings;
+using Orch.Core.Storage;
 
 namespace Orch.Core.Workflow;
 
@@ -18,18 +19,20 @@ namespace Orch.Core.Workflow;
 public sealed class PlanRunner
 {
     private readonly IStateStore _store;
-    private readonly JobExecutor _executor;
+    private readonly JobLifecycle _jobs;
+    private readonly WorkstreamRunner _runner;
     private readonly GitClient _git;
-    private readonly RunEvents _events;
+    private readonly EventBus _bus;
     private readonly ProjectSettings _settings;
     private readonly TimeProvider _time;
 
-    public PlanRunner(IStateStore store, JobExecutor executor, GitClient git, RunEvents events, ProjectSettings settings, TimeProvider time)
+    public PlanRunner(IStateStore store, JobLifecycle jobs, WorkstreamRunner runner, GitClient git, EventBus bus, ProjectSettings settings, TimeProvider time)
     {
         _store = store;
-        _executor = executor;
+        _jobs = jobs;
+        _runner = runner;
         _git = git;
-        _events = events;
+        _bus = bus;
         _settings = settings;
         _time = time;
     }
@@ -68,28 +71,27 @@ public sealed class PlanRunner
         var outcomes = new Dictionary<string, WorkstreamOutcome>(StringComparer.Ordinal);
         var worktrees = (await _store.ListWorktreesAsync(runId, cancellationToken)).ToDictionary(w => w.WorkstreamId, StringComparer.Ordinal);
         foreach (var record in previous.Where(r => r.Status is WorkstreamStatus.Failed or WorkstreamStatus.Skipped
-                     || (r.Status == WorkstreamStatus.Succeeded && (!options.Merge || worktrees.GetValueOrDefault(r.Id)?.Status is "merged" or null))))
+                     || (r.Status == WorkstreamStatus.Succeeded && (!options.Merge || worktrees.GetValueOrDefault(r.Id)?.Status is WorktreeStatus.Merged or null))))
         {
-            outcomes[record.Id] = new WorkstreamOutcome(record.Id, record.Status, record.StopReason ?? "", record.Attempts, record.Detail);
+            outcomes[record.Id] = new WorkstreamOutcome(record.Id, record.Status, record.StopReason ?? StopReason.Success, record.Attempts, record.Detail);
         }
 
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var runner = new WorkstreamRunner(_store, _executor, _git, _events, _settings, _time);
         foreach (var wave in waves)
         {
-            await _events.EmitAsync("wave.started", runId, new { wave = wave.Number, workstreams = wave.Workstreams.Select(w => w.Id) });
+            await _bus.PublishAsync(new WaveStarted(wave.Number, wave.Workstreams.Select(w => w.Id).ToList()) { RunId = runId });
             var pending = new List<WorkstreamSpec>();
             foreach (var ws in wave.Workstreams.Where(w => !outcomes.ContainsKey(w.Id)))
             {
                 var failedDependency = ws.DependsOn.FirstOrDefault(d => outcomes.TryGetValue(d, out var o) && o.Status != WorkstreamStatus.Succeeded);
                 if (failedDependency is not null)
                 {
-                    outcomes[ws.Id] = await SkipAsync(runId, ws, WorkstreamStatus.Skipped, StopReasons.DependencyFailed,
-                        $"depends on '{failedDependency}', which {outcomes[failedDependency].Status} ({outcomes[failedDependency].StopReason})");
+                    outcomes[ws.Id] = await SkipAsync(runId, ws, WorkstreamStatus.Skipped, StopReason.DependencyFailed,
+                        $"depends on '{failedDependency}', which {OrchJson.EnumText(outcomes[failedDependency].Status)} ({OrchJson.EnumText(outcomes[failedDependency].StopReason)})");
                 }
                 else if (failFast.IsCancellationRequested)
                 {
-                    outcomes[ws.Id] = await SkipAsync(runId, ws, WorkstreamStatus.Cancelled, StopReasons.Cancelled,
+                    outcomes[ws.Id] = await SkipAsync(runId, ws, WorkstreamStatus.Cancelled, StopReason.Cancelled,
                         cancellationToken.IsCancellationRequested ? "cancelled" : "not started: --fail-fast stopped the run");
                 }
                 else
@@ -109,7 +111,7 @@ public sealed class PlanRunner
         };
         var status = summary.Cancelled ? RunStatus.Cancelled : summary.Succeeded ? RunStatus.Succeeded : RunStatus.Failed;
         var reason = summary.Succeeded ? null : summary.Workstreams.FirstOrDefault(w => w.Status != WorkstreamStatus.Succeeded)?.StopReason;
-        await _store.FinishRunAsync(runId, status, reason, CancellationToken.None);
+        await _store.FinishRunAsync(runId, status, reason is { } r ? OrchJson.EnumText(r) : null, CancellationToken.None);
         return summary;
 
         async Task RunWaveAsync(List<WorkstreamSpec> pending)
@@ -138,7 +140,7 @@ public sealed class PlanRunner
                 {
                     foreach (var ws in pending)
                     {
-                        outcomes[ws.Id] = await SkipAsync(runId, ws, WorkstreamStatus.Cancelled, StopReasons.Cancelled,
+                        outcomes[ws.Id] = await SkipAsync(runId, ws, WorkstreamStatus.Cancelled, StopReason.Cancelled,
                             cancellationToken.IsCancellationRequested ? "cancelled" : "not started: --fail-fast stopped the run");
                     }
 
@@ -166,11 +168,11 @@ public sealed class PlanRunner
                     return failure;
                 }
 
-                return await runner.RunAsync(prepared.Context!, failFast.Token);
+                return await _runner.RunAsync(prepared.Context!, failFast.Token);
             }
             catch (OperationCanceledException) when (failFast.IsCancellationRequested)
             {
-                return await SkipAsync(runId, ws, WorkstreamStatus.Cancelled, StopReasons.Cancelled, "cancelled");
+                return await SkipAsync(runId, ws, WorkstreamStatus.Cancelled, StopReason.Cancelled, "cancelled");
             }
         }
 
@@ -184,7 +186,7 @@ public sealed class PlanRunner
             foreach (var ws in wave.Workstreams.Where(w => outcomes.TryGetValue(w.Id, out var o) && o.Status == WorkstreamStatus.Succeeded))
             {
                 var tree = (await _store.ListWorktreesAsync(runId, CancellationToken.None)).FirstOrDefault(w => w.WorkstreamId == ws.Id);
-                if (tree is null || tree.Status == "merged")
+                if (tree is null || tree.Status == WorktreeStatus.Merged)
                 {
                     continue;
                 }
@@ -199,7 +201,7 @@ public sealed class PlanRunner
     {
         var stateDirectory = Path.Combine(root, ".orch", "runs", runId, ws.Id);
         var phases = await _store.ListPhasesAsync(runId, ws.Id, cancellationToken);
-        var lastCheckpoint = phases.LastOrDefault(p => p.Status == "succeeded" && p.CheckpointSha is not null)?.CheckpointSha;
+        var lastCheckpoint = phases.LastOrDefault(p => p.Status == PhaseStatus.Succeeded && p.CheckpointSha is not null)?.CheckpointSha;
         if (!options.UseWorktrees)
         {
             var head = await _git.HeadAsync(root, cancellationToken);
@@ -222,7 +224,7 @@ public sealed class PlanRunner
             // Resume: whatever the crash left half-done goes; the last checkpoint is the truth.
             var checkpoint = lastCheckpoint ?? existing.BaseSha;
             await _git.ResetAsync(path, checkpoint, cancellationToken);
-            await _events.EmitAsync("workstream.reset", runId, new { workstream = ws.Id, checkpoint });
+            await _bus.PublishAsync(new WorkstreamReset(ws.Id, checkpoint) { RunId = runId });
             return (new WorkstreamContext
             {
                 RunId = runId, Spec = ws, RepositoryRoot = root, Worktree = path, Checkpoint = checkpoint, StateDirectory = stateDirectory, Owner = owner,
@@ -231,7 +233,7 @@ public sealed class PlanRunner
         }
 
         await _git.AddWorktreeAsync(root, path, branch, baseSha, cancellationToken);
-        await _store.SaveWorktreeAsync(new WorktreeRecord(path, runId, ws.Id, branch, baseSha, null, "active"), cancellationToken);
+        await _store.SaveWorktreeAsync(new WorktreeRecord(path, runId, ws.Id, branch, baseSha, null, WorktreeStatus.Active), cancellationToken);
         var context = new WorkstreamContext
         {
             RunId = runId, Spec = ws, RepositoryRoot = root, Worktree = path, Checkpoint = baseSha, StateDirectory = stateDirectory, Owner = owner,
@@ -251,12 +253,11 @@ public sealed class PlanRunner
                 ErrorReport = Path.Combine(root, ".orch", "logs", runId, ws.Id, $"setup-{index + 1}.error.json"),
                 WorkstreamId = ws.Id,
             };
-            var job = await _store.StartJobAsync(runId, JobSecrets.Redacted(spec), owner, CancellationToken.None);
-            var outcome = await _executor.ExecuteAsync(job, spec, cancellationToken);
+            var outcome = await _jobs.RunAsync(runId, spec, owner, cancellationToken);
             if (outcome.Status != JobStatus.Succeeded)
             {
                 var tail = File.Exists(outcome.LogFile) ? string.Join('\n', File.ReadLines(outcome.LogFile).TakeLast(20)) : "";
-                return (null, await SkipAsync(runId, ws, WorkstreamStatus.Failed, StopReasons.SetupFailed,
+                return (null, await SkipAsync(runId, ws, WorkstreamStatus.Failed, StopReason.SetupFailed,
                     $"setup hook `{hook.Display}` failed ({outcome.Error}); its output:\n{tail}"));
             }
         }
@@ -279,23 +280,23 @@ public sealed class PlanRunner
             return await MergeFailedAsync($"merging {tree.Branch} conflicts in {string.Join(", ", merge.ConflictingFiles)}; the merge was aborted and the main working tree is unchanged", merge.ConflictingFiles);
         }
 
-        await _store.SaveWorktreeAsync(tree with { Status = "merged" }, CancellationToken.None);
-        await _events.EmitAsync("workstream.merged", runId, new { workstream = ws.Id, branch = tree.Branch });
+        await _store.SaveWorktreeAsync(tree with { Status = WorktreeStatus.Merged }, CancellationToken.None);
+        await _bus.PublishAsync(new WorkstreamMerged(ws.Id, tree.Branch) { RunId = runId });
         return outcome;
 
         async Task<WorkstreamOutcome> MergeFailedAsync(string detail, IReadOnlyList<string> files)
         {
-            await _store.SaveWorktreeAsync(tree with { Status = "failed" }, CancellationToken.None);
-            await _events.EmitAsync("workstream.merge_conflict", runId, new { workstream = ws.Id, branch = tree.Branch, files });
-            return await SkipAsync(runId, ws, WorkstreamStatus.Failed, StopReasons.MergeConflict, detail, outcome.Attempts);
+            await _store.SaveWorktreeAsync(tree with { Status = WorktreeStatus.Failed }, CancellationToken.None);
+            await _bus.PublishAsync(new WorkstreamMergeConflict(ws.Id, tree.Branch, files) { RunId = runId });
+            return await SkipAsync(runId, ws, WorkstreamStatus.Failed, StopReason.MergeConflict, detail, outcome.Attempts);
         }
     }
 
-    private async Task<WorkstreamOutcome> SkipAsync(string runId, WorkstreamSpec ws, string status, string reason, string detail, int attempts = 0)
+    private async Task<WorkstreamOutcome> SkipAsync(string runId, WorkstreamSpec ws, WorkstreamStatus status, StopReason reason, string detail, int attempts = 0)
     {
         var now = _time.GetUtcNow();
         await _store.SaveWorkstreamAsync(new WorkstreamRecord(runId, ws.Id, ws.Title, status, reason, attempts, detail, null, now), CancellationToken.None);
-        await _events.EmitAsync("workstream.finished", runId, new { workstream = ws.Id, status, stop_reason = reason, attempts, detail });
+        await _bus.PublishAsync(new WorkstreamFinished(ws.Id, status, reason, attempts, detail) { RunId = runId });
         return new WorkstreamOutcome(ws.Id, status, reason, attempts, detail);
     }
 

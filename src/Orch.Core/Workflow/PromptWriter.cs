@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using Orch.Abstractions.Diagnostics;
 using Orch.Core.Serialization;
 
@@ -8,11 +8,11 @@ namespace Orch.Core.Workflow;
 /// <summary>Writes the instruction for an EDIT or FIX call as markdown, and the findings as JSON, for any tool to read.</summary>
 public static class PromptWriter
 {
-    public static string Markdown(WorkstreamContext context, string phase, int attempt, IReadOnlyList<Finding> findings)
+    public static string Markdown(WorkstreamContext context, PhaseName phase, int attempt, IReadOnlyList<Finding> findings)
     {
         var spec = context.Spec;
         var text = new StringBuilder();
-        text.AppendLine($"# {phase} for workstream `{spec.Id}`{(spec.Title is null ? "" : $": {spec.Title}")}");
+        text.AppendLine($"# {OrchJson.EnumText(phase)} for workstream `{spec.Id}`{(spec.Title is null ? "" : $": {spec.Title}")}");
         text.AppendLine();
         var instruction = spec.Edit.Instruction();
         if (instruction.Length > 0)
@@ -45,7 +45,7 @@ public static class PromptWriter
         return text.ToString();
     }
 
-    public static (string PromptFile, string FindingsFile) Write(WorkstreamContext context, string phase, string label, int attempt, IReadOnlyList<Finding> findings)
+    public static (string PromptFile, string FindingsFile) Write(WorkstreamContext context, PhaseName phase, string label, int attempt, IReadOnlyList<Finding> findings)
     {
         Directory.CreateDirectory(context.StateDirectory);
         var prompt = Path.Combine(context.StateDirectory, $"{label.ToLowerInvariant()}.prompt.md");

@@ -1,5 +1,5 @@
-using Orch.Abstractions.State;
 using Orch.Core.Planning;
+using Orch.Core.Storage;
 
 namespace Orch.Core.Workflow;
 

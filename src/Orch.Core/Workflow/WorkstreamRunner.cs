@@ -1,12 +1,14 @@
 using Orch.Abstractions.Diagnostics;
-using Orch.Abstractions.Model;
-using Orch.Abstractions.State;
+using Orch.Core.Events;
 using Orch.Core.Execution;
 using Orch.Core.Findings;
 using Orch.Core.Git;
+using Orch.Core.Jobs;
 using Orch.Core.Planning;
 using Orch.Core.Routing;
+using Orch.Core.Serialization;
 using Orch.Core.Settings;
+using Orch.Core.Storage;
 
 namespace Orch.Core.Workflow;
 
@@ -17,20 +19,27 @@ namespace Orch.Core.Workflow;
 /// </summary>
 public sealed class WorkstreamRunner
 {
-    private readonly IStateStore _store;
+    private readonly IRunStore _store;
+    private readonly ICostLedger _costs;
+    private readonly JobLifecycle _jobs;
     private readonly JobExecutor _executor;
     private readonly GitClient _git;
-    private readonly RunEvents _events;
+    private readonly EventBus _bus;
     private readonly ProjectSettings _settings;
+    private readonly EscalationPolicy _escalation;
     private readonly TimeProvider _time;
 
-    public WorkstreamRunner(IStateStore store, JobExecutor executor, GitClient git, RunEvents events, ProjectSettings settings, TimeProvider time)
+    public WorkstreamRunner(IRunStore store, ICostLedger costs, JobLifecycle jobs, JobExecutor executor, GitClient git, EventBus bus, ProjectSettings settings,
+        EscalationPolicy escalation, TimeProvider time)
     {
         _store = store;
+        _costs = costs;
+        _jobs = jobs;
         _executor = executor;
         _git = git;
-        _events = events;
+        _bus = bus;
         _settings = settings;
+        _escalation = escalation;
         _time = time;
     }
 
@@ -42,53 +51,52 @@ public sealed class WorkstreamRunner
         var started = _time.GetUtcNow();
         var attempts = 0;
         var checkpoint = context.Checkpoint;
-        var chain = EscalationChain(spec);
-        var budget = new BudgetGuard(_store, _settings.Budgets, context.RunBudgetUsd);
+        // Routing is decided per workstream and kept local: parallel workstreams share this runner.
+        var route = spec.Edit.Tool is null && spec.Edit.Command.Count == 0 ? Route(spec, context.RepositoryRoot) : null;
+        var chain = _escalation.Chain(spec.Edit.Tool ?? (spec.Edit.Command.Count > 0 ? "script" : route?.Tool), spec.Edit.Escalation);
+        var budget = new BudgetGuard(_costs, _settings.Budgets, context.RunBudgetUsd);
         // In place (--no-worktree) the user's own uncommitted files are there too; only what changes after this is the workstream's.
         var inPlace = string.Equals(context.Worktree, context.RepositoryRoot, StringComparison.Ordinal);
         var baseline = inPlace ? await _git.SnapshotAsync(context.Worktree, checkpoint, cancellationToken) : [];
         await SaveAsync(WorkstreamStatus.Running, null, null);
-        if (LastRoute is { } route)
+        if (route is not null)
         {
-            await _events.EmitAsync("routing.decided", context.RunId, new
-            {
-                workstream = spec.Id, capability = route.Capability, tool = route.Tool, why = route.Why,
-                skipped = route.Skipped.Select(s => new { tool = s.Tool, reason = s.Reason }),
-            });
+            await _bus.PublishAsync(new RoutingDecided(spec.Id, route.Capability, route.Tool, route.Why, route.Skipped) { RunId = context.RunId });
         }
-        await _events.EmitAsync("workstream.started", context.RunId, new { workstream = spec.Id, worktree = context.Worktree });
+
+        await _bus.PublishAsync(new WorkstreamStarted(spec.Id, context.Worktree) { RunId = context.RunId });
         try
         {
             var done = (await _store.ListPhasesAsync(context.RunId, spec.Id, cancellationToken))
-                .Where(p => p.Status == "succeeded").Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+                .Where(p => p.Status == PhaseStatus.Succeeded).Select(p => p.Name).ToHashSet();
 
-            if (!done.Contains(PhaseNames.Edit))
+            if (!done.Contains(PhaseName.Edit))
             {
-                await PhaseAsync(PhaseNames.Edit, "running", 1, null, null);
-                if (await budget.ExhaustedAsync(context.RunId, spec, PhaseNames.Edit, cancellationToken) is { } overBudget)
+                await PhaseAsync(PhaseName.Edit, PhaseStatus.Running, 1, null, null);
+                if (await budget.ExhaustedAsync(context.RunId, spec, PhaseName.Edit, cancellationToken) is { } overBudget)
                 {
-                    await PhaseAsync(PhaseNames.Edit, "failed", 1, StopReasons.Budget, null);
-                    return await FinishAsync(WorkstreamStatus.Failed, StopReasons.Budget, overBudget);
+                    await PhaseAsync(PhaseName.Edit, PhaseStatus.Failed, 1, StopReason.Budget, null);
+                    return await FinishAsync(WorkstreamStatus.Failed, StopReason.Budget, overBudget);
                 }
 
-                var edit = await InvokeEditToolAsync(context, chain.FirstOrDefault(), PhaseNames.Edit, null, 1, [], cancellationToken);
+                var edit = await InvokeEditToolAsync(context, chain.Count > 0 ? chain[0] : null, PhaseName.Edit, null, 1, [], cancellationToken);
                 if (edit is not null)
                 {
-                    await PhaseAsync(PhaseNames.Edit, "failed", 1, StopReasons.ToolFailed, null);
-                    return await FinishAsync(WorkstreamStatus.Failed, StopReasons.ToolFailed, edit);
+                    await PhaseAsync(PhaseName.Edit, PhaseStatus.Failed, 1, StopReason.ToolFailed, null);
+                    return await FinishAsync(WorkstreamStatus.Failed, StopReason.ToolFailed, edit);
                 }
 
                 if (await ScopeViolationAsync(checkpoint, cancellationToken) is { } violation)
                 {
-                    await PhaseAsync(PhaseNames.Edit, "failed", 1, StopReasons.ScopeViolation, null);
-                    return await FinishAsync(WorkstreamStatus.Failed, StopReasons.ScopeViolation, violation);
+                    await PhaseAsync(PhaseName.Edit, PhaseStatus.Failed, 1, StopReason.ScopeViolation, null);
+                    return await FinishAsync(WorkstreamStatus.Failed, StopReason.ScopeViolation, violation);
                 }
 
-                checkpoint = await CheckpointAsync(PhaseNames.Edit, checkpoint, cancellationToken);
-                await PhaseAsync(PhaseNames.Edit, "succeeded", 1, StopReasons.Success, checkpoint);
+                checkpoint = await CheckpointAsync(Word(PhaseName.Edit), checkpoint, cancellationToken);
+                await PhaseAsync(PhaseName.Edit, PhaseStatus.Succeeded, 1, StopReason.Success, checkpoint);
             }
 
-            foreach (var phase in new[] { PhaseNames.Static, PhaseNames.Runtime })
+            foreach (var phase in new[] { PhaseName.Static, PhaseName.Runtime })
             {
                 if (done.Contains(phase))
                 {
@@ -98,31 +106,31 @@ public sealed class WorkstreamRunner
                 var (reason, detail, used, sha) = await LoopAsync(phase, checkpoint, cancellationToken);
                 attempts += used;
                 checkpoint = sha;
-                if (reason != StopReasons.Success)
+                if (reason != StopReason.Success)
                 {
-                    return await FinishAsync(reason == StopReasons.NeedsAttention ? WorkstreamStatus.NeedsAttention : WorkstreamStatus.Failed, reason, detail);
+                    return await FinishAsync(reason == StopReason.NeedsAttention ? WorkstreamStatus.NeedsAttention : WorkstreamStatus.Failed, reason, detail);
                 }
             }
 
-            return await FinishAsync(WorkstreamStatus.Succeeded, StopReasons.Success, null);
+            return await FinishAsync(WorkstreamStatus.Succeeded, StopReason.Success, null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return await FinishAsync(WorkstreamStatus.Cancelled, StopReasons.Cancelled, "cancelled while running");
+            return await FinishAsync(WorkstreamStatus.Cancelled, StopReason.Cancelled, "cancelled while running");
         }
 
-        async Task<(string Reason, string? Detail, int Attempts, string Checkpoint)> LoopAsync(string phase, string sha, CancellationToken ct)
+        async Task<(StopReason Reason, string? Detail, int Attempts, string Checkpoint)> LoopAsync(PhaseName phase, string sha, CancellationToken ct)
         {
             // The workstream's own list wins, then the project's profile, then what the worktree shows.
-            var commands = phase == PhaseNames.Static
+            var commands = phase == PhaseName.Static
                 ? spec.Static ?? _settings.Profile?.Static ?? PhaseDefaults.Static(context.Worktree)
                 : spec.Runtime ?? _settings.Profile?.Runtime ?? PhaseDefaults.Runtime(context.Worktree);
             if (commands.Count == 0)
             {
                 // Nothing to check is not a check that passed; it counts no attempt.
-                await PhaseAsync(phase, "succeeded", 0, StopReasons.Success, sha);
-                await _events.EmitAsync("phase.skipped", context.RunId, new { workstream = spec.Id, phase, reason = "no commands" });
-                return (StopReasons.Success, null, 0, sha);
+                await PhaseAsync(phase, PhaseStatus.Succeeded, 0, StopReason.Success, sha);
+                await _bus.PublishAsync(new PhaseSkipped(spec.Id, phase, "no commands") { RunId = context.RunId });
+                return (StopReason.Success, null, 0, sha);
             }
 
             var detector = new OscillationDetector(spec.Loop.OscillationWindow, spec.Loop.OscillationThreshold);
@@ -131,21 +139,18 @@ public sealed class WorkstreamRunner
             var perTool = spec.Edit.FixAttemptsPerTool ?? _settings.Escalation.FixAttemptsPerTool ?? Math.Max(1, spec.Loop.MaxAttempts - 1);
             for (var attempt = 1; ; attempt++)
             {
-                await PhaseAsync(phase, "running", attempt, null, null);
+                await PhaseAsync(phase, PhaseStatus.Running, attempt, null, null);
                 var (failed, findings) = await CheckAsync(context, phase, commands, attempt, sha, ct);
-                await _events.EmitAsync("phase.checked", context.RunId, new
-                {
-                    workstream = spec.Id, phase, attempt, passed = !failed, findings = findings.Count,
-                    signatures = findings.Select(FindingSignature.Of).Distinct().Order(StringComparer.Ordinal),
-                });
+                await _bus.PublishAsync(new PhaseChecked(spec.Id, phase, attempt, !failed, findings.Count,
+                    findings.Select(FindingSignature.Of).Distinct().Order(StringComparer.Ordinal).ToList()) { RunId = context.RunId });
                 if (!failed)
                 {
-                    sha = await CheckpointAsync(phase, sha, ct);
-                    await PhaseAsync(phase, "succeeded", attempt, StopReasons.Success, sha);
-                    return (StopReasons.Success, null, attempt, sha);
+                    sha = await CheckpointAsync(Word(phase), sha, ct);
+                    await PhaseAsync(phase, PhaseStatus.Succeeded, attempt, StopReason.Success, sha);
+                    return (StopReason.Success, null, attempt, sha);
                 }
 
-                var summary = $"{phase}: {findings.Count} finding(s) left after {attempt} check(s), first: {Describe(findings[0])}";
+                var summary = $"{Word(phase)}: {findings.Count} finding(s) left after {attempt} check(s), first: {Describe(findings[0])}";
                 var oscillating = detector.Observe(findings.Select(FindingSignature.Of));
                 if (chain.Count > 1)
                 {
@@ -159,44 +164,44 @@ public sealed class WorkstreamRunner
                         detector = new OscillationDetector(spec.Loop.OscillationWindow, spec.Loop.OscillationThreshold);
                         if (toolIndex >= chain.Count)
                         {
-                            await PhaseAsync(phase, "failed", attempt, StopReasons.NeedsAttention, null);
-                            return (StopReasons.NeedsAttention, $"every tool of the escalation chain ({string.Join(" -> ", chain)}) failed to fix it; {summary}", attempt, sha);
+                            await PhaseAsync(phase, PhaseStatus.Failed, attempt, StopReason.NeedsAttention, null);
+                            return (StopReason.NeedsAttention, $"every tool of the escalation chain ({string.Join(" -> ", chain)}) failed to fix it; {summary}", attempt, sha);
                         }
 
-                        await _events.EmitAsync("workstream.escalated", context.RunId, new { workstream = spec.Id, phase, from, to = chain[toolIndex] });
+                        await _bus.PublishAsync(new WorkstreamEscalated(spec.Id, phase, from, chain[toolIndex]) { RunId = context.RunId });
                     }
                 }
                 else if (oscillating)
                 {
-                    await PhaseAsync(phase, "failed", attempt, StopReasons.Oscillation, null);
-                    return (StopReasons.Oscillation, $"{phase}: the same findings came back (attempt {attempt}); {summary}", attempt, sha);
+                    await PhaseAsync(phase, PhaseStatus.Failed, attempt, StopReason.Oscillation, null);
+                    return (StopReason.Oscillation, $"{Word(phase)}: the same findings came back (attempt {attempt}); {summary}", attempt, sha);
                 }
                 else if (attempt >= spec.Loop.MaxAttempts)
                 {
-                    await PhaseAsync(phase, "failed", attempt, StopReasons.MaxAttempts, null);
-                    return (StopReasons.MaxAttempts, summary, attempt, sha);
+                    await PhaseAsync(phase, PhaseStatus.Failed, attempt, StopReason.MaxAttempts, null);
+                    return (StopReason.MaxAttempts, summary, attempt, sha);
                 }
 
                 if (await budget.ExhaustedAsync(context.RunId, spec, phase, ct) is { } overBudget)
                 {
-                    await PhaseAsync(phase, "failed", attempt, StopReasons.Budget, null);
-                    return (StopReasons.Budget, overBudget, attempt, sha);
+                    await PhaseAsync(phase, PhaseStatus.Failed, attempt, StopReason.Budget, null);
+                    return (StopReason.Budget, overBudget, attempt, sha);
                 }
 
-                var fix = await InvokeEditToolAsync(context, chain.ElementAtOrDefault(toolIndex), PhaseNames.Fix, phase, attempt, findings, ct);
+                var fix = await InvokeEditToolAsync(context, chain.ElementAtOrDefault(toolIndex), PhaseName.Fix, phase, attempt, findings, ct);
                 if (fix is not null)
                 {
-                    await PhaseAsync(phase, "failed", attempt, StopReasons.ToolFailed, null);
-                    return (StopReasons.ToolFailed, fix, attempt, sha);
+                    await PhaseAsync(phase, PhaseStatus.Failed, attempt, StopReason.ToolFailed, null);
+                    return (StopReason.ToolFailed, fix, attempt, sha);
                 }
 
                 if (await ScopeViolationAsync(sha, ct) is { } violation)
                 {
-                    await PhaseAsync(phase, "failed", attempt, StopReasons.ScopeViolation, null);
-                    return (StopReasons.ScopeViolation, violation, attempt, sha);
+                    await PhaseAsync(phase, PhaseStatus.Failed, attempt, StopReason.ScopeViolation, null);
+                    return (StopReason.ScopeViolation, violation, attempt, sha);
                 }
 
-                sha = await CheckpointAsync($"{phase} fix {attempt}", sha, ct);
+                sha = await CheckpointAsync($"{Word(phase)} fix {attempt}", sha, ct);
             }
         }
 
@@ -237,7 +242,7 @@ public sealed class WorkstreamRunner
                 await _git.ResetAsync(context.Worktree, sha, ct);
             }
 
-            await _events.EmitAsync("workstream.scope_violation", context.RunId, new { workstream = spec.Id, files = outside, reset_to = sha });
+            await _bus.PublishAsync(new WorkstreamScopeViolation(spec.Id, outside, sha) { RunId = context.RunId });
             return $"changed files outside files_scope/files_create: {string.Join(", ", outside)}; reset to checkpoint {sha[..Math.Min(12, sha.Length)]}";
         }
 
@@ -249,40 +254,40 @@ public sealed class WorkstreamRunner
                 return sha;
             }
 
-            await _events.EmitAsync("workstream.checkpoint", context.RunId, new { workstream = spec.Id, label, commit });
+            await _bus.PublishAsync(new WorkstreamCheckpoint(spec.Id, label, commit) { RunId = context.RunId });
             return commit;
         }
 
-        Task PhaseAsync(string phase, string status, int attempt, string? reason, string? sha) =>
+        Task PhaseAsync(PhaseName phase, PhaseStatus status, int attempt, StopReason? reason, string? sha) =>
             _store.SavePhaseAsync(new PhaseRecord(context.RunId, spec.Id, phase, status, attempt, reason, sha), CancellationToken.None);
 
-        Task SaveAsync(string status, string? reason, string? detail) =>
+        Task SaveAsync(WorkstreamStatus status, StopReason? reason, string? detail) =>
             _store.SaveWorkstreamAsync(new WorkstreamRecord(context.RunId, spec.Id, spec.Title, status, reason, attempts, detail, started,
                 status is WorkstreamStatus.Running ? null : _time.GetUtcNow()), CancellationToken.None);
 
-        async Task<WorkstreamOutcome> FinishAsync(string status, string reason, string? detail)
+        async Task<WorkstreamOutcome> FinishAsync(WorkstreamStatus status, StopReason reason, string? detail)
         {
             await SaveAsync(status, reason, detail);
-            var spent = await _store.SumCostAsync(context.RunId, spec.Id, null, CancellationToken.None);
-            await _events.EmitAsync("workstream.finished", context.RunId, new { workstream = spec.Id, status, stop_reason = reason, attempts, detail, spent_usd = spent });
+            var spent = await _costs.SumCostAsync(context.RunId, spec.Id, null, CancellationToken.None);
+            await _bus.PublishAsync(new WorkstreamFinished(spec.Id, status, reason, attempts, detail, spent) { RunId = context.RunId });
             return new WorkstreamOutcome(spec.Id, status, reason, attempts, detail, checkpoint) { SpentUsd = spent };
         }
     }
 
     /// <summary>Runs the autofixers, then the checks; returns whether the phase failed and the findings that made it fail.</summary>
-    private async Task<(bool Failed, IReadOnlyList<Finding> Findings)> CheckAsync(WorkstreamContext context, string phase,
+    private async Task<(bool Failed, IReadOnlyList<Finding> Findings)> CheckAsync(WorkstreamContext context, PhaseName phase,
         IReadOnlyList<PhaseCommand> commands, int attempt, string checkpoint, CancellationToken cancellationToken)
     {
         var findings = new List<Finding>();
         var failed = false;
-        var minimum = phase == PhaseNames.Static ? FindingSeverity.Warning : FindingSeverity.Error;
+        var minimum = phase == PhaseName.Static ? FindingSeverity.Warning : FindingSeverity.Error;
         var ordered = commands.Where(c => c.Autofix).Concat(commands.Where(c => !c.Autofix)).ToList();
         for (var i = 0; i < ordered.Count; i++)
         {
             var command = ordered[i];
-            var resultsDirectory = Path.Combine(context.StateDirectory, "results", $"{phase.ToLowerInvariant()}-{attempt}-{i + 1}");
-            var outcome = await RunJobAsync(context, $"{phase}-{attempt}-{i + 1}", ToolOf(command), command.Command, command.UseShell,
-                new Dictionary<string, string>(), [], cancellationToken, s => s with { Phase = phase, ResultsDirectory = resultsDirectory });
+            var resultsDirectory = Path.Combine(context.StateDirectory, "results", $"{Word(phase).ToLowerInvariant()}-{attempt}-{i + 1}");
+            var outcome = await RunJobAsync(context, $"{Word(phase)}-{attempt}-{i + 1}", ToolOf(command), command.Command, command.UseShell,
+                new Dictionary<string, string>(), [], cancellationToken, s => s with { Phase = Word(phase), ResultsDirectory = resultsDirectory });
             if (command.Autofix)
             {
                 await RevertOutOfScopeAsync(context, checkpoint, cancellationToken);
@@ -307,7 +312,7 @@ public sealed class WorkstreamRunner
     }
 
     /// <summary>Runs the edit tool for EDIT or FIX; returns a reason when it failed, else <see langword="null"/>.</summary>
-    private async Task<string?> InvokeEditToolAsync(WorkstreamContext context, string? tool, string phase, string? loopPhase, int attempt,
+    private async Task<string?> InvokeEditToolAsync(WorkstreamContext context, string? tool, PhaseName phase, PhaseName? loopPhase, int attempt,
         IReadOnlyList<Finding> findings, CancellationToken cancellationToken)
     {
         var edit = context.Spec.Edit;
@@ -327,13 +332,13 @@ public sealed class WorkstreamRunner
         }
 
         // FIX runs inside STATIC and RUNTIME; the label keeps their prompts and logs apart.
-        var label = loopPhase is null ? $"{phase}-{attempt}" : $"{loopPhase}-{phase}-{attempt}";
+        var label = loopPhase is { } loop ? $"{Word(loop)}-{Word(phase)}-{attempt}" : $"{Word(phase)}-{attempt}";
         var (prompt, findingsFile) = PromptWriter.Write(context, phase, label, attempt, findings);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["ORCH_PROMPT_FILE"] = prompt,
             ["ORCH_FINDINGS_FILE"] = findingsFile,
-            ["ORCH_PHASE"] = phase,
+            ["ORCH_PHASE"] = Word(phase),
             ["ORCH_ATTEMPT"] = attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ORCH_WORKSTREAM"] = context.Spec.Id,
             ["ORCH_RUN_ID"] = context.RunId,
@@ -342,39 +347,20 @@ public sealed class WorkstreamRunner
         var options = Tools.For(tool);
         var outcome = await RunJobAsync(context, label, tool, tool == "script" ? edit.Command : [], false, environment, [0], cancellationToken, s => s with
         {
-            Phase = loopPhase ?? PhaseNames.Edit,
+            Phase = Word(loopPhase ?? PhaseName.Edit),
             Prompt = File.ReadAllText(prompt),
             Model = edit.Model ?? options.Model,
             Executable = options.Executable,
             FilesScope = context.Spec.AllScope.Distinct(StringComparer.Ordinal).ToList(),
             ResultsDirectory = Path.Combine(context.StateDirectory, "results", label.ToLowerInvariant()),
         });
-        await _events.EmitAsync("workstream.tool_output", context.RunId, new { workstream = context.Spec.Id, tool, phase, attempt, lines = OutputLines(outcome.LogFile, 20) });
+        await _bus.PublishAsync(new WorkstreamToolOutput(context.Spec.Id, tool, phase, attempt, OutputLines(outcome.OutputTail, 20), outcome.Summary) { RunId = context.RunId });
         return outcome.Status switch
         {
             JobStatus.Succeeded => null,
             JobStatus.Cancelled => throw new OperationCanceledException(cancellationToken),
-            _ => $"{phase} tool '{tool}' failed: {outcome.Error ?? outcome.Status.ToString()}",
+            _ => $"{Word(phase)} tool '{tool}' failed: {outcome.Error ?? OrchJson.EnumText(outcome.Status)}",
         };
-    }
-
-    /// <summary>The edit tools in escalation order: the workstream's tool, then its escalation list, or the project's chain from that tool on.</summary>
-    private List<string> EscalationChain(WorkstreamSpec spec)
-    {
-        var primary = spec.Edit.Tool ?? (spec.Edit.Command.Count > 0 ? "script" : Route(spec));
-        if (primary is null)
-        {
-            return [];
-        }
-
-        if (spec.Edit.Escalation.Count > 0)
-        {
-            return [primary, .. spec.Edit.Escalation.Where(t => t != primary)];
-        }
-
-        var shared = _settings.Escalation.Chain.ToList();
-        var index = shared.IndexOf(primary);
-        return index >= 0 ? shared[index..] : [primary];
     }
 
     private async Task<JobOutcome> RunJobAsync(WorkstreamContext context, string label, string tool, IReadOnlyList<string> command, bool shell,
@@ -400,8 +386,7 @@ public sealed class WorkstreamRunner
             WorkstreamId = context.Spec.Id,
         };
         spec = customize?.Invoke(spec) ?? spec;
-        var job = await _store.StartJobAsync(context.RunId, JobSecrets.Redacted(spec), context.Owner, CancellationToken.None);
-        var outcome = await _executor.ExecuteAsync(job, spec, cancellationToken);
+        var outcome = await _jobs.RunAsync(context.RunId, spec, context.Owner, cancellationToken);
         if (outcome.Status == JobStatus.Cancelled)
         {
             throw new OperationCanceledException(cancellationToken);
@@ -427,28 +412,25 @@ public sealed class WorkstreamRunner
     private static string ToolOf(PhaseCommand command) =>
         command.UseShell ? "shell" : Path.GetFileName(command.Command[0]) is "dotnet" ? "dotnet" : Path.GetFileName(command.Command[0]);
 
-    /// <summary>Asks the router for the workstream's capability: the profile's chain (or the project's escalation chain), installed tools with closed breakers first.</summary>
-    private string? Route(WorkstreamSpec spec)
+    /// <summary>Asks the router for the workstream's capability: the profile's chain (or the project's escalation chain), tools that offer it, installed, with closed breakers, first.</summary>
+    private RouteDecision Route(WorkstreamSpec spec, string repositoryRoot)
     {
         var chain = _settings.Escalation.Chain.Count > 0 ? _settings.Escalation.Chain
-            : _settings.Profile?.Routing.GetValueOrDefault(spec.Edit.Capability) ?? [];
-        var router = new CapabilityRouter(tool => tool == "script" ? spec.Edit.Command.Count > 0 : IsInstalled(tool), _executor.IsBreakerOpen);
-        var decision = router.Route(spec.Edit.Capability, chain);
-        LastRoute = decision;
-        return decision.Tool;
+            : _settings.Profile?.Routing.GetValueOrDefault(OrchJson.EnumText(spec.Edit.Capability)) ?? [];
+        var router = new CapabilityRouter(tool => tool == "script" ? spec.Edit.Command.Count > 0 : IsInstalled(tool, repositoryRoot), _executor.IsBreakerOpen,
+            (tool, capability) => tool == "script" || _executor.Offers(tool, capability));
+        return router.Route(spec.Edit.Capability, chain);
     }
 
-    /// <summary>The last routing decision, for the event that records it.</summary>
-    internal RouteDecision? LastRoute { get; private set; }
+    // Tools are looked up relative to the repository, never the process's current folder.
+    private bool IsInstalled(string tool, string repositoryRoot) =>
+        _executor.Knows(tool) && Adapters.Process.ExecutableLocator.Find(Tools.For(tool).Executable ?? tool, repositoryRoot) is not null;
 
-    private bool IsInstalled(string tool) =>
-        _executor.Knows(tool) && Adapters.Process.ExecutableLocator.Find(Tools.For(tool).Executable ?? tool, Environment.CurrentDirectory) is not null;
+    /// <summary>The tool's own last output lines, as its adapter read them.</summary>
+    private static IReadOnlyList<string> OutputLines(string tail, int max) =>
+        tail.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(max).ToList();
 
-    /// <summary>The tool's own output lines from its log, without Orch's command and exit lines.</summary>
-    private static IReadOnlyList<string> OutputLines(string logFile, int max) =>
-        File.Exists(logFile)
-            ? File.ReadLines(logFile).Where(l => !l.StartsWith("$ ", StringComparison.Ordinal) && !l.StartsWith("# ", StringComparison.Ordinal)).TakeLast(max).ToList()
-            : [];
+    private static string Word(PhaseName phase) => OrchJson.EnumText(phase);
 
     private static string Describe(Finding f) =>
         $"{(f.File is null ? "" : $"{f.File}{(f.Line is { } l ? $":{l}" : "")} ")}{f.Code}: {f.Message}";

@@ -1,15 +1,26 @@
 namespace Orch.Core.Workflow;
 
-/// <summary>A workstream's status words.</summary>
-public static class WorkstreamStatus
+/// <summary>Where a workstream is. Stored and shown in snake_case.</summary>
+public enum WorkstreamStatus
 {
-    public const string Pending = "pending";
-    public const string Running = "running";
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
-    public const string Skipped = "skipped";
-    public const string Cancelled = "cancelled";
+    /// <summary>Not started.</summary>
+    Pending,
+
+    /// <summary>In progress.</summary>
+    Running,
+
+    /// <summary>Finished green.</summary>
+    Succeeded,
+
+    /// <summary>Stopped on a failure.</summary>
+    Failed,
+
+    /// <summary>Not run because a dependency failed.</summary>
+    Skipped,
+
+    /// <summary>Stopped by Ctrl-C or --fail-fast.</summary>
+    Cancelled,
 
     /// <summary>The escalation chain ran out; the workstream waits for a person.</summary>
-    public const string NeedsAttention = "needs_attention";
+    NeedsAttention,
 }

@@ -1,6 +1,6 @@
 using Orch.Abstractions.Adapters;
 using Orch.Adapters.Ai;
-using Orch.Core.Tests.Support;
+using Orch.Testing;
 
 namespace Orch.Adapters.Tests.Ai;
 

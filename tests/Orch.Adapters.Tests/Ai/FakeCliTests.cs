@@ -2,7 +2,7 @@ using Orch.Abstractions.Adapters;
 using Orch.Adapters.Ai;
 using Orch.Core.Execution;
 using Orch.Core.Secrets;
-using Orch.Core.Tests.Support;
+using Orch.Testing;
 
 namespace Orch.Adapters.Tests.Ai;
 
@@ -71,7 +71,7 @@ public sealed class FakeCliTests
         var (result, _, _) = await RunAsync(new CodexAdapter());
 
         Assert.AreEqual(new TokenUsage("gpt-5", 24763, 24448, 122, null), result.Usage);
-        CollectionAssert.AreEqual(new[] { "src/a.txt" }, result.ChangedFiles.ToArray());
+        StringAssert.Contains(result.OutputTail, "src/a.txt", "codex reports the file it changed");
         Assert.AreEqual("Fixed the findings.", result.Summary);
     }
 

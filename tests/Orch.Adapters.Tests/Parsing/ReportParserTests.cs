@@ -1,6 +1,6 @@
 using Orch.Abstractions.Diagnostics;
 using Orch.Adapters.Parsing;
-using Orch.Core.Tests.Support;
+using Orch.Testing;
 
 namespace Orch.Adapters.Tests.Parsing;
 

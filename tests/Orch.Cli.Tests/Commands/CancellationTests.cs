@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using Orch.Abstractions.Model;
-using Orch.Abstractions.State;
 using Orch.Cli.Tests.Support;
-using Orch.Core.State;
-using Orch.Core.Tests.Support;
+using Orch.Core.Jobs;
+using Orch.Core.Storage;
+using Orch.Core.Storage.Sqlite;
+using Orch.Testing;
 
 namespace Orch.Cli.Tests.Commands;
 

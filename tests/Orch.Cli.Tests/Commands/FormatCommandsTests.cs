@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Orch.Cli.Tests.Support;
-using Orch.Core.Tests.Support;
+using Orch.Testing;
 
 namespace Orch.Cli.Tests.Commands;
 

@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Orch.Abstractions.Model;
-using Orch.Abstractions.State;
 using Orch.Cli.Tests.Support;
-using Orch.Core.State;
-using Orch.Core.Tests.Support;
+using Orch.Core.Jobs;
+using Orch.Core.Storage;
+using Orch.Core.Storage.Sqlite;
+using Orch.Core.Workflow;
+using Orch.Testing;
 
 namespace Orch.Cli.Tests.Commands;
 
@@ -78,7 +79,7 @@ public sealed class MigrateCommandTests
         var findings = await store.ListFindingsAsync("legacy-run-20251121-002", CancellationToken.None);
         Assert.AreEqual(3, findings.Single(f => f.Signature == "sig-aaa").Count, "legacy error counts are kept");
         var workstreams = await store.ListWorkstreamsAsync("legacy-run-20251120-001", CancellationToken.None);
-        CollectionAssert.AreEqual(new[] { "succeeded", "succeeded" }, workstreams.Select(w => w.Status).ToArray());
+        CollectionAssert.AreEqual(new[] { WorkstreamStatus.Succeeded, WorkstreamStatus.Succeeded }, workstreams.Select(w => w.Status).ToArray());
         var events = await store.ReadEventsAsync("legacy-run-20251120-001", 0, 100, CancellationToken.None);
         CollectionAssert.AreEqual(new[] { "legacy.run_started", "legacy.step_started", "legacy.step_completed", "legacy.run_completed" }, events.Select(e => e.Kind).ToArray());
     }

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Json.Schema;
-using Orch.Abstractions.State;
 using Orch.Cli.Tests.Support;
 using Orch.Core.Schemas;
 using Orch.Core.Serialization;
-using Orch.Core.Tests.Support;
+using Orch.Core.Storage;
+using Orch.Testing;
 
 namespace Orch.Cli.Tests.Commands;
 

@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Xml.Linq;
 using Microsoft.Data.Sqlite;
 using Orch.Cli.Tests.Support;
-using Orch.Core.Tests.Support;
+using Orch.Testing;
 
 namespace Orch.Cli.Tests.Packaging;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using Orch.Abstractions.Model;
-using Orch.Abstractions.State;
 using Orch.Cli.Tests.Support;
-using Orch.Core.State;
-using Orch.Core.Tests.Support;
+using Orch.Core.Jobs;
+using Orch.Core.Storage;
+using Orch.Core.Storage.Sqlite;
+using Orch.Testing;
 
 namespace Orch.Cli.Tests.Queue;
 

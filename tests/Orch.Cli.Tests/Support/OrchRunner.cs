@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Orch.Core.Tests.Support;
+using Orch.Testing;
 
 namespace Orch.Cli.Tests.Support;
 

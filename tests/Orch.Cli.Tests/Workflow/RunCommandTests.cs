@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Orch.Cli.Tests.Support;
-using Orch.Core.Tests.Support;
+using Orch.Testing;
 
 namespace Orch.Cli.Tests.Workflow;
 

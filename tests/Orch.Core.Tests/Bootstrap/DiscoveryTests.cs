@@ -1,6 +1,6 @@
 using Orch.Core.Bootstrap;
 using Orch.Core.Profiles;
-using Orch.Core.Tests.Support;
+using Orch.Testing;
 
 namespace Orch.Core.Tests.Bootstrap;
 

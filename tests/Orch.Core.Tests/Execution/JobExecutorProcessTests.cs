@@ -2,12 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
-using Orch.Abstractions.Model;
 using Orch.Adapters.Registry;
+using Orch.Core.Events;
 using Orch.Core.Execution;
+using Orch.Core.Jobs;
 using Orch.Core.Queue;
-using Orch.Core.State;
-using Orch.Core.Tests.Support;
+using Orch.Core.Storage.Sqlite;
+using Orch.Testing;
 
 namespace Orch.Core.Tests.Execution;
 
@@ -36,7 +37,7 @@ public sealed class JobExecutorProcessTests
         time ??= TimeProvider.System;
         store ??= await SqliteStateStore.OpenAsync(repo.Combine(".orch", "state.db"), time, CancellationToken.None);
         pipelines ??= new ToolPipelines(ToolSettings.Empty, time, _ => default);
-        var executor = new JobExecutor(store, AdapterRegistry.CreateDefault(), pipelines, time);
+        var executor = new JobExecutor(store, AdapterRegistry.CreateDefault(), pipelines, time, new EventBus(store, [], time));
         var job = await store.StartJobAsync(null, JobSecrets.Redacted(spec), OwnerIdentity.Direct(), CancellationToken.None);
         return (await executor.ExecuteAsync(job, spec, CancellationToken.None), store);
     }
@@ -96,7 +97,7 @@ public sealed class JobExecutorProcessTests
             ["flaky"] = new() { Breaker = new BreakerOptions { FailureThreshold = 2, BreakDuration = TimeSpan.FromSeconds(30) } },
         });
         await using var store = await SqliteStateStore.OpenAsync(repo.Combine(".orch", "state.db"), time, CancellationToken.None);
-        var pipelines = new ToolPipelines(settings, time, e => new ValueTask(store.AppendEventsAsync([e], CancellationToken.None)));
+        var pipelines = new ToolPipelines(settings, time, e => new ValueTask(store.AppendEventsAsync([EventEnvelope.Of(e with { Timestamp = time.GetUtcNow() })], CancellationToken.None)));
         JobSpec Job(string script) => Shell(repo, script, s => s with { Tool = "flaky" });
 
         var first = (await RunAsync(repo, Job("exit 1"), time, pipelines, store)).Outcome;

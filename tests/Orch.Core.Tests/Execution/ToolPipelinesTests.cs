@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Orch.Abstractions.Adapters;
-using Orch.Abstractions.Model;
 using Orch.Core.Execution;
+using Orch.Core.Jobs;
 using Polly.CircuitBreaker;
 
 namespace Orch.Core.Tests.Execution;
@@ -142,8 +142,8 @@ public sealed class ToolPipelinesTests
     public void FromLegacy_MapsToolProfilesAndBreakerAttempts()
     {
         var settings = ToolSettings.FromLegacy(
-            File.ReadAllText(Support.TestData.Path("legacy", "config", "tool_profiles.json")),
-            File.ReadAllText(Support.TestData.Path("legacy", "config", "circuit_breakers.yaml")));
+            File.ReadAllText(Orch.Testing.TestData.Path("legacy", "config", "tool_profiles.json")),
+            File.ReadAllText(Orch.Testing.TestData.Path("legacy", "config", "circuit_breakers.yaml")));
 
         var pytest = settings.For("pytest");
         Assert.AreEqual(TimeSpan.FromSeconds(600), pytest.Timeout);

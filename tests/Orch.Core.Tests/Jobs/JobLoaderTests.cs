@@ -1,7 +1,6 @@
-using Orch.Abstractions.Model;
 using Orch.Core.Diagnostics;
 using Orch.Core.Jobs;
-using Orch.Core.Tests.Support;
+using Orch.Testing;
 
 namespace Orch.Core.Tests.Jobs;
 
@@ -49,7 +48,8 @@ public sealed class JobLoaderTests
         Assert.AreEqual(repo.Combine("logs", "ws-PH07-refactor-path-resolver", "job-2025-11-20-001.log"), spec.LogFile);
         Assert.AreEqual(TimeSpan.FromSeconds(600), spec.Timeout);
         Assert.AreEqual(3, spec.Retry.MaxRetries);
-        Assert.AreEqual(RetryPolicy.EscalateToCodex, spec.Retry.Policy);
+        Assert.AreEqual(RetryPolicy.Escalate, spec.Retry.Policy);
+        Assert.AreEqual("codex", spec.Retry.EscalateTo);
         Assert.AreEqual("ws-PH07-refactor-path-resolver", spec.WorkstreamId);
         CollectionAssert.AreEqual(new[] { "core/planning/planner.py", "core/planning/archive.py" }, spec.FilesScope.ToArray());
         Assert.AreEqual("true", spec.Environment["GIT_EDITOR"]);

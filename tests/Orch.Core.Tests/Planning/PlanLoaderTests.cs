@@ -1,5 +1,5 @@
 using Orch.Core.Planning;
-using Orch.Core.Tests.Support;
+using Orch.Testing;
 
 namespace Orch.Core.Tests.Planning;
 

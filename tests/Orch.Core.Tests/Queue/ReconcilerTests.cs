@@ -1,8 +1,8 @@
-using Orch.Abstractions.Model;
-using Orch.Abstractions.State;
+using Orch.Core.Jobs;
 using Orch.Core.Queue;
-using Orch.Core.State;
-using Orch.Core.Tests.Support;
+using Orch.Core.Storage;
+using Orch.Core.Storage.Sqlite;
+using Orch.Testing;
 
 namespace Orch.Core.Tests.Queue;
 

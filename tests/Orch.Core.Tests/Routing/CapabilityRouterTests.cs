@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Orch.Abstractions.Adapters;
-using Orch.Abstractions.Model;
 using Orch.Core.Execution;
+using Orch.Core.Jobs;
 using Orch.Core.Routing;
 
 namespace Orch.Core.Tests.Routing;
@@ -16,10 +16,10 @@ public sealed class CapabilityRouterTests
     {
         var router = new CapabilityRouter(tool => tool != "claude", _ => false);
 
-        var decision = router.Route("code_generation", Chain);
+        var decision = router.Route(Capability.CodeGeneration, Chain);
 
         Assert.AreEqual("codex", decision.Tool);
-        CollectionAssert.AreEqual(new[] { ("claude", "not installed") }, decision.Skipped.ToArray());
+        CollectionAssert.AreEqual(new[] { new SkippedTool("claude", "not installed") }, decision.Skipped.ToArray());
         Assert.AreEqual("first available in the code_generation chain after claude (not installed)", decision.Why);
     }
 
@@ -35,12 +35,12 @@ public sealed class CapabilityRouterTests
         }
 
         var router = new CapabilityRouter(_ => true, pipelines.IsOpen);
-        var whileOpen = router.Route("code_generation", Chain);
+        var whileOpen = router.Route(Capability.CodeGeneration, Chain);
         time.Advance(TimeSpan.FromMinutes(1));
-        var afterBreak = router.Route("code_generation", Chain);
+        var afterBreak = router.Route(Capability.CodeGeneration, Chain);
 
         Assert.AreEqual("codex", whileOpen.Tool);
-        CollectionAssert.AreEqual(new[] { ("claude", "circuit breaker open") }, whileOpen.Skipped.ToArray());
+        CollectionAssert.AreEqual(new[] { new SkippedTool("claude", "circuit breaker open") }, whileOpen.Skipped.ToArray());
         Assert.AreEqual("claude", afterBreak.Tool, "after the break the breaker lets a probe through");
     }
 
@@ -49,7 +49,7 @@ public sealed class CapabilityRouterTests
     {
         var router = new CapabilityRouter(_ => false, _ => true);
 
-        var decision = router.Route("code_generation", Chain, explicitTool: "aider");
+        var decision = router.Route(Capability.CodeGeneration, Chain, explicitTool: "aider");
 
         Assert.AreEqual("aider", decision.Tool);
         Assert.IsEmpty(decision.Skipped);
@@ -58,7 +58,7 @@ public sealed class CapabilityRouterTests
     [TestMethod]
     public void Route_NothingAvailable_SaysSo()
     {
-        var decision = new CapabilityRouter(_ => false, _ => false).Route("testing", ["pytest"]);
+        var decision = new CapabilityRouter(_ => false, _ => false).Route(Capability.Testing, ["pytest"]);
 
         Assert.IsNull(decision.Tool);
         Assert.AreEqual("no tool of the testing chain (pytest) is available", decision.Why);

@@ -2,7 +2,7 @@ using System.Text;
 using Orch.Core.Jobs;
 using Orch.Core.Planning;
 using Orch.Core.Schemas;
-using Orch.Core.Tests.Support;
+using Orch.Testing;
 
 namespace Orch.Core.Tests.Schemas;
 

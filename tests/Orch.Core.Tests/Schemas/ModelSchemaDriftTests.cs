@@ -3,7 +3,7 @@ using Orch.Core.Jobs;
 using Orch.Core.Planning;
 using Orch.Core.Schemas;
 using Orch.Core.Settings;
-using Orch.Core.Tests.Support;
+using Orch.Testing;
 
 namespace Orch.Core.Tests.Schemas;
 

@@ -1,5 +1,5 @@
 using Orch.Core.Schemas;
-using Orch.Core.Tests.Support;
+using Orch.Testing;
 
 namespace Orch.Core.Tests.Schemas;
 

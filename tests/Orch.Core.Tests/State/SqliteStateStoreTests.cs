@@ -1,10 +1,10 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 using Orch.Abstractions.Diagnostics;
-using Orch.Abstractions.Model;
-using Orch.Abstractions.State;
-using Orch.Core.State;
-using Orch.Core.Tests.Support;
+using Orch.Core.Jobs;
+using Orch.Core.Storage;
+using Orch.Core.Storage.Sqlite;
+using Orch.Testing;
 
 namespace Orch.Core.Tests.State;
 

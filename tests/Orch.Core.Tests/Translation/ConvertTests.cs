@@ -1,10 +1,10 @@
-using Orch.Abstractions.Model;
+using Orch.Abstractions.Adapters;
 using Orch.Core.Jobs;
 using Orch.Core.Planning;
 using Orch.Core.Schemas;
 using Orch.Core.Settings;
-using Orch.Core.Tests.Support;
 using Orch.Core.Translation;
+using Orch.Testing;
 
 namespace Orch.Core.Tests.Translation;
 
@@ -71,7 +71,8 @@ public sealed class ConvertTests
         Assert.AreEqual("http://127.0.0.1:11434", spec.Environment["OLLAMA_API_BASE"]);
         Assert.AreEqual(TimeSpan.FromSeconds(600), spec.Timeout);
         Assert.AreEqual(3, spec.Retry.MaxRetries);
-        Assert.AreEqual(RetryPolicy.EscalateToCodex, spec.Retry.Policy);
+        Assert.AreEqual(RetryPolicy.Escalate, spec.Retry.Policy);
+        Assert.AreEqual("codex", spec.Retry.EscalateTo);
         Assert.AreEqual(repo.Path, spec.WorkingDirectory);
         Assert.AreEqual("ws-PH07-refactor-path-resolver", spec.WorkstreamId);
     }
@@ -91,7 +92,7 @@ public sealed class ConvertTests
         Assert.AreEqual("t-parse", ws.Id);
         Assert.AreEqual("Parse the config", ws.Title);
         CollectionAssert.AreEqual(new[] { "t-read" }, ws.DependsOn.ToArray());
-        Assert.AreEqual("code_generation", ws.Edit.Capability);
+        Assert.AreEqual(Capability.CodeGeneration, ws.Edit.Capability);
         Assert.AreEqual(4, ws.Loop.MaxAttempts);
         StringAssert.Contains(result.Value, "# dropped (no v1 field): classification");
     }

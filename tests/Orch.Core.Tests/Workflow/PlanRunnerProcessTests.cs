@@ -1,13 +1,16 @@
 using System.Text.Json;
-using Orch.Abstractions.State;
 using Orch.Adapters.Registry;
+using Orch.Core.Application;
 using Orch.Core.Execution;
 using Orch.Core.Git;
 using Orch.Core.Planning;
+using Orch.Core.Profiles;
+using Orch.Core.Serialization;
 using Orch.Core.Settings;
-using Orch.Core.State;
-using Orch.Core.Tests.Support;
+using Orch.Core.Storage;
+using Orch.Core.Storage.Sqlite;
 using Orch.Core.Workflow;
+using Orch.Testing;
 
 namespace Orch.Core.Tests.Workflow;
 
@@ -23,8 +26,8 @@ public sealed class PlanRunnerProcessTests
         Assert.IsFalse(plan.HasErrors, string.Join('\n', plan.Diagnostics));
         var time = TimeProvider.System;
         var store = await SqliteStateStore.OpenAsync(repo.Combine(".orch", "state.db"), time, CancellationToken.None);
-        var executor = new JobExecutor(store, AdapterRegistry.CreateDefault(), new ToolPipelines(ToolSettings.Empty, time, _ => default), time);
-        var runner = new PlanRunner(store, executor, new GitClient(time), new RunEvents(store, null, time), settings ?? ProjectSettings.Empty, time);
+        var services = EngineServices.Compose(store, settings ?? ProjectSettings.Empty, time, AdapterRegistry.CreateDefault(), [], null, new GitClient(time));
+        var runner = services.PlanRunner(time);
         var summary = await runner.RunAsync(plan, repo.Path, options ?? new RunOptions(), null, CancellationToken.None);
         return (summary, store);
     }
@@ -52,10 +55,10 @@ public sealed class PlanRunnerProcessTests
         await using var _ = store;
 
         var flip = Outcome(summary, "flip");
-        Assert.AreEqual("oscillation", flip.StopReason, flip.Detail);
+        Assert.AreEqual(StopReason.Oscillation, flip.StopReason, flip.Detail);
         Assert.AreEqual(3, flip.Attempts, "A, B, then A again: stopped at the third check, before the sixth");
-        var phase = (await store.ListPhasesAsync(summary.RunId, "flip", CancellationToken.None)).Single(p => p.Name == "STATIC");
-        Assert.AreEqual("oscillation", phase.StopReason);
+        var phase = (await store.ListPhasesAsync(summary.RunId, "flip", CancellationToken.None)).Single(p => p.Name == PhaseName.Static);
+        Assert.AreEqual(StopReason.Oscillation, phase.StopReason);
     }
 
     [TestMethod]
@@ -73,7 +76,7 @@ public sealed class PlanRunnerProcessTests
         await using var _ = store;
 
         var sneaky = Outcome(summary, "sneaky");
-        Assert.AreEqual("scope_violation", sneaky.StopReason);
+        Assert.AreEqual(StopReason.ScopeViolation, sneaky.StopReason);
         StringAssert.Contains(sneaky.Detail, "README.md, secrets.txt");
         Assert.AreEqual(head, repo.Git("rev-parse", "HEAD"), "main must not move");
         Assert.AreEqual("readme\n", File.ReadAllText(repo.Combine("README.md")));
@@ -118,12 +121,12 @@ public sealed class PlanRunnerProcessTests
             """);
         await using var _ = store;
 
-        Assert.AreEqual("max_attempts", Outcome(summary, "base").StopReason);
+        Assert.AreEqual(StopReason.MaxAttempts, Outcome(summary, "base").StopReason);
         var child = Outcome(summary, "child");
-        Assert.AreEqual("skipped", child.Status);
-        Assert.AreEqual("dependency_failed", child.StopReason);
+        Assert.AreEqual(WorkstreamStatus.Skipped, child.Status);
+        Assert.AreEqual(StopReason.DependencyFailed, child.StopReason);
         Assert.AreEqual("depends on 'base', which failed (max_attempts)", child.Detail);
-        Assert.AreEqual("succeeded", Outcome(summary, "other").Status);
+        Assert.AreEqual(WorkstreamStatus.Succeeded, Outcome(summary, "other").Status);
     }
 
     [TestMethod]
@@ -141,9 +144,9 @@ public sealed class PlanRunnerProcessTests
         await using var _ = store;
 
         Assert.IsLessThan(25, clock.Elapsed.TotalSeconds, "fail-fast must kill the slow workstream, not wait for it");
-        Assert.AreEqual("failed", Outcome(summary, "bad").Status);
-        Assert.AreEqual("cancelled", Outcome(summary, "slow").StopReason);
-        Assert.AreNotEqual("succeeded", Outcome(summary, "later").Status);
+        Assert.AreEqual(WorkstreamStatus.Failed, Outcome(summary, "bad").Status);
+        Assert.AreEqual(StopReason.Cancelled, Outcome(summary, "slow").StopReason);
+        Assert.AreNotEqual(WorkstreamStatus.Succeeded, Outcome(summary, "later").Status);
     }
 
     [TestMethod]
@@ -163,9 +166,9 @@ public sealed class PlanRunnerProcessTests
             """);
         await using var _ = store;
 
-        Assert.AreEqual("succeeded", Outcome(summary, "a").Status);
+        Assert.AreEqual(WorkstreamStatus.Succeeded, Outcome(summary, "a").Status);
         var b = Outcome(summary, "b");
-        Assert.AreEqual("merge_conflict", b.StopReason);
+        Assert.AreEqual(StopReason.MergeConflict, b.StopReason);
         StringAssert.Contains(b.Detail, "f.txt");
         Assert.AreEqual("from-a\n", File.ReadAllText(repo.Combine("f.txt")), "a's change is merged; b's is not");
         Assert.AreEqual("", repo.Git("status", "--porcelain", "--untracked-files=no"), "no half-merged files");
@@ -182,7 +185,7 @@ public sealed class PlanRunnerProcessTests
         await using var _ = store;
 
         var w = Outcome(summary, "w");
-        Assert.AreEqual("setup_failed", w.StopReason);
+        Assert.AreEqual(StopReason.SetupFailed, w.StopReason);
         StringAssert.Contains(w.Detail, "feed unreachable");
         StringAssert.Contains(w.Detail, "restoring packages");
     }
@@ -213,7 +216,84 @@ public sealed class PlanRunnerProcessTests
         StringAssert.Contains(log, "orch: merge workstream grow");
         var phases = await store.ListPhasesAsync(summary.RunId, "grow", CancellationToken.None);
         CollectionAssert.AreEqual(new[] { "EDIT:succeeded:1", "STATIC:succeeded:2", "RUNTIME:succeeded:1" },
-            phases.Select(p => $"{p.Name}:{p.Status}:{p.Attempts}").ToArray());
+            phases.Select(p => $"{OrchJson.EnumText(p.Name)}:{OrchJson.EnumText(p.Status)}:{p.Attempts}").ToArray());
+    }
+
+    private static ProjectSettings RoutingSettings(params (string Capability, string Tool)[] routes) => ProjectSettings.Empty with
+    {
+        Tools = new ToolSettings(routes.ToDictionary(r => r.Tool, r => new ToolOptions { Executable = $"tools/{r.Tool}" })),
+        Profile = new Profile { Id = "test", Routing = routes.ToDictionary(r => r.Capability, r => (IReadOnlyList<string>)[r.Tool]) },
+    };
+
+    private static Dictionary<string, string> RepositoryWithTools(params string[] tools)
+    {
+        var files = tools.ToDictionary(t => $"tools/{t}", _ => "#!/bin/sh\nexit 0\n");
+        files["README.md"] = "readme\n";
+        return files;
+    }
+
+    private static void MakeExecutable(TestRepository repo, params string[] tools)
+    {
+        foreach (var tool in tools)
+        {
+            File.SetUnixFileMode(repo.Combine("tools", tool), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    [TestMethod]
+    public async Task Run_ToolInstalledInsideTheRepository_IsRoutedWhateverTheCurrentFolder()
+    {
+        using var repo = new TestRepository(RepositoryWithTools("aider"));
+        MakeExecutable(repo, "aider");
+        using var elsewhere = new TempDirectory();
+        var previous = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = elsewhere.Path;
+        try
+        {
+            var (summary, store) = await RunAsync(repo, """
+                id: routed
+                files_scope: [src/]
+                edit: {capability: code_generation, prompt: add a file}
+                static: []
+                runtime: []
+                """, settings: RoutingSettings(("code_generation", "aider")));
+            await using var _ = store;
+
+            var routing = (await store.ReadEventsAsync(summary.RunId, 0, 1000, CancellationToken.None)).Single(e => e.Kind == "routing.decided");
+            StringAssert.Contains(routing.Data, "\"tool\":\"aider\"", "tools/aider is looked up in the repository, not in the process's current folder");
+        }
+        finally
+        {
+            Environment.CurrentDirectory = previous;
+        }
+    }
+
+    [TestMethod]
+    public async Task Run_ParallelWorkstreamsRoutedToDifferentTools_EachRoutingEventNamesItsOwnTool()
+    {
+        using var repo = new TestRepository(RepositoryWithTools("aider", "codex"));
+        MakeExecutable(repo, "aider", "codex");
+        var plan = string.Join('\n', Enumerable.Range(1, 6).Select(i => $$"""
+            - id: ws{{i}}
+              files_scope: [src/ws{{i}}/]
+              edit: {capability: {{(i % 2 == 0 ? "refactoring" : "code_generation")}}, prompt: change}
+              static: []
+              runtime: []
+            """));
+
+        var (summary, store) = await RunAsync(repo, plan, new RunOptions { Parallel = 6 },
+            RoutingSettings(("code_generation", "aider"), ("refactoring", "codex")));
+        await using var _ = store;
+
+        var routed = (await store.ReadEventsAsync(summary.RunId, 0, 1000, CancellationToken.None)).Where(e => e.Kind == "routing.decided")
+            .Select(e => System.Text.Json.JsonDocument.Parse(e.Data!).RootElement)
+            .ToDictionary(d => d.GetProperty("workstream").GetString()!, d => d.GetProperty("tool").GetString());
+        Assert.HasCount(6, routed);
+        foreach (var (workstream, tool) in routed)
+        {
+            var expected = int.Parse(workstream[2..], System.Globalization.CultureInfo.InvariantCulture) % 2 == 0 ? "codex" : "aider";
+            Assert.AreEqual(expected, tool, $"{workstream}'s routing event must carry its own decision, not another workstream's");
+        }
     }
 
     private static async Task<Dictionary<string, (DateTimeOffset Start, DateTimeOffset End)>> SpansAsync(IStateStore store, string runId)

@@ -1,0 +1,96 @@
+using Orch.Core.Diagnostics;
+using Orch.Core.Git;
+using Orch.Core.Jobs;
+using Orch.Core.Settings;
+using Orch.Core.Storage;
+using Orch.Core.Storage.Sqlite;
+
+namespace Orch.Core.Application;
+
+/// <summary>
+/// The application layer: the use cases every host calls, grouped by what they are about. Built by
+/// <see cref="OrchEngineBuilder"/>; opens the state store on first use and closes it on dispose.
+/// </summary>
+public sealed class OrchEngine : IAsyncDisposable
+{
+    private readonly Lazy<LoadResult<ProjectSettings>> _settings;
+    private IStateStore? _store;
+    private EngineServices? _services;
+    private GitClient? _git;
+
+    internal OrchEngine(OrchEngineOptions options)
+    {
+        Options = options;
+        _settings = new(() => ProjectSettings.Load(options.RepositoryRoot));
+        Plans = new PlanUseCases(this);
+        Jobs = new JobUseCases(this);
+        Checks = new CheckUseCases(this);
+        Reports = new ReportUseCases(this);
+        Project = new ProjectUseCases(this);
+    }
+
+    /// <summary>The repository the engine works on.</summary>
+    public string RepositoryRoot => Options.RepositoryRoot;
+
+    /// <summary>The state database.</summary>
+    public string DatabasePath => Options.DatabasePath;
+
+    /// <summary>The project's settings (<c>.orch/orch.yaml</c>), loaded on first use, with every problem found.</summary>
+    public LoadResult<ProjectSettings> Settings => _settings.Value;
+
+    /// <summary>Plans of workstreams: describe, run, resume, clean up.</summary>
+    public PlanUseCases Plans { get; }
+
+    /// <summary>Single jobs: run now, queue, work the queue, list.</summary>
+    public JobUseCases Jobs { get; }
+
+    /// <summary>STATIC and RUNTIME outside a plan: the checks <c>dotnet build</c> and <c>dotnet test</c> call.</summary>
+    public CheckUseCases Checks { get; }
+
+    /// <summary>Read-only views: status, events, costs.</summary>
+    public ReportUseCases Reports { get; }
+
+    /// <summary>The repository's set-up: bootstrap, profiles, tools, formats, legacy imports.</summary>
+    public ProjectUseCases Project { get; }
+
+    internal OrchEngineOptions Options { get; }
+
+    internal TimeProvider Time => Options.Time;
+
+    internal GitClient Git => _git ??= new GitClient(Options.Time);
+
+    /// <summary>The repository root that holds <paramref name="path"/> (a file or folder): the nearest folder with .git, else the folder itself.</summary>
+    public static string FindRepositoryRoot(string path)
+    {
+        var full = Path.GetFullPath(path);
+        return RepositoryPaths.FindRoot(Directory.Exists(full) ? full : Path.GetDirectoryName(full)!);
+    }
+
+    internal async Task<IStateStore> StoreAsync(CancellationToken cancellationToken) =>
+        _store ??= await SqliteStateStore.OpenAsync(Options.DatabasePath, Options.Time, cancellationToken);
+
+    /// <summary>Composes store, bus, pipelines, executor and lifecycle for <paramref name="settings"/>, once.</summary>
+    internal async Task<EngineServices> ServicesAsync(ProjectSettings settings, CancellationToken cancellationToken)
+    {
+        if (_services is not null)
+        {
+            return _services;
+        }
+
+        return _services = EngineServices.Compose(await StoreAsync(cancellationToken), settings, Options.Time, Options.Adapters, Options.Sinks, Options.OnToolOutput, Git);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _git?.Dispose();
+        foreach (var sink in Options.Sinks.OfType<IDisposable>())
+        {
+            sink.Dispose();
+        }
+
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using Orch.Abstractions.Events;
+using Orch.Adapters.Registry;
+using Orch.Core.Events;
+
+namespace Orch.Core.Application;
+
+/// <summary>
+/// Composes the engine for one repository: its settings, the state store, the adapters, the event sinks and the clock.
+/// Every host (CLI, dashboard, workers, the commands MSBuild runs) builds its engine here and calls only the use cases.
+/// </summary>
+public sealed class OrchEngineBuilder
+{
+    private readonly List<IEventSink> _sinks = [];
+    private string? _repositoryRoot;
+    private string? _databasePath;
+    private TimeProvider _time = TimeProvider.System;
+    private AdapterRegistry? _adapters;
+    private Action<string, string>? _onToolOutput;
+
+    /// <summary>The repository the engine works on. Required.</summary>
+    public OrchEngineBuilder ForRepository(string root)
+    {
+        _repositoryRoot = Path.GetFullPath(root);
+        return this;
+    }
+
+    /// <summary>The state database. The default value is <c>.orch/state.db</c> under the repository.</summary>
+    public OrchEngineBuilder UseDatabase(string? path)
+    {
+        _databasePath = string.IsNullOrEmpty(path) ? null : Path.GetFullPath(path);
+        return this;
+    }
+
+    /// <summary>The clock for timestamps, backoff, breakers and timeouts. The default value is <see cref="TimeProvider.System"/>.</summary>
+    public OrchEngineBuilder UseTimeProvider(TimeProvider time)
+    {
+        _time = time;
+        return this;
+    }
+
+    /// <summary>The tool adapters. The default value is the built-in set.</summary>
+    public OrchEngineBuilder UseAdapters(AdapterRegistry adapters)
+    {
+        _adapters = adapters;
+        return this;
+    }
+
+    /// <summary>Adds a sink that sees every event live (console, JSONL export, dashboard).</summary>
+    public OrchEngineBuilder AddEventSink(IEventSink sink)
+    {
+        _sinks.Add(sink);
+        return this;
+    }
+
+    /// <summary>Also appends every event to <paramref name="path"/> as JSON lines (the shape of <c>events --format json</c>).</summary>
+    public OrchEngineBuilder ExportEventsTo(string path)
+    {
+        _sinks.Add(new JsonlEventSink(path));
+        return this;
+    }
+
+    /// <summary>Is told each redacted output line of every job, with its job id, for hosts that show output live.</summary>
+    public OrchEngineBuilder OnToolOutput(Action<string, string>? onOutput)
+    {
+        _onToolOutput = onOutput;
+        return this;
+    }
+
+    public OrchEngine Build()
+    {
+        var root = _repositoryRoot ?? throw new InvalidOperationException("ForRepository must be called before Build.");
+        return new OrchEngine(new OrchEngineOptions
+        {
+            RepositoryRoot = root,
+            DatabasePath = _databasePath ?? Path.Combine(root, ".orch", "state.db"),
+            Time = _time,
+            Adapters = _adapters ?? AdapterRegistry.CreateDefault(),
+            Sinks = _sinks.ToList(),
+            OnToolOutput = _onToolOutput,
+        });
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Orch.Core.Execution;
+using Orch.Core.Git;
+using Orch.Core.Planning;
+using Orch.Core.Serialization;
+using Orch.Core.Storage;
+using Orch.Core.Workflow;
+
+namespace Orch.Core.Application;
+
+/// <summary>Plans of workstreams: <c>plan</c>, <c>run</c>, <c>resume</c>, <c>cleanup</c> and the demo.</summary>
+public sealed class PlanUseCases
+{
+    private readonly OrchEngine _engine;
+
+    internal PlanUseCases(OrchEngine engine) => _engine = engine;
+
+    /// <summary>Loads and checks a plan and works out its waves; files that load get waves even when others fail.</summary>
+    public static PlanDescription Describe(string planPath)
+    {
+        var plan = PlanLoader.Load(planPath);
+        return new PlanDescription(plan, WavePlanner.Plan(plan.Workstreams));
+    }
+
+    /// <summary>Runs a plan: each workstream through EDIT, STATIC and RUNTIME in its own worktree.</summary>
+    /// <param name="planPath">A workstream file, a plan file or a folder of them.</param>
+    /// <param name="options">How to run.</param>
+    /// <param name="onRunCreated">Told the run id and the number of workstreams as soon as the run exists, before any work.</param>
+    /// <param name="cancellationToken">Stops the run; it can be resumed.</param>
+    public async Task<PlanRunResult> RunAsync(string planPath, RunOptions options, Action<string, int>? onRunCreated, CancellationToken cancellationToken)
+    {
+        var settings = _engine.Settings;
+        var plan = PlanLoader.Load(planPath);
+        var diagnostics = settings.Diagnostics.Concat(plan.Diagnostics).ToList();
+        if (!settings.Succeeded || plan.HasErrors)
+        {
+            return new PlanRunResult(diagnostics, null);
+        }
+
+        if (plan.Workstreams.Count == 0)
+        {
+            return new PlanRunResult(diagnostics, null, new OrchError("ORCH1012", $"{planPath} holds no workstreams"));
+        }
+
+        var services = await _engine.ServicesAsync(settings.Value!, cancellationToken);
+        try
+        {
+            var summary = await services.PlanRunner(_engine.Time).RunAsync(plan, _engine.RepositoryRoot, options,
+                onRunCreated is null ? null : id => onRunCreated(id, plan.Workstreams.Count), cancellationToken);
+            return new PlanRunResult(diagnostics, summary);
+        }
+        catch (GitException ex)
+        {
+            return new PlanRunResult(diagnostics, null, new OrchError(null, ex.Message));
+        }
+    }
+
+    /// <summary>Continues a run after a crash or Ctrl-C: finished phases never run again.</summary>
+    public async Task<PlanRunResult> ResumeAsync(string runId, Action<string>? onResuming, CancellationToken cancellationToken)
+    {
+        var settings = _engine.Settings;
+        if (!settings.Succeeded)
+        {
+            return new PlanRunResult(settings.Diagnostics, null);
+        }
+
+        var services = await _engine.ServicesAsync(settings.Value!, cancellationToken);
+        var run = await services.Store.GetRunAsync(runId, cancellationToken);
+        var optionsJson = run is null ? null : await services.Store.GetRunOptionsAsync(runId, cancellationToken);
+        if (run is null || optionsJson is null)
+        {
+            return new PlanRunResult(settings.Diagnostics, null,
+                new OrchError("ORCH2002", $"no plan run '{runId}' in {_engine.DatabasePath}", "`dotnet orch status` lists recent runs."));
+        }
+
+        var stored = JsonSerializer.Deserialize<StoredRunOptions>(optionsJson, OrchJson.Options)!;
+        if (run.Status == RunStatus.Running && ProcessInfo.IsAlive(new ProcessIdentity(stored.OwnerProcessId, stored.OwnerStartTicks)))
+        {
+            return new PlanRunResult(settings.Diagnostics, null,
+                new OrchError(null, $"run {runId} is still running in process {stored.OwnerProcessId}", "wait for it, or stop it with Ctrl-C, then resume."));
+        }
+
+        var plan = PlanLoader.Load(stored.Plan);
+        var diagnostics = settings.Diagnostics.Concat(plan.Diagnostics).ToList();
+        if (plan.HasErrors)
+        {
+            return new PlanRunResult(diagnostics, null);
+        }
+
+        onResuming?.Invoke(stored.Plan);
+        var summary = await services.PlanRunner(_engine.Time).ResumeAsync(runId, plan, stored, cancellationToken);
+        return new PlanRunResult(diagnostics, summary);
+    }
+
+    /// <summary>Removes the worktrees and merged branches of finished runs; unmerged branches stay unless <paramref name="force"/>.</summary>
+    public async Task<CleanupResult> CleanupAsync(string? runId, bool force, CancellationToken cancellationToken)
+    {
+        var store = await _engine.StoreAsync(cancellationToken);
+        var git = _engine.Git;
+        var root = _engine.RepositoryRoot;
+        var removed = new List<CleanupResult.Removed>();
+        var kept = new List<CleanupResult.Kept>();
+        foreach (var tree in await store.ListWorktreesAsync(runId, cancellationToken))
+        {
+            if (tree.Status == WorktreeStatus.Removed || (await store.GetRunAsync(tree.RunId, cancellationToken))?.Status == RunStatus.Running)
+            {
+                continue;
+            }
+
+            await git.RemoveWorktreeAsync(root, tree.Path, cancellationToken);
+            var branchExists = await git.BranchExistsAsync(root, tree.Branch, cancellationToken);
+            var merged = !branchExists || await git.IsMergedAsync(root, tree.Branch, cancellationToken);
+            if (branchExists && !merged && !force)
+            {
+                kept.Add(new CleanupResult.Kept(tree.Branch, tree.WorkstreamId, "unmerged commits; use --force to delete"));
+                await store.SaveWorktreeAsync(tree with { Status = WorktreeStatus.BranchKept }, cancellationToken);
+                continue;
+            }
+
+            if (branchExists)
+            {
+                await git.DeleteBranchAsync(root, tree.Branch, force: !merged, cancellationToken);
+            }
+
+            await store.SaveWorktreeAsync(tree with { Status = WorktreeStatus.Removed }, cancellationToken);
+            removed.Add(new CleanupResult.Removed(tree.Branch, tree.WorkstreamId, tree.Path));
+        }
+
+        return new CleanupResult(removed, kept);
+    }
+
+    /// <summary>Makes <paramref name="folder"/> (already holding the files) a git repository with one commit, as a plan run needs.</summary>
+    public async Task InitializeRepositoryAsync(string folder, string message, CancellationToken cancellationToken)
+    {
+        var git = _engine.Git;
+        await git.RunAsync(folder, ["init", "-q"], cancellationToken);
+        await git.RunAsync(folder, ["add", "-A"], cancellationToken);
+        await git.RunAsync(folder, ["commit", "-q", "-m", message], cancellationToken);
+    }
+}

@@ -1,0 +1,27 @@
+using Orch.Core.Jobs;
+using Orch.Core.Storage;
+
+namespace Orch.Core.Application;
+
+/// <summary>
+/// What <c>status</c> shows: the overview (queue counts and recent runs), or one job with its attempts, or one run with
+/// its workstreams and jobs. <see cref="Found"/> is false when an id was asked for and matches nothing.
+/// </summary>
+public sealed record StatusReport
+{
+    public bool Found { get; init; } = true;
+
+    public IReadOnlyDictionary<JobStatus, int> JobCounts { get; init; } = new Dictionary<JobStatus, int>();
+
+    public IReadOnlyList<RunRecord> Runs { get; init; } = [];
+
+    public JobRecord? Job { get; init; }
+
+    public IReadOnlyList<AttemptRecord> Attempts { get; init; } = [];
+
+    public RunRecord? Run { get; init; }
+
+    public IReadOnlyList<WorkstreamRecord> Workstreams { get; init; } = [];
+
+    public IReadOnlyList<JobRecord> Jobs { get; init; } = [];
+}

@@ -1,0 +1,19 @@
+namespace Orch.Core.Storage;
+
+/// <summary>The append-only event log.</summary>
+public interface IEventLog
+{
+    /// <summary>Appends events; events are never changed or removed.</summary>
+    /// <param name="events">The events.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the events are committed.</returns>
+    Task AppendEventsAsync(IReadOnlyList<NewEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>Reads events in the order they were stored.</summary>
+    /// <param name="subjectId">A run or job id to filter by, or <see langword="null"/> for all events.</param>
+    /// <param name="afterId">Only events with a larger id; 0 for all.</param>
+    /// <param name="limit">How many events at most.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The events.</returns>
+    Task<IReadOnlyList<EventRecord>> ReadEventsAsync(string? subjectId, long afterId, int limit, CancellationToken cancellationToken);
+}

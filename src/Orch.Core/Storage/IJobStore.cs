@@ -1,0 +1,72 @@
+using Orch.Core.Jobs;
+
+namespace Orch.Core.Storage;
+
+/// <summary>The job queue role. Jobs and their attempts: the durable queue workers claim from, and the record of jobs run at once. Never hands one queued job to two owners.</summary>
+public interface IJobStore
+{
+    /// <summary>Adds jobs to the queue in one transaction, each with a <see cref="JobStatus.Queued"/> event.</summary>
+    /// <param name="runId">The run the jobs belong to, or <see langword="null"/>.</param>
+    /// <param name="specs">The jobs. They must hold no secret values.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The stored jobs, in the order given.</returns>
+    Task<IReadOnlyList<JobRecord>> EnqueueJobsAsync(string? runId, IReadOnlyList<JobSpec> specs, CancellationToken cancellationToken);
+
+    /// <summary>Stores a job that its caller runs at once, already <see cref="JobStatus.Running"/>; committed before any process starts.</summary>
+    /// <param name="runId">The run the job belongs to, or <see langword="null"/>.</param>
+    /// <param name="spec">The job. It must hold no secret values.</param>
+    /// <param name="owner">The process that runs it.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The stored job.</returns>
+    Task<JobRecord> StartJobAsync(string? runId, JobSpec spec, WorkerIdentity owner, CancellationToken cancellationToken);
+
+    /// <summary>Takes the oldest queued job for <paramref name="owner"/> and marks it running, atomically.</summary>
+    /// <param name="owner">The worker taking the job.</param>
+    /// <param name="cancellationToken">Cancels the claim.</param>
+    /// <returns>The claimed job, or <see langword="null"/> when the queue is empty.</returns>
+    Task<JobRecord?> ClaimNextJobAsync(WorkerIdentity owner, CancellationToken cancellationToken);
+
+    /// <summary>Records the process a running job started, so that a crashed owner's orphans can be found.</summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="process">The process's id and start time.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the change is committed.</returns>
+    Task RecordProcessAsync(string jobId, ProcessIdentity process, CancellationToken cancellationToken);
+
+    /// <summary>Stores a job's result, attempts, findings and events in one transaction.</summary>
+    /// <param name="completion">What the job ended with.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>A task that completes when the change is committed.</returns>
+    Task CompleteJobAsync(JobCompletion completion, CancellationToken cancellationToken);
+
+    /// <summary>Puts a running job whose owner died back in the queue, unless another process already did.</summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="expectedOwner">The owner id the job must still have.</param>
+    /// <param name="reason">Why, for the event.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns><see langword="true"/> when this call requeued the job.</returns>
+    Task<bool> RequeueJobAsync(string jobId, string expectedOwner, string reason, CancellationToken cancellationToken);
+
+    /// <summary>Reads one job.</summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The job, or <see langword="null"/> when there is none with that id.</returns>
+    Task<JobRecord?> GetJobAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Lists jobs, oldest first.</summary>
+    /// <param name="query">Which jobs.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The jobs.</returns>
+    Task<IReadOnlyList<JobRecord>> ListJobsAsync(JobQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Lists a job's attempts in order.</summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The attempts.</returns>
+    Task<IReadOnlyList<AttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken cancellationToken);
+
+    /// <summary>Counts jobs per status.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The count of each status that has jobs.</returns>
+    Task<IReadOnlyDictionary<JobStatus, int>> CountJobsAsync(CancellationToken cancellationToken);
+}

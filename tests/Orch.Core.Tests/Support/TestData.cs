@@ -1,8 +1,0 @@
-namespace Orch.Core.Tests.Support;
-
-public static class TestData
-{
-    public static string Path(params string[] parts) => System.IO.Path.Combine([AppContext.BaseDirectory, "TestData", .. parts]);
-
-    public static string LegacyJob(string name) => Path("legacy", "jobs", name);
-}

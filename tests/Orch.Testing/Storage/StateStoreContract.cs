@@ -1,0 +1,247 @@
+using Orch.Abstractions.Diagnostics;
+using Orch.Core.Git;
+using Orch.Core.Jobs;
+using Orch.Core.Migration;
+using Orch.Core.Storage;
+using Orch.Core.Testing;
+using Orch.Core.Workflow;
+
+namespace Orch.Testing.Storage;
+
+/// <summary>
+/// What every state backend must do, role by role. A backend's test class derives from this and says how to open a
+/// store on a fresh database (and a second one on the same database); the same tests then run unchanged.
+/// </summary>
+public abstract class StateStoreContract
+{
+    private static readonly WorkerIdentity Owner = new("worker:contract:1:aa", "contract", new ProcessIdentity(1, 0));
+
+    /// <summary>Prepares a fresh, empty database for one test.</summary>
+    protected abstract Task InitializeDatabaseAsync();
+
+    /// <summary>Opens a store on the database <see cref="InitializeDatabaseAsync"/> made; may be called more than once.</summary>
+    protected abstract Task<IStateStore> OpenAsync();
+
+    /// <summary>Removes the database.</summary>
+    protected abstract Task CleanupDatabaseAsync();
+
+    private async Task<IStateStore> FreshAsync()
+    {
+        await InitializeDatabaseAsync();
+        return await OpenAsync();
+    }
+
+    private static JobSpec Spec(string name, string tool = "process") => new()
+    {
+        Name = name, Tool = tool, Command = ["true"], RepositoryRoot = "/repo", WorkingDirectory = "/repo",
+    };
+
+    [TestCleanup]
+    public Task CleanupAsync() => CleanupDatabaseAsync();
+
+    [TestMethod]
+    public async Task Runs_CreateFinishReopen_KeepStatusReasonAndOptions()
+    {
+        await using var store = await FreshAsync();
+
+        var run = await store.CreateRunAsync("plan", "/repo/plan.yaml", CancellationToken.None);
+        await store.SetRunOptionsAsync(run.Id, """{"plan":"p"}""", CancellationToken.None);
+        await store.FinishRunAsync(run.Id, RunStatus.Failed, "oscillation", CancellationToken.None);
+        var finished = await store.GetRunAsync(run.Id, CancellationToken.None);
+        await store.ReopenRunAsync(run.Id, CancellationToken.None);
+        var reopened = await store.GetRunAsync(run.Id, CancellationToken.None);
+
+        Assert.AreEqual(RunStatus.Failed, finished!.Status);
+        Assert.AreEqual("oscillation", finished.StopReason);
+        Assert.IsNotNull(finished.FinishedAt);
+        Assert.AreEqual(RunStatus.Running, reopened!.Status);
+        Assert.AreEqual("""{"plan":"p"}""", await store.GetRunOptionsAsync(run.Id, CancellationToken.None));
+        Assert.IsNull(await store.GetRunAsync("run-missing", CancellationToken.None));
+    }
+
+    [TestMethod]
+    public async Task Runs_ListNewestFirstWithinTheLimit()
+    {
+        await using var store = await FreshAsync();
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add((await store.CreateRunAsync("job", null, CancellationToken.None)).Id);
+        }
+
+        var listed = await store.ListRunsAsync(2, CancellationToken.None);
+
+        CollectionAssert.AreEqual(new[] { ids[2], ids[1] }, listed.Select(r => r.Id).ToArray());
+    }
+
+    [TestMethod]
+    public async Task Workstreams_PhasesAndWorktrees_RoundTripTheirStatusesAndKeepTheLastCheckpoint()
+    {
+        await using var store = await FreshAsync();
+        var run = await store.CreateRunAsync("plan", null, CancellationToken.None);
+
+        await store.SaveWorkstreamAsync(new WorkstreamRecord(run.Id, "a", "A", WorkstreamStatus.Running, null, 0, null, DateTimeOffset.UnixEpoch, null), CancellationToken.None);
+        await store.SaveWorkstreamAsync(new WorkstreamRecord(run.Id, "a", "A", WorkstreamStatus.NeedsAttention, StopReason.NeedsAttention, 4, "chain ran out", null, null), CancellationToken.None);
+        await store.SavePhaseAsync(new PhaseRecord(run.Id, "a", PhaseName.Static, PhaseStatus.Running, 1, null, "abc123"), CancellationToken.None);
+        await store.SavePhaseAsync(new PhaseRecord(run.Id, "a", PhaseName.Static, PhaseStatus.Failed, 2, StopReason.Oscillation, null), CancellationToken.None);
+        await store.SaveWorktreeAsync(new WorktreeRecord("/wt/a", run.Id, "a", "orch/r/a", "base", null, WorktreeStatus.Active), CancellationToken.None);
+        await store.SaveWorktreeAsync(new WorktreeRecord("/wt/a", run.Id, "a", "orch/r/a", "base", null, WorktreeStatus.BranchKept), CancellationToken.None);
+
+        var ws = (await store.ListWorkstreamsAsync(run.Id, CancellationToken.None)).Single();
+        var phase = (await store.ListPhasesAsync(run.Id, "a", CancellationToken.None)).Single();
+        var tree = (await store.ListWorktreesAsync(run.Id, CancellationToken.None)).Single();
+        Assert.AreEqual(WorkstreamStatus.NeedsAttention, ws.Status);
+        Assert.AreEqual(StopReason.NeedsAttention, ws.StopReason);
+        Assert.AreEqual(4, ws.Attempts);
+        Assert.AreEqual(PhaseStatus.Failed, phase.Status);
+        Assert.AreEqual(StopReason.Oscillation, phase.StopReason);
+        Assert.AreEqual("abc123", phase.CheckpointSha, "a save without a checkpoint keeps the last one");
+        Assert.AreEqual(WorktreeStatus.BranchKept, tree.Status);
+    }
+
+    [TestMethod]
+    public async Task Jobs_EnqueueClaimComplete_MoveThroughTheirLifeWithEventsAttemptsAndDeduplicatedFindings()
+    {
+        await using var store = await FreshAsync();
+        var run = await store.CreateRunAsync("job", null, CancellationToken.None);
+        var queued = await store.EnqueueJobsAsync(run.Id, [Spec("first"), Spec("second")], CancellationToken.None);
+
+        var claimed = await store.ClaimNextJobAsync(Owner, CancellationToken.None);
+        var finding = new Finding("src/a.cs", 3, 1, "CS0103", "missing name", FindingSeverity.Error, "dotnet");
+        await store.CompleteJobAsync(new JobCompletion
+        {
+            JobId = claimed!.Id, Status = JobStatus.Failed, ExitCode = 1, Error = "exit code 1",
+            Attempts = [new AttemptRecord(1, JobStatus.Failed, 1, DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(1), "exit code 1", TimeSpan.Zero)],
+            Findings = [finding, finding with { Line = 4 }],
+            Events = [new NewEvent("job.finished", DateTimeOffset.UnixEpoch, run.Id, claimed.Id, """{"status":"failed"}""")],
+            Costs = [new CostEntry(1, "claude", "m", 10, 0, 5, 0.25m, false)],
+        }, CancellationToken.None);
+
+        Assert.AreEqual(queued[0].Id, claimed.Id, "the oldest queued job is claimed first");
+        Assert.AreEqual(JobStatus.Running, claimed.Status);
+        Assert.AreEqual(Owner.Id, claimed.Owner!.Id);
+        var stored = await store.GetJobAsync(claimed.Id, CancellationToken.None);
+        Assert.AreEqual(JobStatus.Failed, stored!.Status);
+        Assert.AreEqual(1, stored.ExitCode);
+        Assert.HasCount(1, await store.ListAttemptsAsync(claimed.Id, CancellationToken.None));
+        var findings = await store.ListFindingsAsync(run.Id, CancellationToken.None);
+        Assert.AreEqual(2, findings.Single().Count, "the same finding on another line is one finding seen twice");
+        var kinds = (await store.ReadEventsAsync(claimed.Id, 0, 100, CancellationToken.None)).Select(e => e.Kind).ToList();
+        CollectionAssert.AreEqual(new[] { "job.queued", "job.started", "job.finished" }, kinds);
+        Assert.AreEqual(0.25m, await store.SumCostAsync(run.Id, null, null, CancellationToken.None));
+        var counts = await store.CountJobsAsync(CancellationToken.None);
+        Assert.AreEqual(1, counts[JobStatus.Failed]);
+        Assert.AreEqual(1, counts[JobStatus.Queued]);
+    }
+
+    [TestMethod]
+    public async Task Jobs_ClaimFromTwoStoresAtOnce_HandEachJobOutExactlyOnce()
+    {
+        await using var first = await FreshAsync();
+        await using var second = await OpenAsync();
+        await first.EnqueueJobsAsync(null, Enumerable.Range(0, 40).Select(i => Spec($"job-{i}")).ToList(), CancellationToken.None);
+
+        async Task<List<string>> DrainAsync(IStateStore store)
+        {
+            var taken = new List<string>();
+            while (await store.ClaimNextJobAsync(Owner, CancellationToken.None) is { } job)
+            {
+                taken.Add(job.Id);
+            }
+
+            return taken;
+        }
+
+        var results = await Task.WhenAll(DrainAsync(first), DrainAsync(second));
+        var all = results.SelectMany(r => r).ToList();
+
+        Assert.HasCount(40, all);
+        Assert.AreEqual(40, all.Distinct().Count(), "no job may be claimed twice");
+    }
+
+    [TestMethod]
+    public async Task Jobs_Requeue_OnlyWhileTheExpectedOwnerHoldsIt()
+    {
+        await using var store = await FreshAsync();
+        var job = await store.StartJobAsync(null, Spec("direct"), Owner, CancellationToken.None);
+
+        var wrongOwner = await store.RequeueJobAsync(job.Id, "worker:someone-else", "test", CancellationToken.None);
+        var rightOwner = await store.RequeueJobAsync(job.Id, Owner.Id, "owner died", CancellationToken.None);
+        var again = await store.RequeueJobAsync(job.Id, Owner.Id, "owner died", CancellationToken.None);
+
+        Assert.IsFalse(wrongOwner);
+        Assert.IsTrue(rightOwner);
+        Assert.IsFalse(again, "a job already back in the queue is not requeued twice");
+        Assert.AreEqual(JobStatus.Queued, (await store.GetJobAsync(job.Id, CancellationToken.None))!.Status);
+    }
+
+    [TestMethod]
+    public async Task Events_ReadInOrderAfterAnIdAndPerSubject()
+    {
+        await using var store = await FreshAsync();
+        await store.AppendEventsAsync(
+        [
+            new NewEvent("wave.started", DateTimeOffset.UnixEpoch, "run-a", null, """{"wave":1}"""),
+            new NewEvent("wave.started", DateTimeOffset.UnixEpoch, "run-b", null, null),
+            new NewEvent("wave.started", DateTimeOffset.UnixEpoch, "run-a", null, """{"wave":2}"""),
+        ], CancellationToken.None);
+
+        var all = await store.ReadEventsAsync(null, 0, 100, CancellationToken.None);
+        var runA = await store.ReadEventsAsync("run-a", 0, 100, CancellationToken.None);
+        var after = await store.ReadEventsAsync(null, all[0].Id, 1, CancellationToken.None);
+
+        Assert.HasCount(3, all);
+        Assert.IsTrue(all[0].Id < all[1].Id && all[1].Id < all[2].Id, "ids only grow");
+        CollectionAssert.AreEqual(new[] { """{"wave":1}""", """{"wave":2}""" }, runA.Select(e => e.Data).ToArray());
+        Assert.AreEqual(all[1].Id, after.Single().Id);
+    }
+
+    [TestMethod]
+    public async Task Costs_SumPerWorkstreamAndPhase()
+    {
+        await using var store = await FreshAsync();
+        var run = await store.CreateRunAsync("plan", null, CancellationToken.None);
+        foreach (var (ws, phase, cost) in new[] { ("a", "EDIT", 1.5m), ("a", "STATIC", 0.5m), ("b", "EDIT", 2m) })
+        {
+            var job = await store.StartJobAsync(run.Id, Spec($"{ws}:{phase}", "claude") with { WorkstreamId = ws }, Owner, CancellationToken.None);
+            await store.CompleteJobAsync(new JobCompletion
+            {
+                JobId = job.Id, Status = JobStatus.Succeeded, Phase = phase, Costs = [new CostEntry(1, "claude", "m", 1, 0, 1, cost, false)],
+            }, CancellationToken.None);
+        }
+
+        Assert.AreEqual(4m, await store.SumCostAsync(run.Id, null, null, CancellationToken.None));
+        Assert.AreEqual(2m, await store.SumCostAsync(run.Id, "a", null, CancellationToken.None));
+        Assert.AreEqual(0.5m, await store.SumCostAsync(run.Id, "a", "STATIC", CancellationToken.None));
+        Assert.HasCount(3, await store.ListCostsAsync(run.Id, CancellationToken.None));
+    }
+
+    [TestMethod]
+    public async Task TestResults_TheNewestOutcomePerCommitAndBranchIsRead()
+    {
+        await using var store = await FreshAsync();
+        await store.RecordTestOutcomesAsync("run-1", new TestSubject("tests/T.csproj", "main", "c1"), [new TestOutcome("T.A", "passed")], CancellationToken.None);
+        await store.RecordTestOutcomesAsync("run-2", new TestSubject("tests/T.csproj", "main", "c2"), [new TestOutcome("T.A", "failed")], CancellationToken.None);
+
+        Assert.AreEqual("passed", await store.LastOutcomeOnCommitAsync("tests/T.csproj", "T.A", "c1", CancellationToken.None));
+        Assert.AreEqual("failed", await store.LastOutcomeOnBranchAsync("tests/T.csproj", "T.A", "main", CancellationToken.None));
+        Assert.IsNull(await store.LastOutcomeOnBranchAsync("tests/T.csproj", "T.A", "dev", CancellationToken.None));
+    }
+
+    [TestMethod]
+    public async Task LegacyImport_TheSameBatchTwice_ImportsOnceThenSkipsEverything()
+    {
+        await using var store = await FreshAsync();
+        var batch = new LegacyImportBatch("/old/pipeline_state.db", "2026-01-01T00:00:00.0000000Z");
+        batch.Runs.Add(new LegacyImportBatch.RunRow("r1", "legacy-r1", "succeeded", null, "2026-01-01T00:00:00.0000000Z", null, null));
+        batch.Workstreams.Add(new LegacyImportBatch.WorkstreamRow("ws-1", "legacy-r1", "ws-1", "succeeded", "legacy status: done", null, null, null));
+        batch.Events.Add(new LegacyImportBatch.EventRow("e1", "legacy-r1", "ws-1", "2026-01-01T00:00:00.0000000Z", "legacy.started", "{}"));
+
+        var first = await store.ImportLegacyAsync(batch, CancellationToken.None);
+        var second = await store.ImportLegacyAsync(batch, CancellationToken.None);
+
+        Assert.AreEqual(new MigrationCounts(1, 1, 0, 0, 1, 0), first);
+        Assert.AreEqual(new MigrationCounts(0, 0, 0, 0, 0, 3), second);
+        Assert.AreEqual(RunStatus.Succeeded, (await store.GetRunAsync("legacy-r1", CancellationToken.None))!.Status);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace Orch.Testing;
+
+/// <summary>A real git repository in a temp folder, with one commit holding the given files.</summary>
+public sealed class TestRepository : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public TestRepository(IReadOnlyDictionary<string, string> files)
+    {
+        foreach (var (path, content) in files)
+        {
+            _directory.Write(path, content);
+        }
+
+        Git("init", "-q");
+        Git("add", "-A");
+        Git("commit", "-q", "-m", "initial");
+    }
+
+    public string Path => _directory.Path;
+
+    public string Combine(params string[] parts) => _directory.Combine(parts);
+
+    public string Write(string relative, string content) => _directory.Write(relative, content);
+
+    public string Git(params string[] args)
+    {
+        var info = new ProcessStartInfo("git") { WorkingDirectory = Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["GIT_AUTHOR_NAME"] = info.Environment["GIT_COMMITTER_NAME"] = "Test";
+        info.Environment["GIT_AUTHOR_EMAIL"] = info.Environment["GIT_COMMITTER_EMAIL"] = "test@localhost";
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"git {string.Join(' ', args)} failed: {error}");
+        }
+
+        return output.Trim();
+    }
+
+    public void Dispose() => _directory.Dispose();
+}
