@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Serialization;
 
 namespace Orch.Abstractions.Events;
@@ -9,9 +10,18 @@ namespace Orch.Abstractions.Events;
 /// </summary>
 public abstract record OrchEvent
 {
-    /// <summary>What happened, dotted (for example <c>job.finished</c>). Each record type has one kind.</summary>
+    private static readonly ConcurrentDictionary<Type, string> Kinds = new();
+
+    /// <summary>What happened, dotted (for example <c>job.finished</c>): the <see cref="EventKindAttribute"/> of the record type.</summary>
     [JsonIgnore]
-    public abstract string Kind { get; }
+    public string Kind => KindOf(GetType());
+
+    /// <summary>The kind an event record type declares with <see cref="EventKindAttribute"/>.</summary>
+    /// <param name="type">A type deriving from <see cref="OrchEvent"/>.</param>
+    /// <returns>The kind.</returns>
+    /// <exception cref="InvalidOperationException">The type declares no kind.</exception>
+    public static string KindOf(Type type) => Kinds.GetOrAdd(type, t => t.GetCustomAttributes(typeof(EventKindAttribute), false).OfType<EventKindAttribute>().FirstOrDefault()?.Kind
+        ?? throw new InvalidOperationException($"{t.Name} declares no [EventKind]"));
 
     /// <summary>When it happened. The engine stamps it before any sink sees the event.</summary>
     [JsonIgnore]

@@ -13,12 +13,7 @@ internal static class BootstrapCommand
         var force = new Option<bool>("--force") { Description = "Replace files you changed since the last bootstrap." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show what would be written, and write nothing." };
         var command = new Command("bootstrap", "Discover the repository, choose a profile and write .orch/orch.yaml and a starter workstream.") { force, dryRun };
-        command.SetAction((parse, ct) =>
-        {
-            var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, () => context.WithEngineAsync(engine => Task.FromResult(Run(context, engine, parse.GetValue(force), parse.GetValue(dryRun)))), ct);
-        });
-        return command;
+        return command.WithAction(options, stdout, stderr, (context, parse, ct) => context.WithEngineAsync(engine => Task.FromResult(Run(context, engine, parse.GetValue(force), parse.GetValue(dryRun)))));
     }
 
     private static int Run(CliContext context, OrchEngine engine, bool force, bool dryRun)

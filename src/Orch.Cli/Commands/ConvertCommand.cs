@@ -15,30 +15,26 @@ internal static class ConvertCommand
         to.AcceptOnlyFromAmong("v1");
         var output = new Option<string?>("--output", "-o") { Description = "Write to this file instead of standard output." };
         var command = new Command("convert", "Rewrite a legacy file in Orch's v1 format, with comments on what was mapped and dropped.") { file, to, output };
-        command.SetAction((parse, ct) =>
+        command.WithAction(options, stdout, stderr, async (context, parse, ct) =>
         {
-            var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, async () =>
+            var result = ProjectUseCases.Convert(parse.GetValue(file)!);
+            DiagnosticsPrinter.Print(context, result.Diagnostics);
+            if (result.Value is not { } yaml)
             {
-                var result = ProjectUseCases.Convert(parse.GetValue(file)!);
-                DiagnosticsPrinter.Print(context, result.Diagnostics);
-                if (result.Value is not { } yaml)
-                {
-                    return ExitCodes.InvalidInput;
-                }
+                return ExitCodes.InvalidInput;
+            }
 
-                if (parse.GetValue(output) is { } target)
-                {
-                    await File.WriteAllTextAsync(target, yaml, ct);
-                    context.Say($"wrote {target}", Verbosity.Normal);
-                }
-                else
-                {
-                    await context.Out.WriteAsync(yaml);
-                }
+            if (parse.GetValue(output) is { } target)
+            {
+                await File.WriteAllTextAsync(target, yaml, ct);
+                context.Say($"wrote {target}", Verbosity.Normal);
+            }
+            else
+            {
+                await context.Out.WriteAsync(yaml);
+            }
 
-                return ExitCodes.Ok;
-            }, ct);
+            return ExitCodes.Ok;
         });
         return command;
     }

@@ -14,58 +14,54 @@ internal static class CostsCommand
     {
         var runId = new Argument<string?>("run-id") { Description = "One run; without it, every run in the database.", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("costs", "Show what the AI tools spent: tokens and dollars per run, workstream, phase and tool.") { runId };
-        command.SetAction((parse, ct) =>
+        command.WithAction(options, stdout, stderr, async (context, parse, ct) =>
         {
-            var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, async () =>
+            await using var engine = context.BuildEngine();
+            var run = parse.GetValue(runId);
+            if (await engine.Reports.CostsAsync(run, ct) is not { } report)
             {
-                await using var engine = context.BuildEngine();
-                var run = parse.GetValue(runId);
-                if (await engine.Reports.CostsAsync(run, ct) is not { } report)
-                {
-                    context.Error.WriteLine($"error ORCH2002: no run '{run}' in {context.DatabasePath}");
-                    return ExitCodes.InvalidInput;
-                }
+                context.Error.WriteLine($"error ORCH2002: no run '{run}' in {context.DatabasePath}");
+                return ExitCodes.InvalidInput;
+            }
 
-                if (context.Json)
+            if (context.Json)
+            {
+                JsonOutput.WriteLine(context.Out, new
                 {
-                    JsonOutput.WriteLine(context.Out, new
-                    {
-                        schema_version = JsonOutput.SchemaVersion,
-                        run_id = run,
-                        total = Json(report.Total),
-                        by_run = report.ByRun.Select(r => new { run_id = r.RunId, totals = Json(r.Totals) }),
-                        by_workstream = report.ByWorkstream.Select(r => new { run_id = r.RunId, workstream = r.Workstream, totals = Json(r.Totals) }),
-                        by_phase = report.ByPhase.Select(r => new { run_id = r.RunId, workstream = r.Workstream, phase = r.Phase, totals = Json(r.Totals) }),
-                        by_tool = report.ByTool.Select(r => new { tool = r.Tool, model = r.Model, totals = Json(r.Totals) }),
-                    });
-                    return ExitCodes.Ok;
-                }
-
-                if (report.Total.Calls == 0)
-                {
-                    context.Say("no AI tool calls recorded");
-                    return ExitCodes.Ok;
-                }
-
-                Table("workstream / phase", report.ByPhase.Select(r => ($"{r.RunId} {r.Workstream} {r.Phase}".Trim(), r.Totals)));
-                Table("tool / model", report.ByTool.Select(r => ($"{r.Tool} {r.Model}".Trim(), r.Totals)));
-                context.Say($"total: {Money(report.Total.CostUsd)} over {report.Total.Calls} call(s)" +
-                            (report.Total.Unpriced > 0 ? $" ({report.Total.Unpriced} call(s) with no price: add the model under prices: in .orch/orch.yaml)" : ""));
+                    schema_version = JsonOutput.SchemaVersion,
+                    run_id = run,
+                    total = Json(report.Total),
+                    by_run = report.ByRun.Select(r => new { run_id = r.RunId, totals = Json(r.Totals) }),
+                    by_workstream = report.ByWorkstream.Select(r => new { run_id = r.RunId, workstream = r.Workstream, totals = Json(r.Totals) }),
+                    by_phase = report.ByPhase.Select(r => new { run_id = r.RunId, workstream = r.Workstream, phase = r.Phase, totals = Json(r.Totals) }),
+                    by_tool = report.ByTool.Select(r => new { tool = r.Tool, model = r.Model, totals = Json(r.Totals) }),
+                });
                 return ExitCodes.Ok;
+            }
 
-                void Table(string title, IEnumerable<(string Key, CostTotals Totals)> rows)
+            if (report.Total.Calls == 0)
+            {
+                context.Say("no AI tool calls recorded");
+                return ExitCodes.Ok;
+            }
+
+            Table("workstream / phase", report.ByPhase.Select(r => ($"{r.RunId} {r.Workstream} {r.Phase}".Trim(), r.Totals)));
+            Table("tool / model", report.ByTool.Select(r => ($"{r.Tool} {r.Model}".Trim(), r.Totals)));
+            context.Say($"total: {Money(report.Total.CostUsd)} over {report.Total.Calls} call(s)" +
+                        (report.Total.Unpriced > 0 ? $" ({report.Total.Unpriced} call(s) with no price: add the model under prices: in .orch/orch.yaml)" : ""));
+            return ExitCodes.Ok;
+
+            void Table(string title, IEnumerable<(string Key, CostTotals Totals)> rows)
+            {
+                var table = new Table().Border(TableBorder.Simple);
+                table.AddColumns(title, "calls", "input", "cached", "output", "cost");
+                foreach (var (key, totals) in rows)
                 {
-                    var table = new Table().Border(TableBorder.Simple);
-                    table.AddColumns(title, "calls", "input", "cached", "output", "cost");
-                    foreach (var (key, totals) in rows)
-                    {
-                        table.AddRow(Markup.Escape(key), N(totals.Calls), N(totals.InputTokens), N(totals.CachedTokens), N(totals.OutputTokens), Money(totals.CostUsd));
-                    }
-
-                    context.Console.Write(table);
+                    table.AddRow(Markup.Escape(key), N(totals.Calls), N(totals.InputTokens), N(totals.CachedTokens), N(totals.OutputTokens), Money(totals.CostUsd));
                 }
-            }, ct);
+
+                context.Console.Write(table);
+            }
         });
         return command;
     }

@@ -17,12 +17,7 @@ internal static class DemoCommand
     {
         var directory = new Option<string?>("--dir") { Description = "Where to create the demo repository. Default: a new folder under the temp directory." };
         var command = new Command("demo", "Run the bundled sample end to end in a temporary repository.") { directory };
-        command.SetAction((parse, ct) =>
-        {
-            var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, () => RunAsync(context, parse.GetValue(directory), ct), ct);
-        });
-        return command;
+        return command.WithAction(options, stdout, stderr, (context, parse, ct) => RunAsync(context, parse.GetValue(directory), ct));
     }
 
     private static async Task<int> RunAsync(CliContext context, string? directory, CancellationToken cancellationToken)

@@ -17,26 +17,22 @@ internal static class EventsCommand
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new events; stops when the run or job ends, or on Ctrl-C." };
         var after = new Option<long>("--after") { Description = "Only events after this event id." };
         var command = new Command("events", "Print events from the state database.") { id, follow, after };
-        command.SetAction((parse, ct) =>
+        command.WithAction(options, stdout, stderr, async (context, parse, ct) =>
         {
-            var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, async () =>
+            await using var engine = context.BuildEngine();
+            var subject = parse.GetValue(id);
+            if (subject is not null && !await engine.Reports.ExistsAsync(subject, ct))
             {
-                await using var engine = context.BuildEngine();
-                var subject = parse.GetValue(id);
-                if (subject is not null && !await engine.Reports.ExistsAsync(subject, ct))
-                {
-                    context.Error.WriteLine($"error ORCH2002: no run or job '{subject}' in {context.DatabasePath}");
-                    return ExitCodes.InvalidInput;
-                }
+                context.Error.WriteLine($"error ORCH2002: no run or job '{subject}' in {context.DatabasePath}");
+                return ExitCodes.InvalidInput;
+            }
 
-                await foreach (var e in engine.Reports.EventsAsync(subject, parse.GetValue(after), parse.GetValue(follow), FollowInterval, ct))
-                {
-                    Print(context, e);
-                }
+            await foreach (var e in engine.Reports.EventsAsync(subject, parse.GetValue(after), parse.GetValue(follow), FollowInterval, ct))
+            {
+                Print(context, e);
+            }
 
-                return ExitCodes.Ok;
-            }, ct);
+            return ExitCodes.Ok;
         });
         return command;
     }

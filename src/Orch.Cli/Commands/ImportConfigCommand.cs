@@ -12,28 +12,24 @@ internal static class ImportConfigCommand
         var force = new Option<bool>("--force") { Description = "Replace an existing .orch/orch.yaml." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the settings instead of writing them." };
         var command = new Command("import-config", "Import legacy configuration into .orch/orch.yaml.") { folder, force, dryRun };
-        command.SetAction((parse, ct) =>
+        command.WithAction(options, stdout, stderr, async (context, parse, ct) =>
         {
-            var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, async () =>
+            await using var engine = context.BuildEngine();
+            var result = await engine.Project.ImportConfigAsync(parse.GetValue(folder)!, parse.GetValue(force), parse.GetValue(dryRun), ct);
+            if (result.Error is { } error)
             {
-                await using var engine = context.BuildEngine();
-                var result = await engine.Project.ImportConfigAsync(parse.GetValue(folder)!, parse.GetValue(force), parse.GetValue(dryRun), ct);
-                if (result.Error is { } error)
-                {
-                    return context.Fail(error);
-                }
+                return context.Fail(error);
+            }
 
-                if (!result.Written)
-                {
-                    await context.Out.WriteAsync(result.Yaml);
-                    return ExitCodes.Ok;
-                }
+            if (!result.Written)
+            {
+                await context.Out.WriteAsync(result.Yaml);
+                return ExitCodes.Ok;
+            }
 
-                Rendering.DiagnosticsPrinter.Print(context, result.Diagnostics);
-                context.Say($"wrote {result.Target}");
-                return result.Diagnostics.Any(d => d.IsError) ? ExitCodes.InvalidInput : ExitCodes.Ok;
-            }, ct);
+            Rendering.DiagnosticsPrinter.Print(context, result.Diagnostics);
+            context.Say($"wrote {result.Target}");
+            return result.Diagnostics.Any(d => d.IsError) ? ExitCodes.InvalidInput : ExitCodes.Ok;
         });
         return command;
     }

@@ -19,16 +19,12 @@ internal static class JobListCommand
         var run = new Option<string?>("--run") { Description = "Only jobs of this run." };
         var limit = new Option<int>("--limit") { Description = "How many jobs at most.", DefaultValueFactory = _ => 200 };
         var command = new Command("list", "List jobs and their status.") { status, run, limit };
-        command.SetAction((parse, ct) =>
+        command.WithAction(options, stdout, stderr, async (context, parse, ct) =>
         {
-            var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, async () =>
-            {
-                await using var engine = context.BuildEngine();
-                var jobs = await engine.Jobs.ListAsync(new JobQuery(parse.GetValue(status), parse.GetValue(run), parse.GetValue(limit)), ct);
-                Render(context, jobs);
-                return ExitCodes.Ok;
-            }, ct);
+            await using var engine = context.BuildEngine();
+            var jobs = await engine.Jobs.ListAsync(new JobQuery(parse.GetValue(status), parse.GetValue(run), parse.GetValue(limit)), ct);
+            Render(context, jobs);
+            return ExitCodes.Ok;
         });
         return command;
     }

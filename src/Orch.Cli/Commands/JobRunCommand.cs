@@ -12,12 +12,7 @@ internal static class JobRunCommand
     {
         var file = new Argument<string>("file") { Description = "A job file: Orch v1 or legacy, JSON or YAML." };
         var command = new Command("run", "Run one job now and record it in the state database.") { file };
-        command.SetAction((parse, ct) =>
-        {
-            var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, () => RunAsync(context, parse.GetValue(file)!, ct), ct);
-        });
-        return command;
+        return command.WithAction(options, stdout, stderr, (context, parse, ct) => RunAsync(context, parse.GetValue(file)!, ct));
     }
 
     private static async Task<int> RunAsync(CliContext context, string file, CancellationToken cancellationToken)

@@ -11,12 +11,7 @@ internal static class JobSubmitCommand
     {
         var paths = new Argument<string[]>("paths") { Description = "Job files or folders of job files.", Arity = ArgumentArity.OneOrMore };
         var command = new Command("submit", "Queue jobs for `dotnet orch worker`. Nothing is queued if any file is invalid.") { paths };
-        command.SetAction((parse, ct) =>
-        {
-            var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, () => SubmitAsync(context, parse.GetValue(paths)!, ct), ct);
-        });
-        return command;
+        return command.WithAction(options, stdout, stderr, (context, parse, ct) => SubmitAsync(context, parse.GetValue(paths)!, ct));
     }
 
     private static async Task<int> SubmitAsync(CliContext context, string[] paths, CancellationToken cancellationToken)

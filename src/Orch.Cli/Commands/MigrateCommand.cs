@@ -12,38 +12,34 @@ internal static class MigrateCommand
     {
         var source = new Argument<string>("pipeline-state-db") { Description = "The legacy pipeline_state.db. It is opened read-only and never changed." };
         var command = new Command("migrate", "Import runs, workstreams, step attempts, errors and events from a legacy state database.") { source };
-        command.SetAction((parse, ct) =>
+        command.WithAction(options, stdout, stderr, async (context, parse, ct) =>
         {
-            var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, async () =>
+            await using var engine = context.BuildEngine();
+            var result = await engine.Project.MigrateAsync(parse.GetValue(source)!, ct);
+            if (result.Error is { } error)
             {
-                await using var engine = context.BuildEngine();
-                var result = await engine.Project.MigrateAsync(parse.GetValue(source)!, ct);
-                if (result.Error is { } error)
-                {
-                    return context.Fail(error);
-                }
+                return context.Fail(error);
+            }
 
-                var counts = result.Counts!;
-                if (context.Json)
+            var counts = result.Counts!;
+            if (context.Json)
+            {
+                JsonOutput.WriteLine(context.Out, new
                 {
-                    JsonOutput.WriteLine(context.Out, new
-                    {
-                        schema_version = JsonOutput.SchemaVersion,
-                        source = result.Source,
-                        database = context.DatabasePath,
-                        imported = new { runs = counts.Runs, workstreams = counts.Workstreams, step_attempts = counts.StepAttempts, errors = counts.Errors, events = counts.Events },
-                        skipped = counts.Skipped,
-                    });
-                }
-                else
-                {
-                    context.Say($"imported {counts.Runs} run(s), {counts.Workstreams} workstream(s), {counts.StepAttempts} step attempt(s), " +
-                                $"{counts.Errors} error(s), {counts.Events} event(s) into {context.DatabasePath}; skipped {counts.Skipped} already imported");
-                }
+                    schema_version = JsonOutput.SchemaVersion,
+                    source = result.Source,
+                    database = context.DatabasePath,
+                    imported = new { runs = counts.Runs, workstreams = counts.Workstreams, step_attempts = counts.StepAttempts, errors = counts.Errors, events = counts.Events },
+                    skipped = counts.Skipped,
+                });
+            }
+            else
+            {
+                context.Say($"imported {counts.Runs} run(s), {counts.Workstreams} workstream(s), {counts.StepAttempts} step attempt(s), " +
+                            $"{counts.Errors} error(s), {counts.Events} event(s) into {context.DatabasePath}; skipped {counts.Skipped} already imported");
+            }
 
-                return ExitCodes.Ok;
-            }, ct);
+            return ExitCodes.Ok;
         });
         return command;
     }

@@ -12,12 +12,7 @@ internal static class PlanCommand
     {
         var path = new Argument<string>("plan") { Description = "A workstream file, a plan file, or a folder of workstream files." };
         var command = new Command("plan", "Print the waves a plan runs in, without running anything.") { path };
-        command.SetAction((parse, ct) =>
-        {
-            var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, () => Task.FromResult(Print(context, PlanUseCases.Describe(parse.GetValue(path)!))), ct);
-        });
-        return command;
+        return command.WithAction(options, stdout, stderr, (context, parse, ct) => Task.FromResult(Print(context, PlanUseCases.Describe(parse.GetValue(path)!))));
     }
 
     internal static int Print(CliContext context, PlanDescription description)

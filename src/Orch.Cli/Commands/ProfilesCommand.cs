@@ -12,67 +12,59 @@ internal static class ProfilesCommand
     public static Command Create(GlobalOptions options, TextWriter stdout, TextWriter stderr)
     {
         var list = new Command("list", "List the built-in profiles.");
-        list.SetAction((parse, ct) =>
+        list.WithAction(options, stdout, stderr, (context, parse, ct) =>
         {
-            var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, () =>
+            var catalog = ProjectUseCases.Profiles().Value!;
+            if (context.Json)
             {
-                var catalog = ProjectUseCases.Profiles().Value!;
-                if (context.Json)
-                {
-                    JsonOutput.WriteLine(context.Out, new { schema_version = JsonOutput.SchemaVersion, profiles = catalog.All.Select(Json) });
-                    return Task.FromResult(ExitCodes.Ok);
-                }
-
-                var table = new Table().Border(TableBorder.Simple).AddColumns("profile", "extends", "description");
-                foreach (var profile in catalog.All)
-                {
-                    table.AddRow(profile.Id, profile.Extends ?? "", Markup.Escape(profile.Description));
-                }
-
-                context.Console.Write(table);
+                JsonOutput.WriteLine(context.Out, new { schema_version = JsonOutput.SchemaVersion, profiles = catalog.All.Select(Json) });
                 return Task.FromResult(ExitCodes.Ok);
-            }, ct);
+            }
+
+            var table = new Table().Border(TableBorder.Simple).AddColumns("profile", "extends", "description");
+            foreach (var profile in catalog.All)
+            {
+                table.AddRow(profile.Id, profile.Extends ?? "", Markup.Escape(profile.Description));
+            }
+
+            context.Console.Write(table);
+            return Task.FromResult(ExitCodes.Ok);
         });
 
         var id = new Argument<string>("id") { Description = "The profile." };
         var show = new Command("show", "Show one profile, with what it inherits resolved.") { id };
-        show.SetAction((parse, ct) =>
+        show.WithAction(options, stdout, stderr, (context, parse, ct) =>
         {
-            var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, () =>
+            var catalog = ProjectUseCases.Profiles().Value!;
+            var name = parse.GetValue(id)!;
+            if (catalog.Find(name) is not { } profile)
             {
-                var catalog = ProjectUseCases.Profiles().Value!;
-                var name = parse.GetValue(id)!;
-                if (catalog.Find(name) is not { } profile)
-                {
-                    context.Error.WriteLine($"error: no profile '{name}'; the profiles are {string.Join(", ", catalog.All.Select(p => p.Id))}");
-                    return Task.FromResult(ExitCodes.InvalidInput);
-                }
+                context.Error.WriteLine($"error: no profile '{name}'; the profiles are {string.Join(", ", catalog.All.Select(p => p.Id))}");
+                return Task.FromResult(ExitCodes.InvalidInput);
+            }
 
-                if (context.Json)
-                {
-                    JsonOutput.WriteLine(context.Out, new { schema_version = JsonOutput.SchemaVersion, profile = Json(profile) });
-                    return Task.FromResult(ExitCodes.Ok);
-                }
-
-                context.Say($"{profile.Id}{(profile.Extends is null ? "" : $" (extends {profile.Extends})")}: {profile.Description}");
-                context.Say($"  STATIC:  {string.Join("; ", profile.Static.Select(c => (c.Autofix ? "autofix " : "") + c.Display).DefaultIfEmpty("none"))}");
-                context.Say($"  RUNTIME: {string.Join("; ", profile.Runtime.Select(c => c.Display).DefaultIfEmpty("none"))}");
-                context.Say($"  parsers: {string.Join(", ", profile.Parsers.Select(p => $"{p.Key} → {p.Value}").DefaultIfEmpty("none"))}");
-                context.Say($"  breakers: max_attempts {profile.Breakers.MaxAttempts}, oscillation window {profile.Breakers.OscillationWindow}, threshold {profile.Breakers.OscillationThreshold}");
-                foreach (var (capability, tools) in profile.Routing)
-                {
-                    context.Say($"  {capability}: {string.Join(" → ", tools)}");
-                }
-
-                if (profile.LegacyProfiles.Count > 0)
-                {
-                    context.Say($"  replaces the legacy UET profile(s): {string.Join(", ", profile.LegacyProfiles)}");
-                }
-
+            if (context.Json)
+            {
+                JsonOutput.WriteLine(context.Out, new { schema_version = JsonOutput.SchemaVersion, profile = Json(profile) });
                 return Task.FromResult(ExitCodes.Ok);
-            }, ct);
+            }
+
+            context.Say($"{profile.Id}{(profile.Extends is null ? "" : $" (extends {profile.Extends})")}: {profile.Description}");
+            context.Say($"  STATIC:  {string.Join("; ", profile.Static.Select(c => (c.Autofix ? "autofix " : "") + c.Display).DefaultIfEmpty("none"))}");
+            context.Say($"  RUNTIME: {string.Join("; ", profile.Runtime.Select(c => c.Display).DefaultIfEmpty("none"))}");
+            context.Say($"  parsers: {string.Join(", ", profile.Parsers.Select(p => $"{p.Key} → {p.Value}").DefaultIfEmpty("none"))}");
+            context.Say($"  breakers: max_attempts {profile.Breakers.MaxAttempts}, oscillation window {profile.Breakers.OscillationWindow}, threshold {profile.Breakers.OscillationThreshold}");
+            foreach (var (capability, tools) in profile.Routing)
+            {
+                context.Say($"  {capability}: {string.Join(" → ", tools)}");
+            }
+
+            if (profile.LegacyProfiles.Count > 0)
+            {
+                context.Say($"  replaces the legacy UET profile(s): {string.Join(", ", profile.LegacyProfiles)}");
+            }
+
+            return Task.FromResult(ExitCodes.Ok);
         });
 
         return new Command("profiles", "The built-in profiles: commands, parsers, breakers and routing per domain.") { list, show };

@@ -11,12 +11,7 @@ internal static class ResumeCommand
     {
         var runId = new Argument<string>("run-id") { Description = "The run to continue." };
         var command = new Command("resume", "Continue a run that crashed or was cancelled.") { runId };
-        command.SetAction((parse, ct) =>
-        {
-            var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, () => ResumeAsync(context, parse.GetValue(runId)!, ct), ct);
-        });
-        return command;
+        return command.WithAction(options, stdout, stderr, (context, parse, ct) => ResumeAsync(context, parse.GetValue(runId)!, ct));
     }
 
     private static async Task<int> ResumeAsync(CliContext context, string runId, CancellationToken cancellationToken)

@@ -24,20 +24,14 @@ internal static class RunCommand
             }
         });
         var command = new Command("run", "Run a plan of workstreams.") { plan, parallel, failFast, noWorktree, noMerge, budget };
-        command.SetAction((parse, ct) =>
-        {
-            var context = new CliContext(parse, options, stdout, stderr);
-            var runOptions = new RunOptions
+        return command.WithAction(options, stdout, stderr, (context, parse, ct) => RunAsync(context, parse.GetValue(plan)!, new RunOptions
             {
                 Parallel = Math.Clamp(parse.GetValue(parallel), 1, 64),
                 FailFast = parse.GetValue(failFast),
                 UseWorktrees = !parse.GetValue(noWorktree),
                 Merge = !parse.GetValue(noMerge),
                 BudgetUsd = parse.GetValue(budget),
-            };
-            return CommandGuard.RunAsync(context, () => RunAsync(context, parse.GetValue(plan)!, runOptions, ct), ct);
-        });
-        return command;
+            }, ct));
     }
 
     internal static async Task<int> RunAsync(CliContext context, string planPath, RunOptions runOptions, CancellationToken cancellationToken)

@@ -16,18 +16,14 @@ internal static class StaticCommand
         var project = new Option<string>("--project") { Description = "The project or solution to check.", Required = true };
         var output = new Option<string>("--out") { Description = "Where to write the findings JSON (obj/orch/static.json in a build).", Required = true };
         var command = new Command("static", "Check a project without changing it and write the findings for MSBuild.") { project, output };
-        command.SetAction((parse, ct) =>
+        command.WithAction(options, stdout, stderr, async (context, parse, ct) =>
         {
-            var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, async () =>
-            {
-                var projectPath = parse.GetValue(project)!;
-                context.UseRepository(OrchEngine.FindRepositoryRoot(projectPath));
-                await using var engine = context.BuildEngine();
-                var result = await engine.Checks.RunStaticAsync(projectPath, parse.GetValue(output)!, ct);
-                context.Say($"{result.Findings.Count} finding(s) written to {result.OutputFile}", Verbosity.Normal);
-                return ExitCodes.Ok;
-            }, ct);
+            var projectPath = parse.GetValue(project)!;
+            context.UseRepository(OrchEngine.FindRepositoryRoot(projectPath));
+            await using var engine = context.BuildEngine();
+            var result = await engine.Checks.RunStaticAsync(projectPath, parse.GetValue(output)!, ct);
+            context.Say($"{result.Findings.Count} finding(s) written to {result.OutputFile}", Verbosity.Normal);
+            return ExitCodes.Ok;
         });
         return command;
     }

@@ -16,33 +16,29 @@ internal static class StatusCommand
     {
         var id = new Argument<string?>("id") { Description = "A run id or a job id. Without one: the queue and the latest runs.", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("status", "Show the queue, a run or a job.") { id };
-        command.SetAction((parse, ct) =>
+        command.WithAction(options, stdout, stderr, async (context, parse, ct) =>
         {
-            var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, async () =>
+            await using var engine = context.BuildEngine();
+            var subject = parse.GetValue(id);
+            var report = await engine.Reports.StatusAsync(subject, ct);
+            if (subject is null)
             {
-                await using var engine = context.BuildEngine();
-                var subject = parse.GetValue(id);
-                var report = await engine.Reports.StatusAsync(subject, ct);
-                if (subject is null)
-                {
-                    return Overview(context, report);
-                }
+                return Overview(context, report);
+            }
 
-                if (report.Job is { } job)
-                {
-                    return Job(context, job, report.Attempts);
-                }
+            if (report.Job is { } job)
+            {
+                return Job(context, job, report.Attempts);
+            }
 
-                if (report.Run is { } run)
-                {
-                    return Run(context, run, report);
-                }
+            if (report.Run is { } run)
+            {
+                return Run(context, run, report);
+            }
 
-                context.Error.WriteLine($"error ORCH2002: no run or job '{subject}' in {context.DatabasePath}");
-                context.Error.WriteLine("  hint: `dotnet orch status` lists recent runs; `dotnet orch job list` lists jobs.");
-                return ExitCodes.InvalidInput;
-            }, ct);
+            context.Error.WriteLine($"error ORCH2002: no run or job '{subject}' in {context.DatabasePath}");
+            context.Error.WriteLine("  hint: `dotnet orch status` lists recent runs; `dotnet orch job list` lists jobs.");
+            return ExitCodes.InvalidInput;
         });
         return command;
     }

@@ -16,25 +16,21 @@ internal static class TestCommand
         var project = new Argument<string?>("project") { Description = "The test project or solution. Default: the current folder's.", Arity = ArgumentArity.ZeroOrOne };
         var baseBranch = new Option<string>("--base-branch") { Description = "Tests that pass there must not fail now.", DefaultValueFactory = _ => "main" };
         var command = new Command("test", "Run dotnet test, record the results in the state database and check the gates.") { project, baseBranch };
-        command.SetAction((parse, ct) =>
+        command.WithAction(options, stdout, stderr, async (context, parse, ct) =>
         {
-            var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, async () =>
+            var target = Path.GetFullPath(parse.GetValue(project) ?? Environment.CurrentDirectory);
+            context.UseRepository(OrchEngine.FindRepositoryRoot(target));
+            await using var engine = context.BuildEngine(Verbosity.Normal);
+            var result = await engine.Checks.RunTestsAsync(target, parse.GetValue(baseBranch)!, ct);
+            if (result.Error is { } error)
             {
-                var target = Path.GetFullPath(parse.GetValue(project) ?? Environment.CurrentDirectory);
-                context.UseRepository(OrchEngine.FindRepositoryRoot(target));
-                await using var engine = context.BuildEngine(Verbosity.Normal);
-                var result = await engine.Checks.RunTestsAsync(target, parse.GetValue(baseBranch)!, ct);
-                if (result.Error is { } error)
-                {
-                    context.Error.WriteLine($"error {error.Code}: {error.Message}");
-                    return ExitCodes.WorkFailed;
-                }
+                context.Error.WriteLine($"error {error.Code}: {error.Message}");
+                return ExitCodes.WorkFailed;
+            }
 
-                PrintGates(result, context.Error);
-                context.Say($"{result.Outcomes.Count} test result(s) recorded ({result.Failed} failed) on {result.Branch} in run {result.RunId}");
-                return result.Passed ? ExitCodes.Ok : ExitCodes.WorkFailed;
-            }, ct);
+            PrintGates(result, context.Error);
+            context.Say($"{result.Outcomes.Count} test result(s) recorded ({result.Failed} failed) on {result.Branch} in run {result.RunId}");
+            return result.Passed ? ExitCodes.Ok : ExitCodes.WorkFailed;
         });
         return command;
     }

@@ -16,26 +16,22 @@ internal static class TestResultsCommand
         var project = new Option<string>("--project") { Description = "The test project.", Required = true };
         var baseBranch = new Option<string>("--base-branch") { Description = "Tests that pass there must not fail now.", DefaultValueFactory = _ => "main" };
         var command = new Command("test-results", "Record test results and check the gates (no regression against the base branch, no new flaky test).") { folder, project, baseBranch };
-        command.SetAction((parse, ct) =>
+        command.WithAction(options, stdout, stderr, async (context, parse, ct) =>
         {
-            var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, async () =>
+            var projectPath = Path.GetFullPath(parse.GetValue(project)!);
+            context.UseRepository(OrchEngine.FindRepositoryRoot(projectPath));
+            await using var engine = context.BuildEngine();
+            var result = await engine.Checks.RecordTestResultsAsync(parse.GetValue(folder)!, projectPath, parse.GetValue(baseBranch)!, ct);
+            if (result is null)
             {
-                var projectPath = Path.GetFullPath(parse.GetValue(project)!);
-                context.UseRepository(OrchEngine.FindRepositoryRoot(projectPath));
-                await using var engine = context.BuildEngine();
-                var result = await engine.Checks.RecordTestResultsAsync(parse.GetValue(folder)!, projectPath, parse.GetValue(baseBranch)!, ct);
-                if (result is null)
-                {
-                    context.Error.WriteLine($"{projectPath}: warning ORCH1601: no TRX results in {parse.GetValue(folder)}; the RUNTIME gates did not run");
-                    return ExitCodes.Ok;
-                }
+                context.Error.WriteLine($"{projectPath}: warning ORCH1601: no TRX results in {parse.GetValue(folder)}; the RUNTIME gates did not run");
+                return ExitCodes.Ok;
+            }
 
-                // MSBuild's Exec reads canonical error lines from standard output.
-                TestCommand.PrintGates(result, context.Out);
-                context.Say($"recorded {result.Outcomes.Count} test result(s) of {Path.GetFileName(projectPath)} on {result.Branch} ({result.RunId})");
-                return result.Gates.Passed ? ExitCodes.Ok : ExitCodes.WorkFailed;
-            }, ct);
+            // MSBuild's Exec reads canonical error lines from standard output.
+            TestCommand.PrintGates(result, context.Out);
+            context.Say($"recorded {result.Outcomes.Count} test result(s) of {Path.GetFileName(projectPath)} on {result.Branch} ({result.RunId})");
+            return result.Gates.Passed ? ExitCodes.Ok : ExitCodes.WorkFailed;
         });
         return command;
     }

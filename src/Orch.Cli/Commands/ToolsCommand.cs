@@ -12,38 +12,34 @@ internal static class ToolsCommand
     public static Command Create(GlobalOptions options, TextWriter stdout, TextWriter stderr)
     {
         var command = new Command("tools", "List the tool adapters, their capabilities, availability and version.");
-        command.SetAction((parse, ct) =>
+        command.WithAction(options, stdout, stderr, async (context, parse, ct) =>
         {
-            var context = new CliContext(parse, options, stdout, stderr);
-            return CommandGuard.RunAsync(context, async () =>
+            await using var engine = context.BuildEngine();
+            var rows = (await engine.Project.ToolsAsync(ct)).Select(t => new
             {
-                await using var engine = context.BuildEngine();
-                var rows = (await engine.Project.ToolsAsync(ct)).Select(t => new
-                {
-                    name = t.Name,
-                    capabilities = t.Capabilities.Select(OrchJson.EnumText).ToArray(),
-                    available = t.Availability.IsAvailable,
-                    version = t.Availability.Version,
-                    path = t.Availability.Path,
-                    install_hint = t.Availability.InstallHint,
-                }).ToList();
-                if (context.Json)
-                {
-                    JsonOutput.WriteLine(context.Out, new { schema_version = JsonOutput.SchemaVersion, tools = rows });
-                    return ExitCodes.Ok;
-                }
-
-                var table = new Table().Border(TableBorder.Simple);
-                table.AddColumns("tool", "capabilities", "available", "version", "install");
-                foreach (var row in rows)
-                {
-                    table.AddRow(row.name, string.Join(", ", row.capabilities), row.available ? "[green]yes[/]" : "[red]no[/]",
-                        Markup.Escape(row.version ?? ""), Markup.Escape(row.install_hint ?? ""));
-                }
-
-                context.Console.Write(table);
+                name = t.Name,
+                capabilities = t.Capabilities.Select(OrchJson.EnumText).ToArray(),
+                available = t.Availability.IsAvailable,
+                version = t.Availability.Version,
+                path = t.Availability.Path,
+                install_hint = t.Availability.InstallHint,
+            }).ToList();
+            if (context.Json)
+            {
+                JsonOutput.WriteLine(context.Out, new { schema_version = JsonOutput.SchemaVersion, tools = rows });
                 return ExitCodes.Ok;
-            }, ct);
+            }
+
+            var table = new Table().Border(TableBorder.Simple);
+            table.AddColumns("tool", "capabilities", "available", "version", "install");
+            foreach (var row in rows)
+            {
+                table.AddRow(row.name, string.Join(", ", row.capabilities), row.available ? "[green]yes[/]" : "[red]no[/]",
+                    Markup.Escape(row.version ?? ""), Markup.Escape(row.install_hint ?? ""));
+            }
+
+            context.Console.Write(table);
+            return ExitCodes.Ok;
         });
         return command;
     }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Orch.Core.Storage;
 
 namespace Orch.Cli.Hosting;
@@ -5,6 +6,18 @@ namespace Orch.Cli.Hosting;
 /// <summary>Turns what can go wrong in any command into a message and a documented exit code; never a stack trace.</summary>
 internal static class CommandGuard
 {
+    /// <summary>Makes <paramref name="run"/> the command's action, with its <see cref="CliContext"/> and this guard around it.</summary>
+    public static Command WithAction(this Command command, GlobalOptions options, TextWriter stdout, TextWriter stderr,
+        Func<CliContext, ParseResult, CancellationToken, Task<int>> run)
+    {
+        command.SetAction((parse, ct) =>
+        {
+            var context = new CliContext(parse, options, stdout, stderr);
+            return RunAsync(context, () => run(context, parse, ct), ct);
+        });
+        return command;
+    }
+
     public static async Task<int> RunAsync(CliContext context, Func<Task<int>> command, CancellationToken cancellationToken)
     {
         try

@@ -32,5 +32,5 @@ internal sealed record EngineServices(
     }
 
     public PlanRunner PlanRunner(TimeProvider time) =>
-        new(Store, Jobs, new WorkstreamRunner(Store, Store, Jobs, Executor, Git, Bus, Settings, Escalation, time), Git, Bus, Settings, time);
+        new(new WorkflowServices(Store, Store, Store, Jobs, Executor, Git, Bus, Settings, Escalation, time));
 }

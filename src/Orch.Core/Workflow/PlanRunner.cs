@@ -6,7 +6,6 @@ using Orch.Core.Jobs;
 using Orch.Core.Planning;
 using Orch.Core.Queue;
 using Orch.Core.Serialization;
-using Orch.Core.Settings;
 using Orch.Core.Storage;
 
 namespace Orch.Core.Workflow;
@@ -18,35 +17,25 @@ namespace Orch.Core.Workflow;
 /// </summary>
 public sealed class PlanRunner
 {
-    private readonly IStateStore _store;
-    private readonly JobLifecycle _jobs;
+    private readonly WorkflowServices _services;
     private readonly WorkstreamRunner _runner;
-    private readonly GitClient _git;
-    private readonly EventBus _bus;
-    private readonly ProjectSettings _settings;
-    private readonly TimeProvider _time;
 
-    public PlanRunner(IStateStore store, JobLifecycle jobs, WorkstreamRunner runner, GitClient git, EventBus bus, ProjectSettings settings, TimeProvider time)
+    public PlanRunner(WorkflowServices services)
     {
-        _store = store;
-        _jobs = jobs;
-        _runner = runner;
-        _git = git;
-        _bus = bus;
-        _settings = settings;
-        _time = time;
+        _services = services;
+        _runner = new WorkstreamRunner(services);
     }
 
     /// <summary>Starts a new run of <paramref name="plan"/> in the repository at <paramref name="repositoryRoot"/>.</summary>
     public async Task<RunSummary> RunAsync(Plan plan, string repositoryRoot, RunOptions options, Action<string>? onRunCreated, CancellationToken cancellationToken)
     {
-        var root = await _git.TopLevelAsync(repositoryRoot, cancellationToken)
+        var root = await _services.Git.TopLevelAsync(repositoryRoot, cancellationToken)
                    ?? throw new GitException($"{repositoryRoot} is not a git repository; Orch runs workstreams on git branches (git init, then commit).");
-        var baseSha = await _git.HeadAsync(root, cancellationToken);
+        var baseSha = await _services.Git.HeadAsync(root, cancellationToken);
         EnsureOrchIgnored(root);
-        var run = await _store.CreateRunAsync("plan", Path.GetFullPath(plan.Source), cancellationToken);
+        var run = await _services.Runs.CreateRunAsync("plan", Path.GetFullPath(plan.Source), cancellationToken);
         var owner = ProcessInfo.Current();
-        await _store.SetRunOptionsAsync(run.Id, JsonSerializer.Serialize(
+        await _services.Runs.SetRunOptionsAsync(run.Id, JsonSerializer.Serialize(
             new StoredRunOptions(Path.GetFullPath(plan.Source), root, baseSha, options, owner.ProcessId, owner.StartTicks), OrchJson.Options), cancellationToken);
         onRunCreated?.Invoke(run.Id);
         return await ExecuteAsync(run.Id, plan, root, baseSha, options, [], cancellationToken);
@@ -55,10 +44,10 @@ public sealed class PlanRunner
     /// <summary>Continues a run: finished workstreams and phases stay done; the rest restart from their last checkpoint.</summary>
     public async Task<RunSummary> ResumeAsync(string runId, Plan plan, StoredRunOptions stored, CancellationToken cancellationToken)
     {
-        await _store.ReopenRunAsync(runId, cancellationToken);
-        var previous = await _store.ListWorkstreamsAsync(runId, cancellationToken);
+        await _services.Runs.ReopenRunAsync(runId, cancellationToken);
+        var previous = await _services.Runs.ListWorkstreamsAsync(runId, cancellationToken);
         var owner = ProcessInfo.Current();
-        await _store.SetRunOptionsAsync(runId, JsonSerializer.Serialize(stored with { OwnerProcessId = owner.ProcessId, OwnerStartTicks = owner.StartTicks }, OrchJson.Options), cancellationToken);
+        await _services.Runs.SetRunOptionsAsync(runId, JsonSerializer.Serialize(stored with { OwnerProcessId = owner.ProcessId, OwnerStartTicks = owner.StartTicks }, OrchJson.Options), cancellationToken);
         return await ExecuteAsync(runId, plan, stored.RepositoryRoot, stored.BaseSha, stored.Options, previous, cancellationToken);
     }
 
@@ -66,10 +55,10 @@ public sealed class PlanRunner
         IReadOnlyList<WorkstreamRecord> previous, CancellationToken cancellationToken)
     {
         var self = OwnerIdentity.Direct();
-        await new Reconciler(_store, _time).ReconcileAsync(self, cancellationToken);
+        await new Reconciler(_services.Jobs, _services.Time).ReconcileAsync(self, cancellationToken);
         var waves = WavePlanner.Plan(plan.Workstreams);
         var outcomes = new Dictionary<string, WorkstreamOutcome>(StringComparer.Ordinal);
-        var worktrees = (await _store.ListWorktreesAsync(runId, cancellationToken)).ToDictionary(w => w.WorkstreamId, StringComparer.Ordinal);
+        var worktrees = (await _services.Runs.ListWorktreesAsync(runId, cancellationToken)).ToDictionary(w => w.WorkstreamId, StringComparer.Ordinal);
         foreach (var record in previous.Where(r => r.Status is WorkstreamStatus.Failed or WorkstreamStatus.Skipped
                      || (r.Status == WorkstreamStatus.Succeeded && (!options.Merge || worktrees.GetValueOrDefault(r.Id)?.Status is WorktreeStatus.Merged or null))))
         {
@@ -79,7 +68,7 @@ public sealed class PlanRunner
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         foreach (var wave in waves)
         {
-            await _bus.PublishAsync(new WaveStarted(wave.Number, wave.Workstreams.Select(w => w.Id).ToList()) { RunId = runId });
+            await _services.Bus.PublishAsync(new WaveStarted(wave.Number, wave.Workstreams.Select(w => w.Id).ToList()) { RunId = runId });
             var pending = new List<WorkstreamSpec>();
             foreach (var ws in wave.Workstreams.Where(w => !outcomes.ContainsKey(w.Id)))
             {
@@ -106,12 +95,12 @@ public sealed class PlanRunner
 
         var summary = new RunSummary(runId, plan.Workstreams.Select(w => outcomes[w.Id]).ToList(), cancellationToken.IsCancellationRequested)
         {
-            SpentUsd = await _store.SumCostAsync(runId, null, null, CancellationToken.None),
-            BudgetUsd = options.BudgetUsd ?? _settings.Budgets.RunUsd,
+            SpentUsd = await _services.Costs.SumCostAsync(runId, null, null, CancellationToken.None),
+            BudgetUsd = options.BudgetUsd ?? _services.Settings.Budgets.RunUsd,
         };
         var status = summary.Cancelled ? RunStatus.Cancelled : summary.Succeeded ? RunStatus.Succeeded : RunStatus.Failed;
         var reason = summary.Succeeded ? null : summary.Workstreams.FirstOrDefault(w => w.Status != WorkstreamStatus.Succeeded)?.StopReason;
-        await _store.FinishRunAsync(runId, status, reason is { } r ? OrchJson.EnumText(r) : null, CancellationToken.None);
+        await _services.Runs.FinishRunAsync(runId, status, reason is { } r ? OrchJson.EnumText(r) : null, CancellationToken.None);
         return summary;
 
         async Task RunWaveAsync(List<WorkstreamSpec> pending)
@@ -185,7 +174,7 @@ public sealed class PlanRunner
 
             foreach (var ws in wave.Workstreams.Where(w => outcomes.TryGetValue(w.Id, out var o) && o.Status == WorkstreamStatus.Succeeded))
             {
-                var tree = (await _store.ListWorktreesAsync(runId, CancellationToken.None)).FirstOrDefault(w => w.WorkstreamId == ws.Id);
+                var tree = (await _services.Runs.ListWorktreesAsync(runId, CancellationToken.None)).FirstOrDefault(w => w.WorkstreamId == ws.Id);
                 if (tree is null || tree.Status == WorktreeStatus.Merged)
                 {
                     continue;
@@ -200,14 +189,14 @@ public sealed class PlanRunner
         RunOptions options, WorktreeRecord? existing, WorkerIdentity owner, CancellationToken cancellationToken)
     {
         var stateDirectory = Path.Combine(root, ".orch", "runs", runId, ws.Id);
-        var phases = await _store.ListPhasesAsync(runId, ws.Id, cancellationToken);
+        var phases = await _services.Runs.ListPhasesAsync(runId, ws.Id, cancellationToken);
         var lastCheckpoint = phases.LastOrDefault(p => p.Status == PhaseStatus.Succeeded && p.CheckpointSha is not null)?.CheckpointSha;
         if (!options.UseWorktrees)
         {
-            var head = await _git.HeadAsync(root, cancellationToken);
+            var head = await _services.Git.HeadAsync(root, cancellationToken);
             if (lastCheckpoint is not null)
             {
-                await _git.ResetAsync(root, lastCheckpoint, cancellationToken);
+                await _services.Git.ResetAsync(root, lastCheckpoint, cancellationToken);
             }
 
             return (new WorkstreamContext
@@ -223,8 +212,8 @@ public sealed class PlanRunner
         {
             // Resume: whatever the crash left half-done goes; the last checkpoint is the truth.
             var checkpoint = lastCheckpoint ?? existing.BaseSha;
-            await _git.ResetAsync(path, checkpoint, cancellationToken);
-            await _bus.PublishAsync(new WorkstreamReset(ws.Id, checkpoint) { RunId = runId });
+            await _services.Git.ResetAsync(path, checkpoint, cancellationToken);
+            await _services.Bus.PublishAsync(new WorkstreamReset(ws.Id, checkpoint) { RunId = runId });
             return (new WorkstreamContext
             {
                 RunId = runId, Spec = ws, RepositoryRoot = root, Worktree = path, Checkpoint = checkpoint, StateDirectory = stateDirectory, Owner = owner,
@@ -232,14 +221,14 @@ public sealed class PlanRunner
             }, null);
         }
 
-        await _git.AddWorktreeAsync(root, path, branch, baseSha, cancellationToken);
-        await _store.SaveWorktreeAsync(new WorktreeRecord(path, runId, ws.Id, branch, baseSha, null, WorktreeStatus.Active), cancellationToken);
+        await _services.Git.AddWorktreeAsync(root, path, branch, baseSha, cancellationToken);
+        await _services.Runs.SaveWorktreeAsync(new WorktreeRecord(path, runId, ws.Id, branch, baseSha, null, WorktreeStatus.Active), cancellationToken);
         var context = new WorkstreamContext
         {
             RunId = runId, Spec = ws, RepositoryRoot = root, Worktree = path, Checkpoint = baseSha, StateDirectory = stateDirectory, Owner = owner,
             RunBudgetUsd = options.BudgetUsd,
         };
-        foreach (var (hook, index) in _settings.WorktreeSetup.Select((h, i) => (h, i)))
+        foreach (var (hook, index) in _services.Settings.WorktreeSetup.Select((h, i) => (h, i)))
         {
             var spec = new JobSpec
             {
@@ -253,7 +242,7 @@ public sealed class PlanRunner
                 ErrorReport = Path.Combine(root, ".orch", "logs", runId, ws.Id, $"setup-{index + 1}.error.json"),
                 WorkstreamId = ws.Id,
             };
-            var outcome = await _jobs.RunAsync(runId, spec, owner, cancellationToken);
+            var outcome = await _services.Lifecycle.RunAsync(runId, spec, owner, cancellationToken);
             if (outcome.Status != JobStatus.Succeeded)
             {
                 var tail = File.Exists(outcome.LogFile) ? string.Join('\n', File.ReadLines(outcome.LogFile).TakeLast(20)) : "";
@@ -269,34 +258,34 @@ public sealed class PlanRunner
     private async Task<WorkstreamOutcome> MergeAsync(string runId, WorkstreamSpec ws, string root, WorktreeRecord tree, WorkstreamOutcome outcome)
     {
         // Merges run one at a time, after each wave, in plan order; that is the dependency order.
-        if (!await _git.HasNoTrackedChangesAsync(root, CancellationToken.None))
+        if (!await _services.Git.HasNoTrackedChangesAsync(root, CancellationToken.None))
         {
             return await MergeFailedAsync("the main working tree has uncommitted changes to tracked files; commit or stash them, then run `dotnet orch resume " + runId + "`", []);
         }
 
-        var merge = await _git.MergeAsync(root, tree.Branch, $"orch: merge workstream {ws.Id} ({runId})", CancellationToken.None);
+        var merge = await _services.Git.MergeAsync(root, tree.Branch, $"orch: merge workstream {ws.Id} ({runId})", CancellationToken.None);
         if (!merge.Merged)
         {
             return await MergeFailedAsync($"merging {tree.Branch} conflicts in {string.Join(", ", merge.ConflictingFiles)}; the merge was aborted and the main working tree is unchanged", merge.ConflictingFiles);
         }
 
-        await _store.SaveWorktreeAsync(tree with { Status = WorktreeStatus.Merged }, CancellationToken.None);
-        await _bus.PublishAsync(new WorkstreamMerged(ws.Id, tree.Branch) { RunId = runId });
+        await _services.Runs.SaveWorktreeAsync(tree with { Status = WorktreeStatus.Merged }, CancellationToken.None);
+        await _services.Bus.PublishAsync(new WorkstreamMerged(ws.Id, tree.Branch) { RunId = runId });
         return outcome;
 
         async Task<WorkstreamOutcome> MergeFailedAsync(string detail, IReadOnlyList<string> files)
         {
-            await _store.SaveWorktreeAsync(tree with { Status = WorktreeStatus.Failed }, CancellationToken.None);
-            await _bus.PublishAsync(new WorkstreamMergeConflict(ws.Id, tree.Branch, files) { RunId = runId });
+            await _services.Runs.SaveWorktreeAsync(tree with { Status = WorktreeStatus.Failed }, CancellationToken.None);
+            await _services.Bus.PublishAsync(new WorkstreamMergeConflict(ws.Id, tree.Branch, files) { RunId = runId });
             return await SkipAsync(runId, ws, WorkstreamStatus.Failed, StopReason.MergeConflict, detail, outcome.Attempts);
         }
     }
 
     private async Task<WorkstreamOutcome> SkipAsync(string runId, WorkstreamSpec ws, WorkstreamStatus status, StopReason reason, string detail, int attempts = 0)
     {
-        var now = _time.GetUtcNow();
-        await _store.SaveWorkstreamAsync(new WorkstreamRecord(runId, ws.Id, ws.Title, status, reason, attempts, detail, null, now), CancellationToken.None);
-        await _bus.PublishAsync(new WorkstreamFinished(ws.Id, status, reason, attempts, detail) { RunId = runId });
+        var now = _services.Time.GetUtcNow();
+        await _services.Runs.SaveWorkstreamAsync(new WorkstreamRecord(runId, ws.Id, ws.Title, status, reason, attempts, detail, null, now), CancellationToken.None);
+        await _services.Bus.PublishAsync(new WorkstreamFinished(ws.Id, status, reason, attempts, detail) { RunId = runId });
         return new WorkstreamOutcome(ws.Id, status, reason, attempts, detail);
     }
 

@@ -2,12 +2,10 @@ using Orch.Abstractions.Diagnostics;
 using Orch.Core.Events;
 using Orch.Core.Execution;
 using Orch.Core.Findings;
-using Orch.Core.Git;
 using Orch.Core.Jobs;
 using Orch.Core.Planning;
 using Orch.Core.Routing;
 using Orch.Core.Serialization;
-using Orch.Core.Settings;
 using Orch.Core.Storage;
 
 namespace Orch.Core.Workflow;
@@ -19,55 +17,35 @@ namespace Orch.Core.Workflow;
 /// </summary>
 public sealed class WorkstreamRunner
 {
-    private readonly IRunStore _store;
-    private readonly ICostLedger _costs;
-    private readonly JobLifecycle _jobs;
-    private readonly JobExecutor _executor;
-    private readonly GitClient _git;
-    private readonly EventBus _bus;
-    private readonly ProjectSettings _settings;
-    private readonly EscalationPolicy _escalation;
-    private readonly TimeProvider _time;
+    private readonly WorkflowServices _services;
 
-    public WorkstreamRunner(IRunStore store, ICostLedger costs, JobLifecycle jobs, JobExecutor executor, GitClient git, EventBus bus, ProjectSettings settings,
-        EscalationPolicy escalation, TimeProvider time)
-    {
-        _store = store;
-        _costs = costs;
-        _jobs = jobs;
-        _executor = executor;
-        _git = git;
-        _bus = bus;
-        _settings = settings;
-        _escalation = escalation;
-        _time = time;
-    }
+    public WorkstreamRunner(WorkflowServices services) => _services = services;
 
-    private ToolSettings Tools => _settings.Tools;
+    private ToolSettings Tools => _services.Settings.Tools;
 
     public async Task<WorkstreamOutcome> RunAsync(WorkstreamContext context, CancellationToken cancellationToken)
     {
         var spec = context.Spec;
-        var started = _time.GetUtcNow();
+        var started = _services.Time.GetUtcNow();
         var attempts = 0;
         var checkpoint = context.Checkpoint;
         // Routing is decided per workstream and kept local: parallel workstreams share this runner.
         var route = spec.Edit.Tool is null && spec.Edit.Command.Count == 0 ? Route(spec, context.RepositoryRoot) : null;
-        var chain = _escalation.Chain(spec.Edit.Tool ?? (spec.Edit.Command.Count > 0 ? "script" : route?.Tool), spec.Edit.Escalation);
-        var budget = new BudgetGuard(_costs, _settings.Budgets, context.RunBudgetUsd);
+        var chain = _services.Escalation.Chain(spec.Edit.Tool ?? (spec.Edit.Command.Count > 0 ? "script" : route?.Tool), spec.Edit.Escalation);
+        var budget = new BudgetGuard(_services.Costs, _services.Settings.Budgets, context.RunBudgetUsd);
         // In place (--no-worktree) the user's own uncommitted files are there too; only what changes after this is the workstream's.
         var inPlace = string.Equals(context.Worktree, context.RepositoryRoot, StringComparison.Ordinal);
-        var baseline = inPlace ? await _git.SnapshotAsync(context.Worktree, checkpoint, cancellationToken) : [];
+        var baseline = inPlace ? await _services.Git.SnapshotAsync(context.Worktree, checkpoint, cancellationToken) : [];
         await SaveAsync(WorkstreamStatus.Running, null, null);
         if (route is not null)
         {
-            await _bus.PublishAsync(new RoutingDecided(spec.Id, route.Capability, route.Tool, route.Why, route.Skipped) { RunId = context.RunId });
+            await _services.Bus.PublishAsync(new RoutingDecided(spec.Id, route.Capability, route.Tool, route.Why, route.Skipped) { RunId = context.RunId });
         }
 
-        await _bus.PublishAsync(new WorkstreamStarted(spec.Id, context.Worktree) { RunId = context.RunId });
+        await _services.Bus.PublishAsync(new WorkstreamStarted(spec.Id, context.Worktree) { RunId = context.RunId });
         try
         {
-            var done = (await _store.ListPhasesAsync(context.RunId, spec.Id, cancellationToken))
+            var done = (await _services.Runs.ListPhasesAsync(context.RunId, spec.Id, cancellationToken))
                 .Where(p => p.Status == PhaseStatus.Succeeded).Select(p => p.Name).ToHashSet();
 
             if (!done.Contains(PhaseName.Edit))
@@ -123,25 +101,25 @@ public sealed class WorkstreamRunner
         {
             // The workstream's own list wins, then the project's profile, then what the worktree shows.
             var commands = phase == PhaseName.Static
-                ? spec.Static ?? _settings.Profile?.Static ?? PhaseDefaults.Static(context.Worktree)
-                : spec.Runtime ?? _settings.Profile?.Runtime ?? PhaseDefaults.Runtime(context.Worktree);
+                ? spec.Static ?? _services.Settings.Profile?.Static ?? PhaseDefaults.Static(context.Worktree)
+                : spec.Runtime ?? _services.Settings.Profile?.Runtime ?? PhaseDefaults.Runtime(context.Worktree);
             if (commands.Count == 0)
             {
                 // Nothing to check is not a check that passed; it counts no attempt.
                 await PhaseAsync(phase, PhaseStatus.Succeeded, 0, StopReason.Success, sha);
-                await _bus.PublishAsync(new PhaseSkipped(spec.Id, phase, "no commands") { RunId = context.RunId });
+                await _services.Bus.PublishAsync(new PhaseSkipped(spec.Id, phase, "no commands") { RunId = context.RunId });
                 return (StopReason.Success, null, 0, sha);
             }
 
             var detector = new OscillationDetector(spec.Loop.OscillationWindow, spec.Loop.OscillationThreshold);
             var toolIndex = 0;
             var failedFixes = 0;
-            var perTool = spec.Edit.FixAttemptsPerTool ?? _settings.Escalation.FixAttemptsPerTool ?? Math.Max(1, spec.Loop.MaxAttempts - 1);
+            var perTool = spec.Edit.FixAttemptsPerTool ?? _services.Settings.Escalation.FixAttemptsPerTool ?? Math.Max(1, spec.Loop.MaxAttempts - 1);
             for (var attempt = 1; ; attempt++)
             {
                 await PhaseAsync(phase, PhaseStatus.Running, attempt, null, null);
                 var (failed, findings) = await CheckAsync(context, phase, commands, attempt, sha, ct);
-                await _bus.PublishAsync(new PhaseChecked(spec.Id, phase, attempt, !failed, findings.Count,
+                await _services.Bus.PublishAsync(new PhaseChecked(spec.Id, phase, attempt, !failed, findings.Count,
                     findings.Select(FindingSignature.Of).Distinct().Order(StringComparer.Ordinal).ToList()) { RunId = context.RunId });
                 if (!failed)
                 {
@@ -168,7 +146,7 @@ public sealed class WorkstreamRunner
                             return (StopReason.NeedsAttention, $"every tool of the escalation chain ({string.Join(" -> ", chain)}) failed to fix it; {summary}", attempt, sha);
                         }
 
-                        await _bus.PublishAsync(new WorkstreamEscalated(spec.Id, phase, from, chain[toolIndex]) { RunId = context.RunId });
+                        await _services.Bus.PublishAsync(new WorkstreamEscalated(spec.Id, phase, from, chain[toolIndex]) { RunId = context.RunId });
                     }
                 }
                 else if (oscillating)
@@ -207,13 +185,13 @@ public sealed class WorkstreamRunner
 
         async Task<IReadOnlyList<string>> ChangedByWorkstreamAsync(string sha, CancellationToken ct)
         {
-            var changed = await _git.ChangedFilesAsync(context.Worktree, sha, ct);
+            var changed = await _services.Git.ChangedFilesAsync(context.Worktree, sha, ct);
             if (!inPlace)
             {
                 return changed;
             }
 
-            var now = await _git.SnapshotAsync(context.Worktree, sha, ct);
+            var now = await _services.Git.SnapshotAsync(context.Worktree, sha, ct);
             return changed.Where(f => !baseline.TryGetValue(f, out var before) || !now.TryGetValue(f, out var after) || before != after).ToList();
         }
 
@@ -231,7 +209,7 @@ public sealed class WorkstreamRunner
                 // Never reset the user's tree wholesale: undo only the workstream's own changes.
                 foreach (var file in changed)
                 {
-                    if ((await _git.TryRunAsync(context.Worktree, ["checkout", sha, "--", file], ct)).ExitCode != 0)
+                    if ((await _services.Git.TryRunAsync(context.Worktree, ["checkout", sha, "--", file], ct)).ExitCode != 0)
                     {
                         File.Delete(Path.Combine(context.Worktree, file));
                     }
@@ -239,37 +217,37 @@ public sealed class WorkstreamRunner
             }
             else
             {
-                await _git.ResetAsync(context.Worktree, sha, ct);
+                await _services.Git.ResetAsync(context.Worktree, sha, ct);
             }
 
-            await _bus.PublishAsync(new WorkstreamScopeViolation(spec.Id, outside, sha) { RunId = context.RunId });
+            await _services.Bus.PublishAsync(new WorkstreamScopeViolation(spec.Id, outside, sha) { RunId = context.RunId });
             return $"changed files outside files_scope/files_create: {string.Join(", ", outside)}; reset to checkpoint {sha[..Math.Min(12, sha.Length)]}";
         }
 
         async Task<string> CheckpointAsync(string label, string sha, CancellationToken ct)
         {
-            var commit = await _git.CheckpointAsync(context.Worktree, $"orch: {spec.Id} {label}", ct, inPlace ? await ChangedByWorkstreamAsync(sha, ct) : null);
+            var commit = await _services.Git.CheckpointAsync(context.Worktree, $"orch: {spec.Id} {label}", ct, inPlace ? await ChangedByWorkstreamAsync(sha, ct) : null);
             if (commit is null)
             {
                 return sha;
             }
 
-            await _bus.PublishAsync(new WorkstreamCheckpoint(spec.Id, label, commit) { RunId = context.RunId });
+            await _services.Bus.PublishAsync(new WorkstreamCheckpoint(spec.Id, label, commit) { RunId = context.RunId });
             return commit;
         }
 
         Task PhaseAsync(PhaseName phase, PhaseStatus status, int attempt, StopReason? reason, string? sha) =>
-            _store.SavePhaseAsync(new PhaseRecord(context.RunId, spec.Id, phase, status, attempt, reason, sha), CancellationToken.None);
+            _services.Runs.SavePhaseAsync(new PhaseRecord(context.RunId, spec.Id, phase, status, attempt, reason, sha), CancellationToken.None);
 
         Task SaveAsync(WorkstreamStatus status, StopReason? reason, string? detail) =>
-            _store.SaveWorkstreamAsync(new WorkstreamRecord(context.RunId, spec.Id, spec.Title, status, reason, attempts, detail, started,
-                status is WorkstreamStatus.Running ? null : _time.GetUtcNow()), CancellationToken.None);
+            _services.Runs.SaveWorkstreamAsync(new WorkstreamRecord(context.RunId, spec.Id, spec.Title, status, reason, attempts, detail, started,
+                status is WorkstreamStatus.Running ? null : _services.Time.GetUtcNow()), CancellationToken.None);
 
         async Task<WorkstreamOutcome> FinishAsync(WorkstreamStatus status, StopReason reason, string? detail)
         {
             await SaveAsync(status, reason, detail);
-            var spent = await _costs.SumCostAsync(context.RunId, spec.Id, null, CancellationToken.None);
-            await _bus.PublishAsync(new WorkstreamFinished(spec.Id, status, reason, attempts, detail, spent) { RunId = context.RunId });
+            var spent = await _services.Costs.SumCostAsync(context.RunId, spec.Id, null, CancellationToken.None);
+            await _services.Bus.PublishAsync(new WorkstreamFinished(spec.Id, status, reason, attempts, detail, spent) { RunId = context.RunId });
             return new WorkstreamOutcome(spec.Id, status, reason, attempts, detail, checkpoint) { SpentUsd = spent };
         }
     }
@@ -321,7 +299,7 @@ public sealed class WorkstreamRunner
             return "the workstream names no edit tool; set edit.tool, or edit.command for the script tool";
         }
 
-        if (tool != "script" && !_executor.Knows(tool))
+        if (tool != "script" && !_services.Executor.Knows(tool))
         {
             return $"no adapter for the edit tool '{tool}'; use aider, codex, claude, or script with an edit.command";
         }
@@ -354,7 +332,7 @@ public sealed class WorkstreamRunner
             FilesScope = context.Spec.AllScope.Distinct(StringComparer.Ordinal).ToList(),
             ResultsDirectory = Path.Combine(context.StateDirectory, "results", label.ToLowerInvariant()),
         });
-        await _bus.PublishAsync(new WorkstreamToolOutput(context.Spec.Id, tool, phase, attempt, OutputLines(outcome.OutputTail, 20), outcome.Summary) { RunId = context.RunId });
+        await _services.Bus.PublishAsync(new WorkstreamToolOutput(context.Spec.Id, tool, phase, attempt, OutputLines(outcome.OutputTail, 20), outcome.Summary) { RunId = context.RunId });
         return outcome.Status switch
         {
             JobStatus.Succeeded => null,
@@ -386,7 +364,7 @@ public sealed class WorkstreamRunner
             WorkstreamId = context.Spec.Id,
         };
         spec = customize?.Invoke(spec) ?? spec;
-        var outcome = await _jobs.RunAsync(context.RunId, spec, context.Owner, cancellationToken);
+        var outcome = await _services.Lifecycle.RunAsync(context.RunId, spec, context.Owner, cancellationToken);
         if (outcome.Status == JobStatus.Cancelled)
         {
             throw new OperationCanceledException(cancellationToken);
@@ -398,10 +376,10 @@ public sealed class WorkstreamRunner
     private async Task RevertOutOfScopeAsync(WorkstreamContext context, string checkpoint, CancellationToken cancellationToken)
     {
         // An autofixer formats whatever it finds; only changes inside the scope are the workstream's to keep.
-        var outside = ScopeGuard.Violations(context.Spec, await _git.ChangedFilesAsync(context.Worktree, checkpoint, cancellationToken));
+        var outside = ScopeGuard.Violations(context.Spec, await _services.Git.ChangedFilesAsync(context.Worktree, checkpoint, cancellationToken));
         foreach (var file in outside)
         {
-            var restore = await _git.TryRunAsync(context.Worktree, ["checkout", checkpoint, "--", file], cancellationToken);
+            var restore = await _services.Git.TryRunAsync(context.Worktree, ["checkout", checkpoint, "--", file], cancellationToken);
             if (restore.ExitCode != 0)
             {
                 File.Delete(Path.Combine(context.Worktree, file));
@@ -415,16 +393,16 @@ public sealed class WorkstreamRunner
     /// <summary>Asks the router for the workstream's capability: the profile's chain (or the project's escalation chain), tools that offer it, installed, with closed breakers, first.</summary>
     private RouteDecision Route(WorkstreamSpec spec, string repositoryRoot)
     {
-        var chain = _settings.Escalation.Chain.Count > 0 ? _settings.Escalation.Chain
-            : _settings.Profile?.Routing.GetValueOrDefault(OrchJson.EnumText(spec.Edit.Capability)) ?? [];
-        var router = new CapabilityRouter(tool => tool == "script" ? spec.Edit.Command.Count > 0 : IsInstalled(tool, repositoryRoot), _executor.IsBreakerOpen,
-            (tool, capability) => tool == "script" || _executor.Offers(tool, capability));
+        var chain = _services.Settings.Escalation.Chain.Count > 0 ? _services.Settings.Escalation.Chain
+            : _services.Settings.Profile?.Routing.GetValueOrDefault(OrchJson.EnumText(spec.Edit.Capability)) ?? [];
+        var router = new CapabilityRouter(tool => tool == "script" ? spec.Edit.Command.Count > 0 : IsInstalled(tool, repositoryRoot), _services.Executor.IsBreakerOpen,
+            (tool, capability) => tool == "script" || _services.Executor.Offers(tool, capability));
         return router.Route(spec.Edit.Capability, chain);
     }
 
     // Tools are looked up relative to the repository, never the process's current folder.
     private bool IsInstalled(string tool, string repositoryRoot) =>
-        _executor.Knows(tool) && Adapters.Process.ExecutableLocator.Find(Tools.For(tool).Executable ?? tool, repositoryRoot) is not null;
+        _services.Executor.Knows(tool) && Adapters.Process.ExecutableLocator.Find(Tools.For(tool).Executable ?? tool, repositoryRoot) is not null;
 
     /// <summary>The tool's own last output lines, as its adapter read them.</summary>
     private static IReadOnlyList<string> OutputLines(string tail, int max) =>

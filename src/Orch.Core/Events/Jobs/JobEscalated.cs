@@ -1,15 +1,8 @@
-using System.Text.Json.Serialization;
 using Orch.Abstractions.Events;
 using Orch.Core.Jobs;
 
 namespace Orch.Core.Events;
 
 /// <summary><c>job.escalated</c>: A failed job's retry policy handed the work to another tool as a follow-up job.</summary>
-public sealed record JobEscalated(string From, string To, JobStatus Status) : OrchEvent
-{
-    /// <summary>The kind: <c>job.escalated</c>.</summary>
-    public const string KindName = "job.escalated";
-
-    [JsonIgnore]
-    public override string Kind => KindName;
-}
+[EventKind("job.escalated")]
+public sealed record JobEscalated(string From, string To, JobStatus Status) : OrchEvent;

@@ -1,15 +1,8 @@
-using System.Text.Json.Serialization;
 using Orch.Abstractions.Events;
 using Orch.Core.Workflow;
 
 namespace Orch.Core.Events;
 
 /// <summary><c>phase.checked</c>: A STATIC or RUNTIME check ran; its findings' signatures drive oscillation detection.</summary>
-public sealed record PhaseChecked(string Workstream, PhaseName Phase, int Attempt, bool Passed, int Findings, IReadOnlyList<string> Signatures) : OrchEvent
-{
-    /// <summary>The kind: <c>phase.checked</c>.</summary>
-    public const string KindName = "phase.checked";
-
-    [JsonIgnore]
-    public override string Kind => KindName;
-}
+[EventKind("phase.checked")]
+public sealed record PhaseChecked(string Workstream, PhaseName Phase, int Attempt, bool Passed, int Findings, IReadOnlyList<string> Signatures) : OrchEvent;

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Orch.Abstractions.Adapters;
 using Orch.Abstractions.Events;
 using Orch.Core.Routing;
@@ -6,11 +5,5 @@ using Orch.Core.Routing;
 namespace Orch.Core.Events;
 
 /// <summary><c>routing.decided</c>: The router picked the edit tool for a workstream by capability.</summary>
-public sealed record RoutingDecided(string Workstream, Capability Capability, string? Tool, string Why, IReadOnlyList<SkippedTool> Skipped) : OrchEvent
-{
-    /// <summary>The kind: <c>routing.decided</c>.</summary>
-    public const string KindName = "routing.decided";
-
-    [JsonIgnore]
-    public override string Kind => KindName;
-}
+[EventKind("routing.decided")]
+public sealed record RoutingDecided(string Workstream, Capability Capability, string? Tool, string Why, IReadOnlyList<SkippedTool> Skipped) : OrchEvent;
