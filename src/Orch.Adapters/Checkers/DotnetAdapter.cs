@@ -26,7 +26,7 @@ public sealed class DotnetAdapter : ProcessAdapter
             return argv;
         }
 
-        return [.. argv, "--logger", "trx", "--results-directory", ResultsFolder(invocation)];
+        return DotnetTestPlatform.WithTrxReport(argv, ResultsFolder(invocation), DotnetTestPlatform.UsesTestingPlatform(invocation.WorkingDirectory));
     }
 
     protected override ToolResult Interpret(ToolInvocation invocation, ProcessOutcome outcome)

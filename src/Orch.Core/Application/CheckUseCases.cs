@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orch.Adapters.Checkers;
 using Orch.Adapters.Parsing;
 using Orch.Core.Jobs;
 using Orch.Core.Planning;
@@ -83,11 +84,14 @@ public sealed class CheckUseCases
         var services = await _engine.ServicesAsync(settings, cancellationToken);
         var run = await services.Store.CreateRunAsync("test", target, cancellationToken);
         var results = Path.Combine(_engine.RepositoryRoot, ".orch", "runs", run.Id, "trx");
+        // The profile's RUNTIME command, pointed at the target; the dotnet adapter adds the TRX report the platform supports.
+        var testCommand = RuntimeCommands(settings, directory).FirstOrDefault(c => c.Command is [_, "test", ..])?.Command ?? ["dotnet", "test"];
         var spec = new JobSpec
         {
             Name = $"dotnet test {Path.GetFileName(target)}",
             Tool = "dotnet",
-            Command = TestPlatform.TestCommand(target, directory, results),
+            Command = [.. testCommand, .. DotnetTestPlatform.TargetArguments(target, DotnetTestPlatform.UsesTestingPlatform(directory))],
+            ResultsDirectory = results,
             RepositoryRoot = _engine.RepositoryRoot,
             WorkingDirectory = directory,
             SuccessExitCodes = [],
@@ -141,16 +145,19 @@ public sealed class CheckUseCases
         return new TestRunResult(run.Id, outcomes, gates, branch, project);
     }
 
-    /// <summary>The profile's STATIC autofixers that have a verify mode; the project's profile, else the one the folder shows evidence for.</summary>
-    private static IEnumerable<PhaseCommand> VerifyCommands(ProjectSettings settings, string projectDirectory)
-    {
-        var commands = settings.Profile?.Static ?? PhaseDefaults.Static(projectDirectory);
-        if (commands.Count == 0 && ProfileCatalog.LoadBuiltIn().Value?.Find("dotnet") is { } dotnet)
-        {
-            // The MSBuild package only runs for .NET projects; their profile applies even without a solution beside them.
-            commands = dotnet.Static;
-        }
+    /// <summary>The profile's STATIC autofixers that have a verify mode.</summary>
+    private static IEnumerable<PhaseCommand> VerifyCommands(ProjectSettings settings, string projectDirectory) =>
+        PhaseCommands(settings, projectDirectory, p => p.Static).Where(c => c.Autofix && c.Verify.Count > 0 && !c.UseShell);
 
-        return commands.Where(c => c.Autofix && c.Verify.Count > 0 && !c.UseShell);
-    }
+    private static IReadOnlyList<PhaseCommand> RuntimeCommands(ProjectSettings settings, string directory) =>
+        PhaseCommands(settings, directory, p => p.Runtime);
+
+    /// <summary>
+    /// A phase's commands from the project's profile, else from the profile the folder shows evidence for; these checks
+    /// run for .NET projects, so the dotnet profile applies even without a solution beside them.
+    /// </summary>
+    private static IReadOnlyList<PhaseCommand> PhaseCommands(ProjectSettings settings, string directory, Func<Profile, IReadOnlyList<PhaseCommand>> phase) =>
+        settings.Profile is { } profile ? phase(profile)
+        : PhaseDefaults.Detect(directory) is { } detected ? phase(detected)
+        : ProfileCatalog.LoadBuiltIn().Value?.Find("dotnet") is { } dotnet ? phase(dotnet) : [];
 }

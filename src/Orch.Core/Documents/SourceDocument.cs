@@ -48,6 +48,10 @@ public sealed class SourceDocument
     /// <summary>Larger than any Orch input file should be. The default value is 8 MiB.</summary>
     public const int MaxLength = 8 * 1024 * 1024;
 
+    /// <summary>The v1 YAML a translator wrote for <paramref name="original"/>, read as a document of its own; messages name the original, marked "as v1".</summary>
+    public static SourceDocument? Translated(SourceDocument original, string yaml, ICollection<OrchDiagnostic> diagnostics) =>
+        Parse($"{original.Path} (as v1)", yaml, diagnostics);
+
     public static SourceDocument? Parse(string path, string text, ICollection<OrchDiagnostic> diagnostics)
     {
         if (text.Length > MaxLength)

@@ -2,6 +2,7 @@ using Orch.Abstractions.Diagnostics;
 using Orch.Core.Diagnostics;
 using Orch.Core.Documents;
 using Orch.Core.Execution;
+using Orch.Core.Translation;
 using YamlDotNet.RepresentationModel;
 
 namespace Orch.Core.Jobs;
@@ -31,6 +32,18 @@ public sealed class JobLoader
     public LoadResult<JobSpec> Load(SourceDocument document)
     {
         var diagnostics = new List<OrchDiagnostic>();
+        if (FormatDetector.Detect(document) == DocumentFormat.UetExecutionRequest)
+        {
+            // The one UET mapping: an execution request loads as the v1 job `convert` writes for it.
+            var converted = SourceDocument.Translated(document, UetTranslator.ExecutionRequestToJob(document), diagnostics);
+            if (converted is null)
+            {
+                return new LoadResult<JobSpec>(null, diagnostics);
+            }
+
+            document = converted;
+        }
+
         if (document.Root is not YamlMappingNode root)
         {
             diagnostics.Add(new OrchDiagnostic(DiagnosticCodes.UnknownFormat, FindingSeverity.Error,

@@ -54,4 +54,31 @@ internal sealed record JobReadContext(
 
     public void Warn(YamlNode node, string code, string message, string? hint = null) =>
         Root.Report(node, code, message, FindingSeverity.Warning, hint);
+
+    /// <summary>
+    /// The job both formats describe: what they name, and the tool's defaults for the rest (timeout, retries, success
+    /// codes, model, executable). Each reader adds what only its format says.
+    /// </summary>
+    public JobSpec NewSpec(string name, string tool, IReadOnlyList<string> command, IReadOnlyDictionary<string, string> environment,
+        RepositoryPaths repository, string workingDirectory, string? logFile, string? errorReport, long? timeoutSeconds)
+    {
+        var defaults = Tools.For(tool);
+        return new JobSpec
+        {
+            Name = name,
+            Tool = tool,
+            Command = command,
+            Environment = environment,
+            RepositoryRoot = repository.Root,
+            WorkingDirectory = workingDirectory,
+            LogFile = logFile,
+            ErrorReport = errorReport,
+            Timeout = timeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : defaults.Timeout,
+            Retry = defaults.Retry,
+            SuccessExitCodes = defaults.SuccessExitCodes,
+            Model = defaults.Model,
+            Executable = defaults.Executable,
+            SourceFile = Document.Path,
+        };
+    }
 }

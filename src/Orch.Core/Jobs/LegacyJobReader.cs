@@ -71,31 +71,21 @@ internal static class LegacyJobReader
             return null;
         }
 
-        var defaults = context.Tools.For(tool);
-        return new JobSpec
+        var spec = context.NewSpec(id, tool, command, env, repository, workingDirectory, logFile, errorReport, timeout);
+        return spec with
         {
-            Name = id,
-            Tool = tool,
-            Command = command,
-            Environment = env,
-            RepositoryRoot = repository.Root,
-            WorkingDirectory = workingDirectory,
-            LogFile = logFile,
-            ErrorReport = errorReport,
-            Timeout = timeout is { } t ? TimeSpan.FromSeconds(t) : defaults.Timeout,
-            Retry = defaults.Retry with
+            Retry = spec.Retry with
             {
                 MaxRetries = policy == RetryPolicy.None ? 0 : maxRetries ?? LegacyDefaultMaxRetries,
                 Policy = policy,
                 EscalateTo = escalateTo,
             },
-            SuccessExitCodes = defaults.SuccessExitCodes,
             SourceRunId = runId,
             WorkstreamId = workstream,
             FilesScope = filesScope,
             Prompt = prompt,
-            Model = defaults.Model,
-            SourceFile = context.Document.Path,
+            // Legacy jobs name their executable in command.exe; the tool's configured one is not theirs.
+            Executable = null,
         };
     }
 

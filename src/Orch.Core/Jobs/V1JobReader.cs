@@ -48,28 +48,17 @@ internal static class V1JobReader
             return null;
         }
 
-        var defaults = context.Tools.For(tool);
-        return new JobSpec
+        var spec = context.NewSpec(id, tool, command, env, context.Paths, workingDirectory, logFile, errorReport, timeout);
+        return spec with
         {
-            Name = id,
-            Tool = tool,
-            Command = command,
             UseShell = shell,
-            Environment = env,
-            RepositoryRoot = context.Paths.Root,
-            WorkingDirectory = workingDirectory,
-            LogFile = logFile,
-            ErrorReport = errorReport,
-            Timeout = timeout is { } t ? TimeSpan.FromSeconds(t) : defaults.Timeout,
-            Retry = retry ?? defaults.Retry,
-            SuccessExitCodes = successCodes ?? defaults.SuccessExitCodes,
+            Retry = retry ?? spec.Retry,
+            SuccessExitCodes = successCodes ?? spec.SuccessExitCodes,
             FilesScope = filesScope,
             WorkstreamId = workstream,
             Prompt = prompt,
-            Model = model ?? defaults.Model,
+            Model = model ?? spec.Model,
             MaxTurns = maxTurns,
-            Executable = defaults.Executable,
-            SourceFile = context.Document.Path,
         };
     }
 

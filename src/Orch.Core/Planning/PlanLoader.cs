@@ -69,7 +69,7 @@ public static class PlanLoader
                 break;
             case YamlMappingNode when FormatDetector.Detect(document) == DocumentFormat.UetTask:
                 // The one UET mapping: a task spec loads as the v1 workstream `convert` writes for it.
-                var converted = SourceDocument.Parse(document.Path, UetTranslator.TaskToWorkstream(document), diagnostics);
+                var converted = SourceDocument.Translated(document, UetTranslator.TaskToWorkstream(document), diagnostics);
                 if (converted is not null && Read(converted, converted.Root, diagnostics) is { } task)
                 {
                     yield return task;

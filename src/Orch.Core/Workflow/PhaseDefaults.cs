@@ -13,7 +13,8 @@ public static class PhaseDefaults
 
     public static IReadOnlyList<PhaseCommand> Runtime(string worktree) => Detect(worktree)?.Runtime ?? [];
 
-    private static Profile? Detect(string worktree) => IsDotnet(worktree) ? ProfileCatalog.LoadBuiltIn().Value?.Find("dotnet") : null;
+    /// <summary>The built-in profile the folder shows evidence for, or <see langword="null"/>.</summary>
+    public static Profile? Detect(string worktree) => IsDotnet(worktree) ? ProfileCatalog.LoadBuiltIn().Value?.Find("dotnet") : null;
 
     private static bool IsDotnet(string worktree) =>
         Directory.EnumerateFiles(worktree, "*.sln").Any() || Directory.EnumerateFiles(worktree, "*.slnx").Any()

@@ -211,4 +211,22 @@ public sealed class JobLoaderTests
 
         Assert.AreEqual("ORCH1001", result.Diagnostics.Single().Code);
     }
+
+    [TestMethod]
+    public void Load_UetExecutionRequest_LoadsAsTheJobConvertWrites()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Write("request.json", """
+            {"request_id": "req-1", "task_kind": "code_edit", "prompt_spec": {"instruction": "Rename Foo to Bar"},
+             "routing": {"allowed_tools": ["codex", "claude"], "timeout_seconds": 120}}
+            """);
+
+        var loaded = new JobLoader(new RepositoryPaths(dir.Path)).Load(file);
+
+        Assert.IsTrue(loaded.Succeeded, string.Join('\n', loaded.Diagnostics));
+        Assert.AreEqual("req-1", loaded.Value!.Name);
+        Assert.AreEqual("codex", loaded.Value.Tool, "the first allowed tool runs it");
+        Assert.AreEqual("Rename Foo to Bar", loaded.Value.Prompt);
+        Assert.AreEqual(TimeSpan.FromSeconds(120), loaded.Value.Timeout);
+    }
 }

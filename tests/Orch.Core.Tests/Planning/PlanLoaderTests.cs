@@ -156,4 +156,22 @@ public sealed class PlanLoaderTests
 
         Assert.AreEqual($"{file}:2:1: error ORCH1004: unknown field 'depends_onn'; did you mean 'depends_on'?", error.ToString());
     }
+
+    [TestMethod]
+    public void Load_UetTaskSpec_LoadsAsTheWorkstreamConvertWrites()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Write("task.json", """
+            {"task_id": "t-parse", "name": "Parse the config", "kind": "refactor", "depends_on": [],
+             "execution": {"max_attempts": 4}}
+            """);
+
+        var plan = PlanLoader.Load(file);
+
+        Assert.IsFalse(plan.HasErrors, string.Join('\n', plan.Diagnostics));
+        var ws = plan.Workstreams.Single();
+        Assert.AreEqual("t-parse", ws.Id);
+        Assert.AreEqual(Orch.Abstractions.Adapters.Capability.Refactoring, ws.Edit.Capability, "the task kind maps to a capability");
+        Assert.AreEqual(4, ws.Loop.MaxAttempts);
+    }
 }
