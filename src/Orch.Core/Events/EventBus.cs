@@ -25,6 +25,11 @@ public sealed class EventBus
         _sinks = sinks.ToList();
         _time = time;
         _redactor = redactor ?? SecretRedactor.FromEnvironment();
+        if (log is not null)
+        {
+            // What the store writes itself (run.started, job.queued, ...) is already stored; the sinks see it too.
+            log.OnRecorded = evt => Announce(evt);
+        }
     }
 
     /// <summary>Stamps, redacts and shows <paramref name="evt"/> live; returns its stored form for the caller to commit.</summary>

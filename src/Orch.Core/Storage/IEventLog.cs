@@ -1,8 +1,16 @@
+using Orch.Abstractions.Events;
+
 namespace Orch.Core.Storage;
 
 /// <summary>The append-only event log.</summary>
 public interface IEventLog
 {
+    /// <summary>
+    /// Told, after each commit, every event the store wrote itself (<c>run.started</c>, <c>job.queued</c>, <c>job.started</c>,
+    /// ...), so that live sinks see them as well; <see langword="null"/> for nobody.
+    /// </summary>
+    Action<OrchEvent>? OnRecorded { get; set; }
+
     /// <summary>Appends events; events are never changed or removed.</summary>
     /// <param name="events">The events.</param>
     /// <param name="cancellationToken">Cancels the write.</param>

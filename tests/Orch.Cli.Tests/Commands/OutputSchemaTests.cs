@@ -48,6 +48,31 @@ public sealed class OutputSchemaTests
     }
 
     [TestMethod]
+    public async Task EventsFile_OfARealJob_HoldsEveryStoredEventAsSchemaValidLines()
+    {
+        using var repo = new TempDirectory();
+        repo.Write("job.yaml", "id: ok\ncommand: [sh, -c, \"echo hi\"]\n");
+        var export = repo.Combine("events.jsonl");
+
+        var run = await OrchRunner.InProcessAsync("job", "run", repo.Combine("job.yaml"), "--repo", repo.Path, "--db", repo.Combine(".orch", "state.db"),
+            "--events-file", export);
+        var stored = await OrchRunner.InProcessAsync("events", "--repo", repo.Path, "--db", repo.Combine(".orch", "state.db"), "--format", "json");
+
+        Assert.AreEqual(0, run.Exit, run.Err);
+        var lines = File.ReadAllLines(export);
+        foreach (var line in lines)
+        {
+            AssertValid(SchemaCatalog.Event, JsonDocument.Parse(line).RootElement);
+        }
+
+        var exported = lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("kind").GetString()).ToList();
+        var kept = stored.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("kind").GetString()).ToList();
+        CollectionAssert.IsSubsetOf(new[] { "run.started", "job.started", "attempt.started", "attempt.finished", "job.finished", "run.finished" }, exported,
+            "the store's own events and the job's events both reach the export");
+        CollectionAssert.AreEquivalent(kept, exported, "the export holds what the event log holds");
+    }
+
+    [TestMethod]
     public void CostRecord_AsSerialized_MatchesItsSchema()
     {
         var record = new CostRecord("run-1", "ws", "STATIC", "job-1", new CostEntry(2, "codex", "gpt-5", 24763, 24448, 122, 0.00467m, true), DateTimeOffset.UnixEpoch);

@@ -197,6 +197,21 @@ public abstract class StateStoreContract
     }
 
     [TestMethod]
+    public async Task Events_TheStoreWritesItself_AreToldAfterTheirCommit()
+    {
+        await using var store = await FreshAsync();
+        var told = new List<Orch.Abstractions.Events.OrchEvent>();
+        store.OnRecorded = told.Add;
+
+        var run = await store.CreateRunAsync("job", null, CancellationToken.None);
+        var job = await store.StartJobAsync(run.Id, Spec("direct"), Owner, CancellationToken.None);
+
+        CollectionAssert.AreEqual(new[] { "run.started", "job.started" }, told.Select(e => e.Kind).ToArray());
+        Assert.AreEqual(job.Id, told[1].JobId);
+        Assert.AreEqual(run.Id, told[1].RunId);
+    }
+
+    [TestMethod]
     public async Task Costs_SumPerWorkstreamAndPhase()
     {
         await using var store = await FreshAsync();

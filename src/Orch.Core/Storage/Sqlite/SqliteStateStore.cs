@@ -621,9 +621,16 @@ public sealed partial class SqliteStateStore : IStateStore
         await WithConnectionAsync(async () =>
         {
             // IMMEDIATE takes the write lock up front, so the busy timeout applies to the whole transaction.
+            _recorded.Clear();
             using var tx = _connection.BeginTransaction(deferred: false);
             var result = await work(tx);
             await tx.CommitAsync(cancellationToken);
+            foreach (var evt in _recorded)
+            {
+                OnRecorded?.Invoke(evt);
+            }
+
+            _recorded.Clear();
             return result;
         }, cancellationToken);
 
@@ -680,8 +687,17 @@ public sealed partial class SqliteStateStore : IStateStore
         return await cmd.ExecuteScalarAsync(cancellationToken);
     }
 
-    private static NewEvent Envelope(OrchEvent evt, DateTimeOffset now, string? runId, string? jobId = null) =>
-        EventEnvelope.Of(evt with { Timestamp = now, RunId = runId, JobId = jobId });
+    public Action<OrchEvent>? OnRecorded { get; set; }
+
+    // The store's own events, told to OnRecorded once their transaction commits.
+    private readonly List<OrchEvent> _recorded = [];
+
+    private NewEvent Envelope(OrchEvent evt, DateTimeOffset now, string? runId, string? jobId = null)
+    {
+        var stamped = evt with { Timestamp = now, RunId = runId, JobId = jobId };
+        _recorded.Add(stamped);
+        return EventEnvelope.Of(stamped);
+    }
 
     // Specs stored before escalation named its tool in the policy ("escalate_to_codex") read as policy + target now.
     private static string UpgradeSpec(string json) =>
