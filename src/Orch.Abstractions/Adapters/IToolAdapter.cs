@@ -7,7 +7,7 @@ namespace Orch.Abstractions.Adapters;
 /// </summary>
 public interface IToolAdapter
 {
-    /// <summary>The adapter's name, as used in job and workstream files (for example <c>process</c> or <c>aider</c>).</summary>
+    /// <summary>The adapter's name, as used in job and workstream files (for example <c>process</c> or <c>pytest</c>).</summary>
     string Name { get; }
 
     /// <summary>The capabilities this adapter offers to the router.</summary>

@@ -33,6 +33,9 @@ public sealed class FieldReader
 
     public string FieldPath(string key) => _prefix.Length == 0 ? key : $"{_prefix}.{key}";
 
+    /// <summary>Every key of the mapping, known or not.</summary>
+    public IEnumerable<string> Keys => _map.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? "");
+
     public bool Has(string key)
     {
         _known.Add(key);

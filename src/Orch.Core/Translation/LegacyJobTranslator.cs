@@ -1,3 +1,4 @@
+using Orch.Core.Diagnostics;
 using Orch.Core.Documents;
 using Orch.Core.Jobs;
 using YamlDotNet.RepresentationModel;
@@ -5,72 +6,63 @@ using YamlDotNet.RepresentationModel;
 namespace Orch.Core.Translation;
 
 /// <summary>
-/// A legacy job (<c>command.exe</c>/<c>args</c>, <c>paths</c>, <c>metadata</c>) becomes a v1 job. Windows and absolute
-/// paths become paths relative to the repository, with a comment saying what they were. The one place this mapping lives.
+/// A legacy job (<c>command.exe</c>/<c>args</c>, <c>paths</c>, <c>metadata</c>) as v1 YAML, from the one legacy job mapping
+/// (<see cref="LegacyJob"/>). Windows and absolute paths become paths relative to the repository, with a comment saying
+/// what they were.
 /// </summary>
 public static class LegacyJobTranslator
 {
-    private static readonly string[] KnownMetadata = ["retry_policy", "timeout_seconds", "max_retries", "message_file", "files_scope"];
-
     public static string Translate(SourceDocument document)
     {
-        var root = (YamlMappingNode)document.Root;
+        // Problems in the legacy file are for `validate` and `job run` to report; convert writes what it can read.
+        var job = LegacyJob.Read(new FieldReader(document, (YamlMappingNode)document.Root, "", new List<OrchDiagnostic>()));
         var yaml = new YamlText().Comment($"Converted from {System.IO.Path.GetFileName(document.Path)} (legacy job) by `dotnet orch convert --to v1`.");
         yaml.Scalar("version", 1).Scalar("kind", "job");
-        yaml.Scalar("id", Text(root, "job_id"));
-        yaml.Scalar("tool", Text(root, "tool"));
-        var command = Child(root, "command") as YamlMappingNode;
-        var argv = new List<string>();
-        if (command is not null && Text(command, "exe") is { } exe)
+        yaml.Scalar("id", job.Id);
+        yaml.Scalar("tool", job.Tool);
+        yaml.List("command", job.Command ?? [], flow: true);
+        if (job.Environment is { } env)
         {
-            argv.Add(exe);
-            argv.AddRange((Child(command, "args") as YamlSequenceNode)?.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "") ?? []);
+            yaml.Map("env", env);
         }
 
-        yaml.List("command", argv, flow: true);
-        if (Child(root, "env") is YamlMappingNode env)
+        if (job.Paths is not null)
         {
-            yaml.Map("env", env.Children.Select(kv => KeyValuePair.Create(((YamlScalarNode)kv.Key).Value ?? "", (kv.Value as YamlScalarNode)?.Value ?? "")));
-        }
-
-        if (Child(root, "paths") is YamlMappingNode paths)
-        {
-            if (Text(paths, "repo_root") is { } repoRoot)
+            if (job.RepoRoot is { } repoRoot)
             {
                 yaml.Comment($"paths.repo_root was '{repoRoot}': v1 paths are relative to the repository Orch runs in");
             }
 
-            WritePath("working_dir", Text(paths, "working_dir"), Text(paths, "repo_root"));
-            WritePath("log_file", Text(paths, "log_file"), Text(paths, "repo_root"));
-            WritePath("error_report", Text(paths, "error_report"), Text(paths, "repo_root"));
+            WritePath("working_dir", job.WorkingDir);
+            WritePath("log_file", job.LogFile);
+            WritePath("error_report", job.ErrorReport);
         }
 
-        var metadata = Child(root, "metadata") as YamlMappingNode;
-        if (metadata is not null)
+        if (job.Metadata is not null)
         {
-            yaml.Scalar("timeout_seconds", Number(metadata, "timeout_seconds"));
+            yaml.Scalar("timeout_seconds", job.TimeoutSeconds);
             yaml.Open("retry");
-            yaml.Scalar("max_retries", Number(metadata, "max_retries"), 2);
-            yaml.Scalar("policy", Text(metadata, "retry_policy"), 2);
-            if ((Child(metadata, "files_scope") as YamlSequenceNode)?.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "").ToList() is { } scope)
+            yaml.Scalar("max_retries", job.MaxRetries, 2);
+            yaml.Scalar("policy", job.RetryPolicyWord, 2);
+            if (job.FilesScope is { } scope)
             {
                 yaml.List("files_scope", scope);
             }
 
-            if (Text(metadata, "message_file") is { } message)
+            if (job.MessageFile is { } message)
             {
                 yaml.Comment($"metadata.message_file was '{message}'; put its instruction in `prompt:` for AI jobs without a command");
             }
         }
 
-        yaml.Scalar("workstream_id", Text(root, "workstream_id"));
+        yaml.Scalar("workstream_id", job.WorkstreamId);
         var dropped = new List<string>();
-        if (Text(root, "run_id") is { } run)
+        if (job.RunId is { } run)
         {
             dropped.Add($"run_id ({run}: every run gets its own id)");
         }
 
-        dropped.AddRange(metadata?.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value!).Where(k => !KnownMetadata.Contains(k)).Select(k => $"metadata.{k}") ?? []);
+        dropped.AddRange(job.OtherMetadata.Select(k => $"metadata.{k}"));
         if (dropped.Count > 0)
         {
             yaml.Comment($"dropped: {string.Join(", ", dropped)}");
@@ -78,14 +70,14 @@ public static class LegacyJobTranslator
 
         return yaml.ToString();
 
-        void WritePath(string key, string? value, string? repoRoot)
+        void WritePath(string key, string? value)
         {
             if (value is null)
             {
                 return;
             }
 
-            var relative = Relative(value, repoRoot);
+            var relative = Relative(value, job.RepoRoot);
             yaml.Scalar(key, relative, comment: relative == value ? null : $"was '{value}'");
         }
     }
@@ -107,5 +99,4 @@ public static class LegacyJobTranslator
 
     internal static string? Text(YamlMappingNode map, string key) => (Child(map, key) as YamlScalarNode)?.Value;
 
-    private static long? Number(YamlMappingNode map, string key) => long.TryParse(Text(map, key), out var n) ? n : null;
 }
