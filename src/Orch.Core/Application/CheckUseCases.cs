@@ -2,8 +2,6 @@ using System.Text.Json;
 using Orch.Adapters.Checkers;
 using Orch.Adapters.Parsing;
 using Orch.Core.Jobs;
-using Orch.Core.Planning;
-using Orch.Core.Profiles;
 using Orch.Core.Queue;
 using Orch.Core.Serialization;
 using Orch.Core.Settings;
@@ -36,12 +34,12 @@ public sealed class CheckUseCases
         var services = await _engine.ServicesAsync(settings, cancellationToken);
         var run = await services.Store.CreateRunAsync("msbuild-static", projectPath, cancellationToken);
         var findings = new List<StaticFinding>();
-        foreach (var command in VerifyCommands(settings, projectDirectory))
+        foreach (var command in CheckPhase.ForDotnet(PhaseName.Static, settings, projectDirectory).VerifyOnly)
         {
             var spec = new JobSpec
             {
                 Name = $"static {Path.GetFileName(projectPath)}",
-                Tool = Path.GetFileName(command.Command[0]),
+                Tool = CheckPhase.ToolOf(command),
                 // The target goes right after the command words, then the arguments that make the fixer only report.
                 Command = [.. command.Command, projectPath, .. command.Verify],
                 RepositoryRoot = _engine.RepositoryRoot,
@@ -85,7 +83,7 @@ public sealed class CheckUseCases
         var run = await services.Store.CreateRunAsync("test", target, cancellationToken);
         var results = Path.Combine(_engine.RepositoryRoot, ".orch", "runs", run.Id, "trx");
         // The profile's RUNTIME command, pointed at the target; the dotnet adapter adds the TRX report the platform supports.
-        var testCommand = RuntimeCommands(settings, directory).FirstOrDefault(c => c.Command is [_, "test", ..])?.Command ?? ["dotnet", "test"];
+        var testCommand = CheckPhase.ForDotnet(PhaseName.Runtime, settings, directory).Commands.FirstOrDefault(c => c.Command is [_, "test", ..])?.Command ?? ["dotnet", "test"];
         var spec = new JobSpec
         {
             Name = $"dotnet test {Path.GetFileName(target)}",
@@ -144,20 +142,4 @@ public sealed class CheckUseCases
         var gates = await new TestGate(await _engine.StoreAsync(cancellationToken)).RecordAndCheckAsync(run.Id, subject, baseBranch, outcomes, cancellationToken);
         return new TestRunResult(run.Id, outcomes, gates, branch, project);
     }
-
-    /// <summary>The profile's STATIC autofixers that have a verify mode.</summary>
-    private static IEnumerable<PhaseCommand> VerifyCommands(ProjectSettings settings, string projectDirectory) =>
-        PhaseCommands(settings, projectDirectory, p => p.Static).Where(c => c.Autofix && c.Verify.Count > 0 && !c.UseShell);
-
-    private static IReadOnlyList<PhaseCommand> RuntimeCommands(ProjectSettings settings, string directory) =>
-        PhaseCommands(settings, directory, p => p.Runtime);
-
-    /// <summary>
-    /// A phase's commands from the project's profile, else from the profile the folder shows evidence for; these checks
-    /// run for .NET projects, so the dotnet profile applies even without a solution beside them.
-    /// </summary>
-    private static IReadOnlyList<PhaseCommand> PhaseCommands(ProjectSettings settings, string directory, Func<Profile, IReadOnlyList<PhaseCommand>> phase) =>
-        settings.Profile is { } profile ? phase(profile)
-        : PhaseDefaults.Detect(directory) is { } detected ? phase(detected)
-        : ProfileCatalog.LoadBuiltIn().Value?.Find("dotnet") is { } dotnet ? phase(dotnet) : [];
 }

@@ -100,10 +100,8 @@ public sealed class WorkstreamRunner
         async Task<(StopReason Reason, string? Detail, int Attempts, string Checkpoint)> LoopAsync(PhaseName phase, string sha, CancellationToken ct)
         {
             // The workstream's own list wins, then the project's profile, then what the worktree shows.
-            var commands = phase == PhaseName.Static
-                ? spec.Static ?? _services.Settings.Profile?.Static ?? PhaseDefaults.Static(context.Worktree)
-                : spec.Runtime ?? _services.Settings.Profile?.Runtime ?? PhaseDefaults.Runtime(context.Worktree);
-            if (commands.Count == 0)
+            var check = CheckPhase.For(phase, _services.Settings, context.Worktree, phase == PhaseName.Static ? spec.Static : spec.Runtime);
+            if (check.Commands.Count == 0)
             {
                 // Nothing to check is not a check that passed; it counts no attempt.
                 await PhaseAsync(phase, PhaseStatus.Succeeded, 0, StopReason.Success, sha);
@@ -118,7 +116,7 @@ public sealed class WorkstreamRunner
             for (var attempt = 1; ; attempt++)
             {
                 await PhaseAsync(phase, PhaseStatus.Running, attempt, null, null);
-                var (failed, findings) = await CheckAsync(context, phase, commands, attempt, sha, ct);
+                var (failed, findings) = await CheckAsync(context, check, attempt, sha, ct);
                 await _services.Bus.PublishAsync(new PhaseChecked(spec.Id, phase, attempt, !failed, findings.Count,
                     findings.Select(FindingSignature.Of).Distinct().Order(StringComparer.Ordinal).ToList()) { RunId = context.RunId });
                 if (!failed)
@@ -253,37 +251,27 @@ public sealed class WorkstreamRunner
     }
 
     /// <summary>Runs the autofixers, then the checks; returns whether the phase failed and the findings that made it fail.</summary>
-    private async Task<(bool Failed, IReadOnlyList<Finding> Findings)> CheckAsync(WorkstreamContext context, PhaseName phase,
-        IReadOnlyList<PhaseCommand> commands, int attempt, string checkpoint, CancellationToken cancellationToken)
+    private async Task<(bool Failed, IReadOnlyList<Finding> Findings)> CheckAsync(WorkstreamContext context, CheckPhase check, int attempt, string checkpoint,
+        CancellationToken cancellationToken)
     {
         var findings = new List<Finding>();
         var failed = false;
-        var minimum = phase == PhaseName.Static ? FindingSeverity.Warning : FindingSeverity.Error;
-        var ordered = commands.Where(c => c.Autofix).Concat(commands.Where(c => !c.Autofix)).ToList();
+        var word = Word(check.Name);
+        var ordered = check.InOrder;
         for (var i = 0; i < ordered.Count; i++)
         {
             var command = ordered[i];
-            var resultsDirectory = Path.Combine(context.StateDirectory, "results", $"{Word(phase).ToLowerInvariant()}-{attempt}-{i + 1}");
-            var outcome = await RunJobAsync(context, $"{Word(phase)}-{attempt}-{i + 1}", ToolOf(command), command.Command, command.UseShell,
-                new Dictionary<string, string>(), [], cancellationToken, s => s with { Phase = Word(phase), ResultsDirectory = resultsDirectory });
+            var resultsDirectory = Path.Combine(context.StateDirectory, "results", $"{word.ToLowerInvariant()}-{attempt}-{i + 1}");
+            var outcome = await RunJobAsync(context, $"{word}-{attempt}-{i + 1}", CheckPhase.ToolOf(command), command.Command, command.UseShell,
+                new Dictionary<string, string>(), [], cancellationToken, s => s with { Phase = word, ResultsDirectory = resultsDirectory });
             if (command.Autofix)
             {
                 await RevertOutOfScopeAsync(context, checkpoint, cancellationToken);
                 continue;
             }
 
-            // The adapter read the tool's report (TRX, JUnit XML, JSON) or its diagnostic lines into findings.
-            var found = outcome.Findings.Where(f => f.Severity >= minimum).ToList();
-
-            var commandFailed = outcome.Status != JobStatus.Succeeded || (outcome.ExitCode is { } code && code != 0);
-            if (commandFailed && found.Count == 0)
-            {
-                var reason = outcome.Error ?? $"exited with code {outcome.ExitCode}";
-                found.Add(new Finding(null, null, null, "EXIT", $"`{command.Display}` {reason}", FindingSeverity.Error, ToolOf(command)));
-            }
-
-            failed |= commandFailed || found.Count > 0;
-            findings.AddRange(found);
+            findings.AddRange(check.FindingsOf(command, outcome, out var commandFailed));
+            failed |= commandFailed;
         }
 
         return (failed, findings);
@@ -386,9 +374,6 @@ public sealed class WorkstreamRunner
             }
         }
     }
-
-    private static string ToolOf(PhaseCommand command) =>
-        command.UseShell ? "shell" : Path.GetFileName(command.Command[0]) is "dotnet" ? "dotnet" : Path.GetFileName(command.Command[0]);
 
     /// <summary>Asks the router for the workstream's capability: the profile's chain (or the project's escalation chain), tools that offer it, installed, with closed breakers, first.</summary>
     private RouteDecision Route(WorkstreamSpec spec, string repositoryRoot)
