@@ -69,14 +69,7 @@ public sealed class OrchEngineBuilder
     public OrchEngine Build()
     {
         var root = _repositoryRoot ?? throw new InvalidOperationException("ForRepository must be called before Build.");
-        return new OrchEngine(new OrchEngineOptions
-        {
-            RepositoryRoot = root,
-            DatabasePath = _databasePath ?? Path.Combine(root, ".orch", "state.db"),
-            Time = _time,
-            Adapters = _adapters ?? AdapterRegistry.CreateDefault(),
-            Sinks = _sinks.ToList(),
-            OnToolOutput = _onToolOutput,
-        });
+        return new OrchEngine(new OrchEngineOptions(root, _databasePath ?? Path.Combine(root, ".orch", "state.db"), _time,
+            _adapters ?? AdapterRegistry.CreateDefault(), _sinks.ToList(), _onToolOutput));
     }
 }

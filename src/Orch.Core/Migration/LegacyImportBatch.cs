@@ -18,7 +18,7 @@ public sealed record LegacyImportBatch(string Source, string ImportedAt)
 
     public sealed record RunRow(string LegacyKey, string RunId, string Status, string? StopReason, string CreatedAt, string? FinishedAt, string? Metadata);
 
-    public sealed record WorkstreamRow(string LegacyKey, string RunId, string Id, string Status, string StopReason, string? Detail, string? StartedAt, string? FinishedAt);
+    public sealed record WorkstreamRow(string LegacyKey, string RunId, string Id, string Status, string? StopReason, string? Detail, string? StartedAt, string? FinishedAt);
 
     public sealed record StepRow(string LegacyKey, string RunId, string JobId, string? WorkstreamId, string Name, string Spec, string Status,
         string QueuedAt, string? StartedAt, string? FinishedAt, string? Error, long DurationMs, string? Result);

@@ -61,8 +61,9 @@ public static class LegacyStateImporter
 
         foreach (var row in await ReadAsync(legacy, "SELECT ws_id, run_id, status, depends_on, created_at, updated_at, metadata_json FROM workstreams ORDER BY created_at, ws_id;", cancellationToken))
         {
-            batch.Workstreams.Add(new LegacyImportBatch.WorkstreamRow(row[0]!, RunId(row[1]), row[0]!, WorkstreamState(row[2]), $"legacy status: {row[2]}",
-                row[3] is { Length: > 0 } deps ? $"depends on {deps}" : null, When(row[4]), When(row[5])));
+            // Orch's stop reasons are a closed set; the legacy status word goes in the detail, where status shows it.
+            batch.Workstreams.Add(new LegacyImportBatch.WorkstreamRow(row[0]!, RunId(row[1]), row[0]!, WorkstreamState(row[2]), null,
+                $"legacy status: {row[2]}" + (row[3] is { Length: > 0 } deps ? $"; depends on {deps}" : ""), When(row[4]), When(row[5])));
         }
 
         foreach (var row in await ReadAsync(legacy, "SELECT id, run_id, ws_id, step_name, status, started_at, completed_at, result_json FROM step_attempts ORDER BY id;", cancellationToken))

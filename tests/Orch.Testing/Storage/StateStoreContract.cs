@@ -249,7 +249,7 @@ public abstract class StateStoreContract
         await using var store = await FreshAsync();
         var batch = new LegacyImportBatch("/old/pipeline_state.db", "2026-01-01T00:00:00.0000000Z");
         batch.Runs.Add(new LegacyImportBatch.RunRow("r1", "legacy-r1", "succeeded", null, "2026-01-01T00:00:00.0000000Z", null, null));
-        batch.Workstreams.Add(new LegacyImportBatch.WorkstreamRow("ws-1", "legacy-r1", "ws-1", "succeeded", "legacy status: done", null, null, null));
+        batch.Workstreams.Add(new LegacyImportBatch.WorkstreamRow("ws-1", "legacy-r1", "ws-1", "succeeded", null, "legacy status: done", null, null));
         batch.Events.Add(new LegacyImportBatch.EventRow("e1", "legacy-r1", "ws-1", "2026-01-01T00:00:00.0000000Z", "legacy.started", "{}"));
 
         var first = await store.ImportLegacyAsync(batch, CancellationToken.None);
