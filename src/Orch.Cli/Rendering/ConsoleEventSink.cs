@@ -2,7 +2,6 @@ using Orch.Abstractions.Events;
 using Orch.Cli.Hosting;
 using Orch.Core.Events;
 using Orch.Core.Serialization;
-using Orch.Core.Workflow;
 
 namespace Orch.Cli.Rendering;
 
@@ -10,56 +9,49 @@ namespace Orch.Cli.Rendering;
 /// <param name="jobDetail">The verbosity at which per-job attempt and retry lines show: normal for job run, detailed inside a plan run.</param>
 internal sealed class ConsoleEventSink(CliContext context, Verbosity jobDetail) : IEventSink
 {
-    private readonly Lock _gate = new();
-
+    // The bus calls sinks one event at a time, in order.
     public void Publish(OrchEvent evt)
     {
-        lock (_gate)
+        if (context.Json)
         {
-            if (context.Json)
-            {
-                context.Out.WriteLine(EventJson.Line(evt));
-                return;
-            }
+            context.Out.WriteLine(EventJson.Line(evt));
+            return;
+        }
 
-            if (context.Verbosity < Verbosity.Normal)
-            {
-                return;
-            }
+        if (context.Verbosity < Verbosity.Normal)
+        {
+            return;
+        }
 
-            var detailed = context.Verbosity >= Verbosity.Detailed;
-            var jobs = context.Verbosity >= jobDetail;
-            var line = evt switch
-            {
-                JobStarted s when jobs => $"{evt.JobId}: running '{s.Name}' ({s.Tool}) in {context.RepositoryRoot}",
-                AttemptStarted a when detailed => $"  {evt.JobId}: attempt {a.Attempt} started",
-                AttemptFinished a when jobs => $"  {evt.JobId}: attempt {a.Attempt} {Word(a.Status)}{Suffix(a.Error)}",
-                JobRetryScheduled r when jobs => $"  {evt.JobId}: retrying in {r.DelayMs} ms",
-                JobEscalated e => $"{evt.JobId}: {Word(e.Status)}; retry_policy escalates to {e.To}",
-                BreakerOpened b => $"  breaker for '{b.Tool}' opened",
-                BreakerClosed b => $"  breaker for '{b.Tool}' closed",
-                WaveStarted w => $"wave {w.Wave}: {string.Join(", ", w.Workstreams)}",
-                WorkstreamStarted w => $"  {w.Workstream}: started in {w.Worktree}",
-                PhaseChecked p => $"  {p.Workstream}: {Word(p.Phase)} check {p.Attempt} " + (p.Passed ? "passed" : $"found {p.Findings} finding(s)"),
-                WorkstreamCheckpoint c when detailed => $"  {c.Workstream}: checkpoint {c.Commit[..Math.Min(7, c.Commit.Length)]} ({c.Label})",
-                WorkstreamScopeViolation v => $"  {v.Workstream}: changed files outside its scope: {string.Join(", ", v.Files)}",
-                WorkstreamFinished f => $"  {f.Workstream}: {Word(f.Status)} ({Word(f.StopReason)}){Suffix(f.Detail)}",
-                WorkstreamToolOutput o => o.Lines.Count == 0 ? null : string.Join(Environment.NewLine, o.Lines.Select(l => $"  {o.Workstream}| {l}")),
-                WorkstreamMerged m => $"  {m.Workstream}: merged {m.Branch}",
-                WorkstreamMergeConflict m => $"  {m.Workstream}: merge conflict in {string.Join(", ", m.Files)}",
-                _ => null,
-            };
-            if (line is not null)
-            {
-                context.Out.WriteLine(line);
-            }
+        var detailed = context.Verbosity >= Verbosity.Detailed;
+        var jobs = context.Verbosity >= jobDetail;
+        var line = evt switch
+        {
+            JobStarted s when jobs => $"{evt.JobId}: running '{s.Name}' ({s.Tool}) in {context.RepositoryRoot}",
+            AttemptStarted a when detailed => $"  {evt.JobId}: attempt {a.Attempt} started",
+            AttemptFinished a when jobs => $"  {evt.JobId}: attempt {a.Attempt} {Word(a.Status)}{Suffix(a.Error)}",
+            JobRetryScheduled r when jobs => $"  {evt.JobId}: retrying in {r.DelayMs} ms",
+            JobEscalated e => $"{evt.JobId}: {Word(e.Status)}; retry_policy escalates to {e.To}",
+            BreakerOpened b => $"  breaker for '{b.Tool}' opened",
+            BreakerClosed b => $"  breaker for '{b.Tool}' closed",
+            WaveStarted w => $"wave {w.Wave}: {string.Join(", ", w.Workstreams)}",
+            WorkstreamStarted w => $"  {w.Workstream}: started in {w.Worktree}",
+            PhaseChecked p => $"  {p.Workstream}: {Word(p.Phase)} check {p.Attempt} " + (p.Passed ? "passed" : $"found {p.Findings} finding(s)"),
+            WorkstreamCheckpoint c when detailed => $"  {c.Workstream}: checkpoint {c.Commit[..Math.Min(7, c.Commit.Length)]} ({c.Label})",
+            WorkstreamScopeViolation v => $"  {v.Workstream}: changed files outside its scope: {string.Join(", ", v.Files)}",
+            WorkstreamFinished f => $"  {f.Workstream}: {Word(f.Status)} ({Word(f.StopReason)}){Suffix(f.Detail)}",
+            WorkstreamToolOutput o => o.Lines.Count == 0 ? null : string.Join(Environment.NewLine, o.Lines.Select(l => $"  {o.Workstream}| {l}")),
+            WorkstreamMerged m => $"  {m.Workstream}: merged {m.Branch}",
+            WorkstreamMergeConflict m => $"  {m.Workstream}: merge conflict in {string.Join(", ", m.Files)}",
+            _ => null,
+        };
+        if (line is not null)
+        {
+            context.Out.WriteLine(line);
         }
     }
 
     private static string Word<T>(T value) where T : struct, Enum => OrchJson.EnumText(value);
 
     private static string Suffix(string? text) => text is { Length: > 0 } ? $" ({text})" : "";
-
-    /// <summary>The phase word as people read it (EDIT, STATIC, ...).</summary>
-    internal static string Word(PhaseName phase) => OrchJson.EnumText(phase);
 }

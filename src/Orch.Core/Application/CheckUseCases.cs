@@ -31,7 +31,7 @@ public sealed class CheckUseCases
         var projectPath = Path.GetFullPath(project);
         var projectDirectory = Path.GetDirectoryName(projectPath)!;
         var settings = _engine.Settings.Value ?? ProjectSettings.Empty;
-        var services = await _engine.ServicesAsync(settings, cancellationToken);
+        var services = await _engine.ServicesAsync(cancellationToken);
         var run = await services.Store.CreateRunAsync("msbuild-static", projectPath, cancellationToken);
         var findings = new List<StaticFinding>();
         foreach (var command in CheckPhase.ForDotnet(PhaseName.Static, settings, projectDirectory).VerifyOnly)
@@ -60,12 +60,7 @@ public sealed class CheckUseCases
 
         var target = Path.GetFullPath(outputFile);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        await File.WriteAllTextAsync(target, JsonSerializer.Serialize(new
-        {
-            schema_version = 1,
-            run_id = run.Id,
-            findings = findings.Select(f => new { file = f.File, line = f.Line, column = f.Column, code = f.Code, message = f.Message, severity = f.Severity, orch_code = f.OrchCode }),
-        }, OrchJson.Indented), cancellationToken);
+        await File.WriteAllTextAsync(target, JsonSerializer.Serialize(new { schema_version = 1, run_id = run.Id, findings }, OrchJson.Indented), cancellationToken);
         await services.Store.FinishRunAsync(run.Id, findings.Count == 0 ? RunStatus.Succeeded : RunStatus.Failed, findings.Count == 0 ? null : "findings", CancellationToken.None);
         return new StaticResult(run.Id, findings, target);
     }
@@ -79,7 +74,7 @@ public sealed class CheckUseCases
         var target = Path.GetFullPath(project);
         var directory = Directory.Exists(target) ? target : Path.GetDirectoryName(target)!;
         var settings = _engine.Settings.Value ?? ProjectSettings.Empty;
-        var services = await _engine.ServicesAsync(settings, cancellationToken);
+        var services = await _engine.ServicesAsync(cancellationToken);
         var run = await services.Store.CreateRunAsync("test", target, cancellationToken);
         var results = Path.Combine(_engine.RepositoryRoot, ".orch", "runs", run.Id, "trx");
         // The profile's RUNTIME command, pointed at the target; the dotnet adapter adds the TRX report the platform supports.

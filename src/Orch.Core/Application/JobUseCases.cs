@@ -31,7 +31,7 @@ public sealed class JobUseCases
         }
 
         var spec = loaded.Value!;
-        var services = await _engine.ServicesAsync(settings.Value!, cancellationToken);
+        var services = await _engine.ServicesAsync(cancellationToken);
         var run = await services.Store.CreateRunAsync("job", Path.GetFullPath(file), cancellationToken);
         onStarted?.Invoke(run.Id);
         var outcome = await services.Jobs.RunEscalatingAsync(run.Id, spec, OwnerIdentity.Direct(), cancellationToken);
@@ -98,7 +98,7 @@ public sealed class JobUseCases
             return new WorkResult(settings.Diagnostics, null, []);
         }
 
-        var services = await _engine.ServicesAsync(settings.Value!, cancellationToken);
+        var services = await _engine.ServicesAsync(cancellationToken);
         var worker = new Worker(services.Store, services.Jobs, new Reconciler(services.Store, _engine.Time), _engine.Time, options);
         onStarted?.Invoke(worker.Identity.Id);
         return new WorkResult(settings.Diagnostics, worker.Identity.Id, await worker.RunAsync(cancellationToken));

@@ -69,16 +69,10 @@ public sealed class OrchEngine : IAsyncDisposable
     internal async Task<IStateStore> StoreAsync(CancellationToken cancellationToken) =>
         _store ??= await SqliteStateStore.OpenAsync(Options.DatabasePath, Options.Time, cancellationToken);
 
-    /// <summary>Composes store, bus, pipelines, executor and lifecycle for <paramref name="settings"/>, once.</summary>
-    internal async Task<EngineServices> ServicesAsync(ProjectSettings settings, CancellationToken cancellationToken)
-    {
-        if (_services is not null)
-        {
-            return _services;
-        }
-
-        return _services = EngineServices.Compose(await StoreAsync(cancellationToken), settings, Options.Time, Options.Adapters, Options.Sinks, Options.OnToolOutput, Git);
-    }
+    /// <summary>Composes store, bus, pipelines, executor and lifecycle for the project's settings (the defaults when they do not load), once.</summary>
+    internal async Task<EngineServices> ServicesAsync(CancellationToken cancellationToken) =>
+        _services ??= EngineServices.Compose(await StoreAsync(cancellationToken), Settings.Value ?? ProjectSettings.Empty, Options.Time, Options.Adapters,
+            Options.Sinks, Options.OnToolOutput, Git);
 
     public async ValueTask DisposeAsync()
     {

@@ -42,7 +42,7 @@ public sealed class PlanUseCases
             return new PlanRunResult(diagnostics, null, new OrchError("ORCH1012", $"{planPath} holds no workstreams"));
         }
 
-        var services = await _engine.ServicesAsync(settings.Value!, cancellationToken);
+        var services = await _engine.ServicesAsync(cancellationToken);
         try
         {
             var summary = await services.PlanRunner(_engine.Time).RunAsync(plan, _engine.RepositoryRoot, options,
@@ -64,7 +64,7 @@ public sealed class PlanUseCases
             return new PlanRunResult(settings.Diagnostics, null);
         }
 
-        var services = await _engine.ServicesAsync(settings.Value!, cancellationToken);
+        var services = await _engine.ServicesAsync(cancellationToken);
         var run = await services.Store.GetRunAsync(runId, cancellationToken);
         var optionsJson = run is null ? null : await services.Store.GetRunOptionsAsync(runId, cancellationToken);
         if (run is null || optionsJson is null)

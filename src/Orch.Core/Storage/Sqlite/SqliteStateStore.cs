@@ -617,22 +617,28 @@ public sealed partial class SqliteStateStore : IStateStore
         Recoveries = reader.GetInt32(16),
     };
 
-    private async Task<T> WriteAsync<T>(Func<SqliteTransaction, Task<T>> work, CancellationToken cancellationToken) =>
-        await WithConnectionAsync(async () =>
+    private async Task<T> WriteAsync<T>(Func<SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var (result, recorded) = await WithConnectionAsync(async () =>
         {
             // IMMEDIATE takes the write lock up front, so the busy timeout applies to the whole transaction.
             _recorded.Clear();
             using var tx = _connection.BeginTransaction(deferred: false);
-            var result = await work(tx);
+            var value = await work(tx);
             await tx.CommitAsync(cancellationToken);
-            foreach (var evt in _recorded)
-            {
-                OnRecorded?.Invoke(evt);
-            }
-
+            var committed = _recorded.ToList();
             _recorded.Clear();
-            return result;
+            return (value, committed);
         }, cancellationToken);
+
+        // Told outside the connection's gate, so a listener may use the store again.
+        foreach (var evt in recorded)
+        {
+            OnRecorded?.Invoke(evt);
+        }
+
+        return result;
+    }
 
     private async Task<T> WithConnectionAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
     {
