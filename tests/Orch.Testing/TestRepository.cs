@@ -7,14 +7,24 @@ public sealed class TestRepository : IDisposable
 {
     private readonly TempDirectory _directory = new();
 
-    public TestRepository(IReadOnlyDictionary<string, string> files)
+    /// <param name="files">Relative paths and their contents.</param>
+    /// <param name="branch">The first branch's name; <see langword="null"/> for git's own default.</param>
+    public TestRepository(IReadOnlyDictionary<string, string> files, string? branch = null)
     {
         foreach (var (path, content) in files)
         {
             _directory.Write(path, content);
         }
 
-        Git("init", "-q");
+        if (branch is null)
+        {
+            Git("init", "-q");
+        }
+        else
+        {
+            Git("init", "-q", "-b", branch);
+        }
+
         Git("add", "-A");
         Git("commit", "-q", "-m", "initial");
     }

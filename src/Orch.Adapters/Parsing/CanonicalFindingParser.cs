@@ -12,16 +12,36 @@ public static partial class CanonicalFindingParser
 {
     public static IReadOnlyList<Finding> Parse(string output, string tool, string? repositoryRoot)
     {
+        // A multi-targeted project reports each diagnostic once per framework; those are one finding, the frameworks listed.
         var findings = new List<Finding>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var frameworks = new Dictionary<string, (int Index, SortedSet<string> Frameworks)>(StringComparer.Ordinal);
         foreach (var raw in output.Split('\n'))
         {
             var line = raw.TrimEnd('\r');
             var finding = ParseLine(line, tool, repositoryRoot);
-            if (finding is not null && seen.Add($"{finding.File}|{finding.Line}|{finding.Column}|{finding.Code}|{finding.Message}"))
+            if (finding is null)
             {
+                continue;
+            }
+
+            var framework = TargetFramework().Match(line) is { Success: true } m ? m.Groups["tfm"].Value : null;
+            var key = $"{finding.File}|{finding.Line}|{finding.Column}|{finding.Code}|{finding.Message}";
+            if (!frameworks.TryGetValue(key, out var seen))
+            {
+                seen = (findings.Count, new SortedSet<string>(StringComparer.Ordinal));
+                frameworks[key] = seen;
                 findings.Add(finding);
             }
+
+            if (framework is not null)
+            {
+                seen.Frameworks.Add(framework);
+            }
+        }
+
+        foreach (var (index, targets) in frameworks.Values.Where(v => v.Frameworks.Count > 1))
+        {
+            findings[index] = findings[index] with { Message = $"{findings[index].Message} ({string.Join(", ", targets)})" };
         }
 
         return findings;
@@ -50,10 +70,10 @@ public static partial class CanonicalFindingParser
 
     private static string Clean(string message)
     {
-        // MSBuild appends the project in brackets; it is noise for a finding.
+        // MSBuild appends the project (and, when multi-targeting, the framework) in brackets; it is noise for a finding.
         var trimmed = message.Trim();
         var bracket = trimmed.LastIndexOf(" [", StringComparison.Ordinal);
-        return bracket > 0 && trimmed.EndsWith(".csproj]", StringComparison.Ordinal) ? trimmed[..bracket] : trimmed;
+        return bracket > 0 && ProjectSuffix().IsMatch(trimmed[bracket..]) ? trimmed[..bracket] : trimmed;
     }
 
     private static string Relative(string file, string? root)
@@ -83,4 +103,10 @@ public static partial class CanonicalFindingParser
 
     [GeneratedRegex(@"^(?<file>[^\s:][^:]*?):(?<line>\d+):(?:(?<col>\d+):)?\s+(?:(?<sev>error|warning|note|info)\s*:\s*)?(?:(?<code>[A-Z]{1,4}\d{2,5})\s+)?(?<msg>.+)$", RegexOptions.IgnoreCase)]
     private static partial Regex Gnu();
+
+    [GeneratedRegex(@"^ \[[^\]]+\.\w+proj(?:::TargetFramework=[^\]]+)?\]$")]
+    private static partial Regex ProjectSuffix();
+
+    [GeneratedRegex(@"\.\w+proj::TargetFramework=(?<tfm>[^\]]+)\]\s*$")]
+    private static partial Regex TargetFramework();
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using System.Xml;
 using Orch.Abstractions.Diagnostics;
@@ -7,7 +5,7 @@ using Orch.Abstractions.Diagnostics;
 namespace Orch.Adapters.Parsing;
 
 /// <summary>The one TRX reader (VSTest and Microsoft.Testing.Platform both write TRX): failed tests as findings, every outcome for the gates.</summary>
-public static partial class TrxParser
+public static class TrxParser
 {
     private static readonly XNamespace Ns = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
 
@@ -22,7 +20,10 @@ public static partial class TrxParser
         .SelectMany(g => g.DistinctBy(o => o.Outcome))
         .ToList();
 
-    /// <summary>One finding per failed test: the test name as code, the first line of its message, and the first frame in the repository.</summary>
+    /// <summary>
+    /// One finding per failed test: the test name as code, the first lines of its message, the test's own frame as the
+    /// place, and the innermost frame in the repository as the cause when it is elsewhere.
+    /// </summary>
     public static IReadOnlyList<Finding> FailedTests(string trxFile, string tool, string? repositoryRoot)
     {
         XDocument document;
@@ -43,40 +44,11 @@ public static partial class TrxParser
             var message = (error?.Element(Ns + "Message")?.Value ?? "the test failed").Trim();
             // MSTest puts "Expected:<3>. Actual:<6>." on the lines after the first; a fixer needs them.
             var firstLine = string.Join(' ', message.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).Take(3));
-            var (file, line) = FirstFrame(error?.Element(Ns + "StackTrace")?.Value, repositoryRoot);
-            findings.Add(new Finding(file, line, null, name, firstLine, FindingSeverity.Error, tool));
+            var (file, line, cause) = StackFrames.TestAndCause(error?.Element(Ns + "StackTrace")?.Value, repositoryRoot);
+            findings.Add(new Finding(file, line, null, name, cause is null ? firstLine : $"{firstLine} (raised at {cause})", FindingSeverity.Error, tool));
         }
 
         return findings;
     }
 
-    private static (string? File, int? Line) FirstFrame(string? stackTrace, string? root)
-    {
-        if (stackTrace is null)
-        {
-            return (null, null);
-        }
-
-        foreach (Match match in Frame().Matches(stackTrace))
-        {
-            var file = match.Groups["file"].Value.Trim();
-            if (root is not null && Path.IsPathFullyQualified(file))
-            {
-                var relative = Path.GetRelativePath(root, file).Replace('\\', '/');
-                if (relative.StartsWith("../", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-
-                file = relative;
-            }
-
-            return (file, int.Parse(match.Groups["line"].Value, CultureInfo.InvariantCulture));
-        }
-
-        return (null, null);
-    }
-
-    [GeneratedRegex(@" in (?<file>.+?):line (?<line>\d+)")]
-    private static partial Regex Frame();
 }

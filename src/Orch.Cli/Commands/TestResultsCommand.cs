@@ -14,14 +14,14 @@ internal static class TestResultsCommand
     {
         var folder = new Argument<string>("trx-folder") { Description = "Where the test run wrote its TRX file." };
         var project = new Option<string>("--project") { Description = "The test project.", Required = true };
-        var baseBranch = new Option<string>("--base-branch") { Description = "Tests that pass there must not fail now.", DefaultValueFactory = _ => "main" };
+        var baseBranch = new Option<string?>("--base-branch") { Description = "Tests that pass there must not fail now. Default: the repository's default branch (origin/HEAD, else main or master)." };
         var command = new Command("test-results", "Record test results and check the gates (no regression against the base branch, no new flaky test).") { folder, project, baseBranch };
         command.WithAction(options, stdout, stderr, async (context, parse, ct) =>
         {
             var projectPath = Path.GetFullPath(parse.GetValue(project)!);
             context.UseRepository(OrchEngine.FindRepositoryRoot(projectPath));
             await using var engine = context.BuildEngine();
-            var result = await engine.Checks.RecordTestResultsAsync(parse.GetValue(folder)!, projectPath, parse.GetValue(baseBranch)!, ct);
+            var result = await engine.Checks.RecordTestResultsAsync(parse.GetValue(folder)!, projectPath, parse.GetValue(baseBranch), ct);
             if (result is null)
             {
                 context.Error.WriteLine($"{projectPath}: warning ORCH1601: no TRX results in {parse.GetValue(folder)}; the RUNTIME gates did not run");

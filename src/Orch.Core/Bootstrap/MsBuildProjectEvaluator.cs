@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Xml.Linq;
 using Microsoft.Build.Locator;
+using Orch.Core.Testing.Dotnet;
 
 namespace Orch.Core.Bootstrap;
 
@@ -51,9 +52,11 @@ public sealed class MsBuildProjectEvaluator : IDotnetProjectEvaluator
         }
 
         var packages = project.GetItems("PackageReference").Select(i => i.EvaluatedInclude).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var isTest = string.Equals(project.GetPropertyValue("IsTestProject"), "true", StringComparison.OrdinalIgnoreCase);
-        return new DotnetProject(projectPath, frameworks, isTest, TestFramework(packages, project.GetPropertyValue("UsingMSTestSdk") == "true"),
-            packages, project.GetItems("Analyzer").Count, "msbuild");
+        var (platform, framework) = TestPlatformDetector.Classify(project.GetPropertyValue, packages);
+        return new DotnetProject(projectPath, frameworks, platform, framework, packages, project.GetItems("Analyzer").Count, "msbuild")
+        {
+            TrxReport = platform == TestPlatform.TestingPlatform && TestPlatformDetector.HasTrxReport(project.GetPropertyValue("ProjectAssetsFile") is { Length: > 0 } a ? a : null, packages),
+        };
     }
 
     private static DotnetProject ReadProjectFile(string projectPath, string evaluatedBy)
@@ -64,15 +67,11 @@ public sealed class MsBuildProjectEvaluator : IDotnetProjectEvaluator
         var packages = xml.Descendants().Where(e => e.Name.LocalName == "PackageReference").Select(e => (string?)e.Attribute("Include") ?? "")
             .Where(p => p.Length > 0).ToList();
         var sdk = (string?)xml.Root?.Attribute("Sdk") ?? "";
-        var isTest = string.Equals(properties.GetValueOrDefault("IsTestProject"), "true", StringComparison.OrdinalIgnoreCase)
-                     || packages.Contains("Microsoft.NET.Test.Sdk", StringComparer.OrdinalIgnoreCase) || sdk.StartsWith("MSTest.Sdk", StringComparison.Ordinal);
-        return new DotnetProject(projectPath, frameworks, isTest, TestFramework(packages, sdk.StartsWith("MSTest.Sdk", StringComparison.Ordinal)), packages, 0, evaluatedBy);
-    }
-
-    private static string? TestFramework(IReadOnlyList<string> packages, bool mstestSdk)
-    {
-        bool Has(string prefix) => packages.Any(p => p.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
-        return mstestSdk || Has("MSTest") ? "mstest" : Has("xunit") ? "xunit" : Has("NUnit") ? "nunit" : Has("TUnit") ? "tunit" : null;
+        var (platform, framework) = TestPlatformDetector.Classify(name => properties.GetValueOrDefault(name) ?? "", packages, sdk);
+        return new DotnetProject(projectPath, frameworks, platform, framework, packages, 0, evaluatedBy)
+        {
+            TrxReport = platform == TestPlatform.TestingPlatform && TestPlatformDetector.HasTrxReport(null, packages),
+        };
     }
 
     private static List<string> Split(string? value) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Orch.Core.Testing.Dotnet;
 
 namespace Orch.Core.Bootstrap;
 
@@ -57,7 +58,7 @@ public sealed partial class RepositoryDiscovery(IDotnetProjectEvaluator evaluato
             frameworks.UnionWith(evaluated.TargetFrameworks);
             if (evaluated.IsTestProject)
             {
-                Add("dotnet", 1, "test project", project, $"IsTestProject=true{(evaluated.TestFramework is { } tf ? $", {tf}" : "")}");
+                Add("dotnet", 1, "test project", project, $"{TestDescription(evaluated)}");
                 if (evaluated.TestFramework is { } framework)
                 {
                     testFrameworks.Add(framework);
@@ -170,25 +171,16 @@ public sealed partial class RepositoryDiscovery(IDotnetProjectEvaluator evaluato
                     Add("ops", 3, "Dockerfile", file, name);
                     frameworks.Add("docker");
                     break;
-                case ".gitlab-ci.yml":
-                    ci.Add("gitlab");
-                    evidence.Add(new Evidence("CI: GitLab", Rel(file), name));
-                    break;
-                case "azure-pipelines.yml":
-                    ci.Add("azure-pipelines");
-                    evidence.Add(new Evidence("CI: Azure Pipelines", Rel(file), name));
-                    break;
-                case "Jenkinsfile":
-                    ci.Add("jenkins");
-                    evidence.Add(new Evidence("CI: Jenkins", Rel(file), name));
-                    break;
             }
         }
 
-        foreach (var workflow in files.Where(f => Rel(f).StartsWith(".github/workflows/", StringComparison.Ordinal)))
+        foreach (var file in files)
         {
-            ci.Add("github-actions");
-            evidence.Add(new Evidence("CI: GitHub Actions", Rel(workflow), "workflow file"));
+            if (CiSystem.Of(Rel(file)) is { } system)
+            {
+                ci.Add(system.Id);
+                evidence.Add(new Evidence($"CI: {system.Name}", Rel(file), Path.GetFileName(file)));
+            }
         }
 
         foreach (var ci1 in files.Where(f => Rel(f) == ".ci/run"))
@@ -371,6 +363,14 @@ public sealed partial class RepositoryDiscovery(IDotnetProjectEvaluator evaluato
                 .Distinct().Order(StringComparer.Ordinal).ToList(),
         };
     }
+
+    private static string TestDescription(DotnetProject project) =>
+        string.Join(", ", new[]
+        {
+            project.TestPlatform == TestPlatform.VSTest ? "VSTest" : "Microsoft.Testing.Platform",
+            project.TestFramework,
+            project.TestPlatform == TestPlatform.TestingPlatform ? project.TrxReport ? "TRX extension" : "no TRX extension" : null,
+        }.Where(p => p is not null));
 
     [GeneratedRegex(@"(?m)^\s*pytest\b|[""']pytest")]
     private static partial Regex PytestDependency();

@@ -61,13 +61,15 @@ public sealed class GitClient : IDisposable
     public async Task<bool> HasNoTrackedChangesAsync(string directory, CancellationToken cancellationToken) =>
         (await RunAsync(directory, ["status", "--porcelain", "--untracked-files=no"], cancellationToken)).Length == 0;
 
-    public async Task AddWorktreeAsync(string repository, string path, string branch, string baseSha, CancellationToken cancellationToken)
+    /// <summary>Adds a worktree at <paramref name="path"/> on a new <paramref name="branch"/>, or detached when it is <see langword="null"/>.</summary>
+    public async Task AddWorktreeAsync(string repository, string path, string? branch, string baseSha, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await _worktreeGate.WaitAsync(cancellationToken);
         try
         {
-            await RunAsync(repository, ["worktree", "add", "-q", "-b", branch, path, baseSha], cancellationToken);
+            await RunAsync(repository, branch is null ? ["worktree", "add", "-q", "--detach", path, baseSha] : ["worktree", "add", "-q", "-b", branch, path, baseSha],
+                cancellationToken);
         }
         finally
         {
@@ -97,6 +99,29 @@ public sealed class GitClient : IDisposable
 
     public async Task<bool> BranchExistsAsync(string repository, string branch, CancellationToken cancellationToken) =>
         (await TryRunAsync(repository, ["rev-parse", "--verify", "--quiet", $"refs/heads/{branch}"], cancellationToken)).ExitCode == 0;
+
+    /// <summary>
+    /// The repository's default branch: what <c>origin/HEAD</c> points at, else <c>main</c> or <c>master</c> when one
+    /// exists; <see langword="null"/> when none does.
+    /// </summary>
+    public async Task<string?> DefaultBranchAsync(string repository, CancellationToken cancellationToken)
+    {
+        var origin = await TryRunAsync(repository, ["symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD"], cancellationToken);
+        if (origin.ExitCode == 0 && origin.StandardOutput.Trim() is { Length: > 0 } remote)
+        {
+            return remote.StartsWith("origin/", StringComparison.Ordinal) ? remote["origin/".Length..] : remote;
+        }
+
+        foreach (var candidate in new[] { "main", "master" })
+        {
+            if (await BranchExistsAsync(repository, candidate, cancellationToken))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>True when every commit of <paramref name="branch"/> is reachable from HEAD.</summary>
     public async Task<bool> IsMergedAsync(string repository, string branch, CancellationToken cancellationToken) =>

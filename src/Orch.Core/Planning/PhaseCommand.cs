@@ -16,6 +16,17 @@ public sealed record PhaseCommand
     /// </summary>
     public IReadOnlyList<string> Verify { get; init; } = [];
 
+    /// <summary>
+    /// How an autofixer takes the files to fix: <c>append</c> puts them after the command, any other value is the option
+    /// that goes before them (<c>--include</c>). The default value is <see langword="null"/>: the autofixer takes no file
+    /// list, and what it changes in files the workstream did not change is undone.
+    /// </summary>
+    public string? Files { get; init; }
+
+    /// <summary>The command fixing only <paramref name="files"/>, when it can be told which.</summary>
+    public IReadOnlyList<string> For(IReadOnlyList<string> files) =>
+        Files is null || files.Count == 0 ? Command : Files == "append" ? [.. Command, .. files] : [.. Command, Files, .. files];
+
     public string Display => UseShell ? Command[0] : string.Join(' ', Command);
 
     public static PhaseCommand Shell(string command, bool autofix = false) => new() { Command = [command], UseShell = true, Autofix = autofix };

@@ -143,7 +143,7 @@ internal static class WorkstreamReader
         if (node is not YamlSequenceNode sequence)
         {
             reader.Error(node, DiagnosticCodes.WrongType, $"{key} must be a list of commands, not {FieldReader.Kind(node)}",
-                "Each command is an argv list ([dotnet, build]), a string run through the shell, or {command: ..., autofix: true, verify: [...]}.");
+                "Each command is an argv list ([dotnet, build]), a string run through the shell, or {command: ..., autofix: true, verify: [...], files: --include}.");
             return null;
         }
 
@@ -167,6 +167,7 @@ internal static class WorkstreamReader
                     var item = new FieldReader(reader.Document, map, path, reader.Diagnostics);
                     var autofix = item.Flag("autofix") ?? false;
                     var verify = item.StringList("verify") ?? [];
+                    var files = item.Text("files");
                     var command = item.Node("command");
                     item.ReportUnknownFields(FindingSeverity.Error);
                     if (command is YamlScalarNode { Value: { Length: > 0 } shell })
@@ -175,7 +176,7 @@ internal static class WorkstreamReader
                     }
                     else if (command is YamlSequenceNode list && item.StringList(list, $"{path}.command") is { Count: > 0 } argvItems)
                     {
-                        commands.Add(new PhaseCommand { Command = argvItems, Autofix = autofix, Verify = verify });
+                        commands.Add(new PhaseCommand { Command = argvItems, Autofix = autofix, Verify = verify, Files = files });
                     }
                     else
                     {

@@ -201,7 +201,7 @@ public sealed class PlanRunner
 
             return (new WorkstreamContext
             {
-                RunId = runId, Spec = ws, RepositoryRoot = root, Worktree = root, Checkpoint = lastCheckpoint ?? head,
+                RunId = runId, Spec = ws, RepositoryRoot = root, Worktree = root, Checkpoint = lastCheckpoint ?? head, BaseCommit = baseSha,
                 StateDirectory = stateDirectory, Owner = owner, RunBudgetUsd = options.BudgetUsd,
             }, null);
         }
@@ -216,7 +216,7 @@ public sealed class PlanRunner
             await _services.Bus.PublishAsync(new WorkstreamReset(ws.Id, checkpoint) { RunId = runId });
             return (new WorkstreamContext
             {
-                RunId = runId, Spec = ws, RepositoryRoot = root, Worktree = path, Checkpoint = checkpoint, StateDirectory = stateDirectory, Owner = owner,
+                RunId = runId, Spec = ws, RepositoryRoot = root, Worktree = path, Checkpoint = checkpoint, BaseCommit = existing.BaseSha, StateDirectory = stateDirectory, Owner = owner,
                 RunBudgetUsd = options.BudgetUsd,
             }, null);
         }
@@ -225,7 +225,7 @@ public sealed class PlanRunner
         await _services.Runs.SaveWorktreeAsync(new WorktreeRecord(path, runId, ws.Id, branch, baseSha, null, WorktreeStatus.Active), cancellationToken);
         var context = new WorkstreamContext
         {
-            RunId = runId, Spec = ws, RepositoryRoot = root, Worktree = path, Checkpoint = baseSha, StateDirectory = stateDirectory, Owner = owner,
+            RunId = runId, Spec = ws, RepositoryRoot = root, Worktree = path, Checkpoint = baseSha, BaseCommit = baseSha, StateDirectory = stateDirectory, Owner = owner,
             RunBudgetUsd = options.BudgetUsd,
         };
         foreach (var (hook, index) in _services.Settings.WorktreeSetup.Select((h, i) => (h, i)))

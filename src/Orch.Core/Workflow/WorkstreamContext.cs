@@ -19,6 +19,12 @@ public sealed record WorkstreamContext
     /// <summary>The commit the workstream's code stands at now: its last checkpoint, or the run's base.</summary>
     public required string Checkpoint { get; init; }
 
+    /// <summary>
+    /// The commit the workstream started from. What fails there already is its baseline, and only the files it changed
+    /// since are its own.
+    /// </summary>
+    public required string BaseCommit { get; init; }
+
     /// <summary>Prompts, findings and test results of this workstream, outside the worktree so they never count as changes.</summary>
     public required string StateDirectory { get; init; }
 

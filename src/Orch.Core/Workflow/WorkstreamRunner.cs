@@ -7,6 +7,8 @@ using Orch.Core.Planning;
 using Orch.Core.Routing;
 using Orch.Core.Serialization;
 using Orch.Core.Storage;
+using Orch.Core.Testing.Dotnet;
+using Orch.Core.Bootstrap;
 
 namespace Orch.Core.Workflow;
 
@@ -28,6 +30,7 @@ public sealed class WorkstreamRunner
         var spec = context.Spec;
         var started = _services.Time.GetUtcNow();
         var attempts = 0;
+        var leftAlone = 0;
         var checkpoint = context.Checkpoint;
         // Routing is decided per workstream and kept local: parallel workstreams share this runner.
         var route = spec.Edit.Tool is null && spec.Edit.Command.Count == 0 ? Route(spec, context.RepositoryRoot) : null;
@@ -90,7 +93,8 @@ public sealed class WorkstreamRunner
                 }
             }
 
-            return await FinishAsync(WorkstreamStatus.Succeeded, StopReason.Success, null);
+            return await FinishAsync(WorkstreamStatus.Succeeded, StopReason.Success,
+                leftAlone > 0 ? $"{leftAlone} baseline finding(s) (already on the base commit) left alone" : null);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -116,11 +120,15 @@ public sealed class WorkstreamRunner
             for (var attempt = 1; ; attempt++)
             {
                 await PhaseAsync(phase, PhaseStatus.Running, attempt, null, null);
-                var (failed, findings) = await CheckAsync(context, check, attempt, sha, ct);
+                var (failed, found) = await CheckAsync(context, check, $"{Word(phase)}-{attempt}", sha, ChangedByWorkstreamAsync, ct);
+                // What fails on the base commit too is not the workstream's doing: reported, never sent to FIX.
+                var (findings, baseline) = failed ? await WithoutBaselineAsync(check, found, ct) : (found, []);
+                failed &= findings.Count > 0;
                 await _services.Bus.PublishAsync(new PhaseChecked(spec.Id, phase, attempt, !failed, findings.Count,
-                    findings.Select(FindingSignature.Of).Distinct().Order(StringComparer.Ordinal).ToList()) { RunId = context.RunId });
+                    findings.Select(FindingSignature.Of).Distinct().Order(StringComparer.Ordinal).ToList(), baseline.Count) { RunId = context.RunId });
                 if (!failed)
                 {
+                    leftAlone += baseline.Count;
                     sha = await CheckpointAsync(Word(phase), sha, ct);
                     await PhaseAsync(phase, PhaseStatus.Succeeded, attempt, StopReason.Success, sha);
                     return (StopReason.Success, null, attempt, sha);
@@ -178,6 +186,47 @@ public sealed class WorkstreamRunner
                 }
 
                 sha = await CheckpointAsync($"{Word(phase)} fix {attempt}", sha, ct);
+            }
+        }
+
+        async Task<(IReadOnlyList<Finding> Counted, IReadOnlyList<Finding> Baseline)> WithoutBaselineAsync(CheckPhase check, IReadOnlyList<Finding> findings,
+            CancellationToken ct)
+        {
+            // A finding in a file the workstream changed is its own; elsewhere it may be old, and only the base commit can say.
+            var own = (await ChangedByWorkstreamAsync(context.BaseCommit, ct)).ToHashSet(StringComparer.Ordinal);
+            var candidates = findings.Where(f => f.File is null || !own.Contains(f.File)).ToList();
+            if (candidates.Count == 0)
+            {
+                return (findings, []);
+            }
+
+            var known = await BaselineAsync(check, ct);
+            var baseline = candidates.Where(f => known.Contains(FindingSignature.Of(f))).ToList();
+            return (findings.Where(f => !baseline.Contains(f)).ToList(), baseline);
+        }
+
+        async Task<HashSet<string>> BaselineAsync(CheckPhase check, CancellationToken ct)
+        {
+            var cache = Path.Combine(context.StateDirectory, $"baseline-{Word(check.Name).ToLowerInvariant()}-{context.BaseCommit[..Math.Min(12, context.BaseCommit.Length)]}.json");
+            if (File.Exists(cache) && System.Text.Json.JsonSerializer.Deserialize<List<string>>(File.ReadAllText(cache)) is { } saved)
+            {
+                return saved.ToHashSet(StringComparer.Ordinal);
+            }
+
+            var path = Path.Combine(context.RepositoryRoot, ".orch", "worktrees", context.RunId, $"{spec.Id}.baseline");
+            await _services.Git.RemoveWorktreeAsync(context.RepositoryRoot, path, ct);
+            await _services.Git.AddWorktreeAsync(context.RepositoryRoot, path, null, context.BaseCommit, ct);
+            try
+            {
+                var (_, found) = await CheckAsync(context with { Worktree = path }, check, $"{Word(check.Name)}-baseline", context.BaseCommit, null, ct);
+                var signatures = found.Select(FindingSignature.Of).ToHashSet(StringComparer.Ordinal);
+                Directory.CreateDirectory(context.StateDirectory);
+                await File.WriteAllTextAsync(cache, System.Text.Json.JsonSerializer.Serialize(signatures.Order(StringComparer.Ordinal)), ct);
+                return signatures;
+            }
+            finally
+            {
+                await _services.Git.RemoveWorktreeAsync(context.RepositoryRoot, path, CancellationToken.None);
             }
         }
 
@@ -250,9 +299,12 @@ public sealed class WorkstreamRunner
         }
     }
 
-    /// <summary>Runs the autofixers, then the checks; returns whether the phase failed and the findings that made it fail.</summary>
-    private async Task<(bool Failed, IReadOnlyList<Finding> Findings)> CheckAsync(WorkstreamContext context, CheckPhase check, int attempt, string checkpoint,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the autofixers on the files the workstream changed, then the checks; returns whether the phase failed and the
+    /// findings that made it fail. Without <paramref name="ownChanges"/> (a baseline check) no autofixer runs.
+    /// </summary>
+    private async Task<(bool Failed, IReadOnlyList<Finding> Findings)> CheckAsync(WorkstreamContext context, CheckPhase check, string label, string checkpoint,
+        Func<string, CancellationToken, Task<IReadOnlyList<string>>>? ownChanges, CancellationToken cancellationToken)
     {
         var findings = new List<Finding>();
         var failed = false;
@@ -261,15 +313,47 @@ public sealed class WorkstreamRunner
         for (var i = 0; i < ordered.Count; i++)
         {
             var command = ordered[i];
-            var resultsDirectory = Path.Combine(context.StateDirectory, "results", $"{word.ToLowerInvariant()}-{attempt}-{i + 1}");
-            var outcome = await RunJobAsync(context, $"{word}-{attempt}-{i + 1}", CheckPhase.ToolOf(command), command.Command, command.UseShell,
-                new Dictionary<string, string>(), [], cancellationToken, s => s with { Phase = word, ResultsDirectory = resultsDirectory });
+            var step = $"{label}-{i + 1}".ToLowerInvariant();
+            var resultsDirectory = Path.Combine(context.StateDirectory, "results", step);
             if (command.Autofix)
             {
-                await RevertOutOfScopeAsync(context, checkpoint, cancellationToken);
+                if (ownChanges is null)
+                {
+                    continue;
+                }
+
+                // Autofixers fix the workstream's own files, never the rest of the repository.
+                var own = (await ownChanges(context.BaseCommit, cancellationToken)).Where(f => File.Exists(Path.Combine(context.Worktree, f))).ToList();
+                if (own.Count > 0)
+                {
+                    var before = await _services.Git.SnapshotAsync(context.Worktree, checkpoint, cancellationToken);
+                    await RunJobAsync(context, step, CheckPhase.ToolOf(command), command.UseShell ? command.Command : command.For(own), command.UseShell,
+                        new Dictionary<string, string>(), [], cancellationToken, s => s with { Phase = word, ResultsDirectory = resultsDirectory });
+                    await RevertUntouchedAsync(context, checkpoint, before, own, cancellationToken);
+                }
+
                 continue;
             }
 
+            if (!command.UseShell && DotnetTestPlanner.Handles(command.Command))
+            {
+                // Each test project the way its platform runs it, after one build.
+                var run = await DotnetTestRun.RunAsync(command.Command, context.Worktree, resultsDirectory, new DotnetTestPlanner(new MsBuildProjectEvaluator()),
+                    (part, argv, results, ct) => RunJobAsync(context, $"{step}-{part}", "dotnet", argv, false, new Dictionary<string, string>(), [], ct,
+                        s => s with { Phase = word, ResultsDirectory = results }), cancellationToken);
+                findings.AddRange(check.FindingsOf(command, run.Build, out var buildFailed));
+                failed |= buildFailed;
+                foreach (var test in run.Tests)
+                {
+                    findings.AddRange(check.FindingsOf(PhaseCommand.Argv([.. test.Invocation.Command]), test.Outcome, out var testFailed));
+                    failed |= testFailed;
+                }
+
+                continue;
+            }
+
+            var outcome = await RunJobAsync(context, step, CheckPhase.ToolOf(command), command.Command, command.UseShell,
+                new Dictionary<string, string>(), [], cancellationToken, s => s with { Phase = word, ResultsDirectory = resultsDirectory });
             findings.AddRange(check.FindingsOf(command, outcome, out var commandFailed));
             failed |= commandFailed;
         }
@@ -361,11 +445,17 @@ public sealed class WorkstreamRunner
         return outcome;
     }
 
-    private async Task RevertOutOfScopeAsync(WorkstreamContext context, string checkpoint, CancellationToken cancellationToken)
+    /// <summary>
+    /// Undoes what an autofixer changed beyond the workstream's own files, and anything outside its scope. Only files the
+    /// autofixer itself changed are touched: a file that was already dirty (the user's, in place) is never reset.
+    /// </summary>
+    private async Task RevertUntouchedAsync(WorkstreamContext context, string checkpoint, IReadOnlyDictionary<string, string> before,
+        IReadOnlyCollection<string> own, CancellationToken cancellationToken)
     {
-        // An autofixer formats whatever it finds; only changes inside the scope are the workstream's to keep.
-        var outside = ScopeGuard.Violations(context.Spec, await _services.Git.ChangedFilesAsync(context.Worktree, checkpoint, cancellationToken));
-        foreach (var file in outside)
+        var after = await _services.Git.SnapshotAsync(context.Worktree, checkpoint, cancellationToken);
+        var touched = after.Where(f => !before.ContainsKey(f.Key)).Select(f => f.Key).ToList();
+        var outside = ScopeGuard.Violations(context.Spec, touched).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in touched.Where(f => outside.Contains(f) || !own.Contains(f)))
         {
             var restore = await _services.Git.TryRunAsync(context.Worktree, ["checkout", checkpoint, "--", file], cancellationToken);
             if (restore.ExitCode != 0)

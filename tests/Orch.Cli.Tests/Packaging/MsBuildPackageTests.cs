@@ -141,7 +141,7 @@ public sealed class MsBuildPackageTests
         var (exit, output, err) = await OrchRunner.RunAsync(repo.Path, repo.Combine(".orch", "state.db"), "test", "Rt.Tests.csproj");
 
         Assert.AreEqual(1, exit, output + err);
-        StringAssert.Contains(err, "error ORCH1602: Concats passed on main and fails now");
+        StringAssert.Contains(err, "Tests.cs(7): error ORCH1602: Concats passed on main and fails now", "the gate points at the failing test");
         using var db = new SqliteConnection($"Data Source={repo.Combine(".orch", "state.db")};Pooling=False");
         db.Open();
         using var cmd = db.CreateCommand();

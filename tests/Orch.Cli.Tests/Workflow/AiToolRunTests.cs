@@ -96,7 +96,8 @@ public sealed class AiToolRunTests
     public async Task Run_ToolsThatCannotFix_EscalateFromAiderToCodexToClaudeThenNeedAttention()
     {
         using var repo = new TestRepository(new Dictionary<string, string> { ["src/a.txt"] = "a\n" });
-        InstallFakes(repo, "", ("aider", ""), ("codex", ""), ("claude", ""));
+        // aider's edit touches the file the check complains about, so the finding is the workstream's, not the base commit's.
+        InstallFakes(repo, "", ("aider", "FAKE_EDIT='echo x >> src/a.txt'"), ("codex", ""), ("claude", ""));
         repo.Write("plan.yaml", "id: stuck\nfiles_scope: [src/]\n" +
                                 "edit: {tool: aider, prompt: Fix it, escalation: [codex, claude], fix_attempts_per_tool: 1}\n" +
                                 "static: [[sh, -c, 'echo \"src/a.txt:1:1: error E1: never fixed\"; exit 1']]\nruntime: []\n");

@@ -22,8 +22,9 @@ public sealed class RunCommandTests
     [TestMethod]
     public async Task Run_FormatJson_PrintsEventLinesThenASummaryThatStatusRepeats()
     {
-        using var repo = new TestRepository(new Dictionary<string, string> { ["ok.sh"] = "echo edited\n" });
-        repo.Write("plan/w.yaml", "workstreams:\n  - {id: one, edit: {tool: script, command: [sh, ok.sh]}, static: [], runtime: []}\n  - {id: two, depends_on: [one], edit: {tool: script, command: [sh, ok.sh]}, static: [\"exit 3\"], runtime: [], circuit_breaker: {max_attempts: 1}}\n");
+        using var repo = new TestRepository(new Dictionary<string, string> { ["ok.sh"] = "echo edited\n", ["bad.sh"] = "echo bad > bad.txt\n" });
+        // two's check fails on what its edit wrote, so the failure is its own, not the base commit's.
+        repo.Write("plan/w.yaml", "workstreams:\n  - {id: one, edit: {tool: script, command: [sh, ok.sh]}, static: [], runtime: []}\n  - {id: two, depends_on: [one], edit: {tool: script, command: [sh, bad.sh]}, static: [\"test ! -e bad.txt || exit 3\"], runtime: [], circuit_breaker: {max_attempts: 1}}\n");
 
         var (exit, output, err) = await OrchRunner.RunAsync(repo.Path, Db(repo), "run", "plan", "--format", "json");
 
@@ -86,7 +87,7 @@ public sealed class RunCommandTests
     {
         using var repo = new TestRepository(new Dictionary<string, string> { ["ok.sh"] = "echo x > x.txt\n", ["bad.sh"] = "echo y > y.txt\n" });
         repo.Write("plan.yaml", "workstreams:\n  - {id: good, edit: {tool: script, command: [sh, ok.sh]}, static: [], runtime: []}\n" +
-                                "  - {id: bad, edit: {tool: script, command: [sh, bad.sh]}, static: [\"exit 1\"], runtime: [], circuit_breaker: {max_attempts: 1}}\n");
+                                "  - {id: bad, edit: {tool: script, command: [sh, bad.sh]}, static: [\"test ! -e y.txt\"], runtime: [], circuit_breaker: {max_attempts: 1}}\n");
         var (runExit, _, runErr) = await OrchRunner.RunAsync(repo.Path, Db(repo), "run", "plan.yaml", "--parallel", "2");
         Assert.AreEqual(1, runExit, runErr);
         Assert.HasCount(2, repo.Git("branch", "--list", "orch/*").Split('\n'));

@@ -23,7 +23,7 @@ public sealed class TestCommandTests
         var (exit, output, err) = await OrchRunner.RunAsync(repo.Path, repo.Combine(".orch", "state.db"), "test", "Mtp.Tests.csproj");
 
         Assert.AreEqual(0, exit, output + err);
-        StringAssert.Contains(output, "2 test result(s) recorded (0 failed)");
+        StringAssert.Contains(output, "2 test(s): 2 passed, 0 failed, 0 skipped");
         using var db = new SqliteConnection($"Data Source={repo.Combine(".orch", "state.db")};Pooling=False");
         db.Open();
         using var cmd = db.CreateCommand();

@@ -39,8 +39,8 @@ public sealed class PlanRunnerProcessTests
     {
         using var repo = new TestRepository(new Dictionary<string, string>
         {
-            ["src/a.txt"] = "A\n",
-            ["edit.sh"] = "if [ \"$ORCH_PHASE\" = FIX ]; then if grep -q A src/a.txt; then echo B > src/a.txt; else echo A > src/a.txt; fi; fi\n",
+            ["src/a.txt"] = "ok\n",
+            ["edit.sh"] = "if grep -q A src/a.txt; then echo B > src/a.txt; else echo A > src/a.txt; fi\n",
         });
 
         var (summary, store) = await RunAsync(repo, """
@@ -48,7 +48,7 @@ public sealed class PlanRunnerProcessTests
             files_scope: [src/]
             edit: {tool: script, command: [sh, edit.sh]}
             static:
-              - [sh, -c, 'echo "src/a.txt:1:1: error E1: broken version $(cat src/a.txt)"; exit 1']
+              - [sh, -c, 'grep -q ok src/a.txt || { echo "src/a.txt:1:1: error E1: broken version $(cat src/a.txt)"; exit 1; }']
             runtime: []
             circuit_breaker: {max_attempts: 6, oscillation_window: 4, oscillation_threshold: 2}
             """);
@@ -111,11 +111,11 @@ public sealed class PlanRunnerProcessTests
     [TestMethod]
     public async Task Run_FailedWorkstream_SkipsOnlyItsDependentsAndSaysWhy()
     {
-        using var repo = new TestRepository(new Dictionary<string, string> { ["ok.sh"] = "true\n" });
+        using var repo = new TestRepository(new Dictionary<string, string> { ["ok.sh"] = "true\n", ["bad.sh"] = "echo x > bad.txt\n" });
 
         var (summary, store) = await RunAsync(repo, """
             workstreams:
-              - {id: base, edit: {tool: script, command: [sh, ok.sh]}, static: ["exit 1"], runtime: [], circuit_breaker: {max_attempts: 1}}
+              - {id: base, edit: {tool: script, command: [sh, bad.sh]}, static: ["test ! -e bad.txt"], runtime: [], circuit_breaker: {max_attempts: 1}}
               - {id: child, depends_on: [base], edit: {tool: script, command: [sh, ok.sh]}, static: [], runtime: []}
               - {id: other, edit: {tool: script, command: [sh, ok.sh]}, static: [], runtime: []}
             """);
@@ -132,12 +132,12 @@ public sealed class PlanRunnerProcessTests
     [TestMethod]
     public async Task Run_FailFast_CancelsTheRestAtTheFirstFailure()
     {
-        using var repo = new TestRepository(new Dictionary<string, string> { ["ok.sh"] = "true\n", ["slow.sh"] = "sleep 30\n" });
+        using var repo = new TestRepository(new Dictionary<string, string> { ["ok.sh"] = "true\n", ["slow.sh"] = "sleep 30\n", ["bad.sh"] = "mkdir -p a && echo x > a/bad.txt\n" });
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var (summary, store) = await RunAsync(repo, """
             workstreams:
-              - {id: bad, files_scope: [a/], edit: {tool: script, command: [sh, ok.sh]}, static: ["exit 1"], runtime: [], circuit_breaker: {max_attempts: 1}}
+              - {id: bad, files_scope: [a/], edit: {tool: script, command: [sh, bad.sh]}, static: ["test ! -e a/bad.txt"], runtime: [], circuit_breaker: {max_attempts: 1}}
               - {id: slow, files_scope: [b/], edit: {tool: script, command: [sh, slow.sh]}, static: [], runtime: []}
               - {id: later, depends_on: [slow], files_scope: [c/], edit: {tool: script, command: [sh, ok.sh]}, static: [], runtime: []}
             """, new RunOptions { Parallel = 2, FailFast = true });
@@ -217,6 +217,34 @@ public sealed class PlanRunnerProcessTests
         var phases = await store.ListPhasesAsync(summary.RunId, "grow", CancellationToken.None);
         CollectionAssert.AreEqual(new[] { "EDIT:succeeded:1", "STATIC:succeeded:2", "RUNTIME:succeeded:1" },
             phases.Select(p => $"{OrchJson.EnumText(p.Name)}:{OrchJson.EnumText(p.Status)}:{p.Attempts}").ToArray());
+    }
+
+    [TestMethod]
+    public async Task Run_FindingsTheBaseCommitHasToo_AreLeftAloneAndOnlyTheWorkstreamsOwnGoToFix()
+    {
+        // docs/old.txt carries a warning from before the workstream; src/a.txt gets one from the workstream's edit.
+        using var repo = new TestRepository(new Dictionary<string, string>
+        {
+            ["src/a.txt"] = "one\n",
+            ["docs/old.txt"] = "old\n",
+            ["edit.sh"] = "if [ \"$ORCH_PHASE\" = EDIT ]; then echo two > src/a.txt; else echo three > src/a.txt; fi\n",
+        });
+
+        var (summary, store) = await RunAsync(repo, """
+            id: grow
+            files_scope: [src/]
+            edit: {tool: script, command: [sh, edit.sh]}
+            static: ["echo 'docs/old.txt:1:1: warning W1: old news'; grep -q three src/a.txt || { echo 'src/a.txt:1:1: error G1: want three'; exit 1; }"]
+            runtime: []
+            """);
+        await using var _ = store;
+
+        var grow = Outcome(summary, "grow");
+        Assert.IsTrue(summary.Succeeded, grow.Detail);
+        Assert.AreEqual("1 baseline finding(s) (already on the base commit) left alone", grow.Detail);
+        var sent = File.ReadAllText(Directory.EnumerateFiles(repo.Combine(".orch", "runs"), "static-fix-1.findings.json", SearchOption.AllDirectories).Single());
+        StringAssert.Contains(sent, "want three");
+        Assert.DoesNotContain("old news", sent, "a baseline finding never goes to FIX");
     }
 
     private static ProjectSettings RoutingSettings(params (string Capability, string Tool)[] routes) => ProjectSettings.Empty with

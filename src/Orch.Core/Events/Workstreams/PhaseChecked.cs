@@ -3,6 +3,9 @@ using Orch.Core.Workflow;
 
 namespace Orch.Core.Events;
 
-/// <summary><c>phase.checked</c>: A STATIC or RUNTIME check ran; its findings' signatures drive oscillation detection.</summary>
+/// <summary>
+/// <c>phase.checked</c>: A STATIC or RUNTIME check ran; its findings' signatures drive oscillation detection. Findings
+/// that the workstream's base commit has too are its baseline: counted apart, never blocking.
+/// </summary>
 [EventKind("phase.checked")]
-public sealed record PhaseChecked(string Workstream, PhaseName Phase, int Attempt, bool Passed, int Findings, IReadOnlyList<string> Signatures) : OrchEvent;
+public sealed record PhaseChecked(string Workstream, PhaseName Phase, int Attempt, bool Passed, int Findings, IReadOnlyList<string> Signatures, int Baseline) : OrchEvent;
