@@ -30,6 +30,7 @@ internal static class WorkstreamReader
         var dependsOn = reader.StringList("depends_on") ?? [];
         var scope = reader.StringList("files_scope") ?? [];
         var create = reader.StringList("files_create") ?? [];
+        var fixBaseline = reader.Flag("fix_baseline") ?? false;
         var edit = ReadEdit(reader.Map("edit"));
         var staticCommands = ReadCommands(reader, "static");
         var runtimeCommands = ReadCommands(reader, "runtime");
@@ -44,6 +45,7 @@ internal static class WorkstreamReader
             DependsOn = dependsOn,
             FilesScope = scope,
             FilesCreate = create,
+            FixBaseline = fixBaseline,
             Edit = edit,
             Static = staticCommands,
             Runtime = runtimeCommands,

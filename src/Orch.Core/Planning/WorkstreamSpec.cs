@@ -15,6 +15,12 @@ public sealed record WorkstreamSpec
     /// <summary>Files the workstream may create; they count as scope too.</summary>
     public IReadOnlyList<string> FilesCreate { get; init; } = [];
 
+    /// <summary>
+    /// Findings inside the scope that the base commit already has count too and go to FIX: for a workstream whose task
+    /// is to fix them. The default value is <see langword="false"/>: baseline findings are left alone.
+    /// </summary>
+    public bool FixBaseline { get; init; }
+
     public EditSpec Edit { get; init; } = new();
 
     /// <summary>STATIC commands; <see langword="null"/> means the profile's.</summary>

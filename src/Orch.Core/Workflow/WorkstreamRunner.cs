@@ -201,7 +201,9 @@ public sealed class WorkstreamRunner
             }
 
             var known = await BaselineAsync(check, ct);
-            var baseline = candidates.Where(f => known.Contains(FindingSignature.Of(f))).ToList();
+            // Asked to fix what is there (fix_baseline), the workstream owns the old findings inside its scope too.
+            var baseline = candidates.Where(f => known.Contains(FindingSignature.Of(f))
+                && !(spec.FixBaseline && f.File is not null && spec.FilesScope.Count > 0 && ScopeMatcher.Allows(spec.FilesScope, f.File))).ToList();
             return (findings.Where(f => !baseline.Contains(f)).ToList(), baseline);
         }
 

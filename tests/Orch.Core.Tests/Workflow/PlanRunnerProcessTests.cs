@@ -247,6 +247,32 @@ public sealed class PlanRunnerProcessTests
         Assert.DoesNotContain("old news", sent, "a baseline finding never goes to FIX");
     }
 
+    [TestMethod]
+    public async Task Run_FixBaseline_SendsTheOldFindingsInsideTheScopeToFixButNotThoseOutside()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string>
+        {
+            ["src/a.txt"] = "old\n",
+            ["docs/old.txt"] = "old\n",
+            ["edit.sh"] = "if [ \"$ORCH_PHASE\" = FIX ]; then echo new > src/a.txt; fi\n",
+        });
+
+        var (summary, store) = await RunAsync(repo, """
+            id: cleanup
+            files_scope: [src/]
+            fix_baseline: true
+            edit: {tool: script, command: [sh, edit.sh]}
+            static: ["echo 'docs/old.txt:1:1: warning W1: old news'; grep -q new src/a.txt || { echo 'src/a.txt:1:1: warning W2: still old'; exit 1; }"]
+            runtime: []
+            """);
+        await using var _ = store;
+
+        var cleanup = Outcome(summary, "cleanup");
+        Assert.IsTrue(summary.Succeeded, cleanup.Detail);
+        Assert.AreEqual("new\n", File.ReadAllText(repo.Combine("src", "a.txt")), "the old finding in the scope went to FIX");
+        Assert.AreEqual("1 baseline finding(s) (already on the base commit) left alone", cleanup.Detail, "the one outside the scope stays baseline");
+    }
+
     private static ProjectSettings RoutingSettings(params (string Capability, string Tool)[] routes) => ProjectSettings.Empty with
     {
         Tools = new ToolSettings(routes.ToDictionary(r => r.Tool, r => new ToolOptions { Executable = $"tools/{r.Tool}" })),
