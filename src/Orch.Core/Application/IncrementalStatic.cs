@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orch.Core.Bootstrap;
 
 namespace Orch.Core.Application;
 
@@ -9,8 +10,6 @@ namespace Orch.Core.Application;
 internal static class IncrementalStatic
 {
     private static readonly string[] Sources = [".cs", ".vb", ".fs"];
-
-    private static readonly string[] Skipped = ["bin", "obj", ".git", ".orch"];
 
     /// <returns>
     /// The changed sources relative to the project folder and the earlier findings of the others; <see langword="null"/>
@@ -32,7 +31,7 @@ internal static class IncrementalStatic
             return (null, []);
         }
 
-        var changed = Files(projectDirectory).Where(f => Sources.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase) && Newer(f)).ToList();
+        var changed = RepositoryFiles.Under(projectDirectory).Where(f => Sources.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase) && Newer(f)).ToList();
         var changedSet = changed.ToHashSet(StringComparer.Ordinal);
         var kept = earlier.Where(f => f.File is null || (!changedSet.Contains(f.File) && File.Exists(f.File))).ToList();
         return (changed.Select(f => Path.GetRelativePath(projectDirectory, f).Replace('\\', '/')).ToList(), kept);
@@ -52,22 +51,6 @@ internal static class IncrementalStatic
             if (string.Equals(dir.FullName.TrimEnd('/', '\\'), repositoryRoot.TrimEnd('/', '\\'), StringComparison.Ordinal))
             {
                 yield break;
-            }
-        }
-    }
-
-    private static IEnumerable<string> Files(string folder)
-    {
-        foreach (var file in Directory.EnumerateFiles(folder))
-        {
-            yield return file;
-        }
-
-        foreach (var child in Directory.EnumerateDirectories(folder).Where(d => !Skipped.Contains(Path.GetFileName(d))))
-        {
-            foreach (var file in Files(child))
-            {
-                yield return file;
             }
         }
     }

@@ -17,16 +17,10 @@ public sealed partial class RepositoryDiscovery(IDotnetProjectEvaluator evaluato
     private static readonly string[] CodeExtensions = [".cs", ".fs", ".py", ".js", ".ts", ".go", ".rs", ".java"];
     private const int MaxProjects = 40;
 
-    // Build output, dependencies and Orch's own state say nothing about the repository.
-    private static readonly HashSet<string> Skipped = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ".git", ".orch", "node_modules", "bin", "obj", ".venv", "venv", "__pycache__", ".terraform", "TestResults", ".idea", ".vs", ".mypy_cache", ".ruff_cache", ".pytest_cache",
-    };
-
     public DiscoveryResult Discover(string root)
     {
         root = Path.GetFullPath(root);
-        var files = Walk(root).ToList();
+        var files = RepositoryFiles.Under(root).Take(MaxFiles).ToList();
         var evidence = new List<Evidence>();
         var signals = new Dictionary<string, int>(StringComparer.Ordinal) { ["dotnet"] = 0, ["python"] = 0, ["node"] = 0, ["data"] = 0, ["docs"] = 0, ["ops"] = 0 };
         var languages = new SortedSet<string>(StringComparer.Ordinal);
@@ -267,39 +261,6 @@ public sealed partial class RepositoryDiscovery(IDotnetProjectEvaluator evaluato
             catch (JsonException ex)
             {
                 evidence.Add(new Evidence("unreadable package.json", Rel(file), ex.Message));
-            }
-        }
-    }
-
-    private static IEnumerable<string> Walk(string root)
-    {
-        var pending = new Stack<string>([root]);
-        var count = 0;
-        while (pending.TryPop(out var directory))
-        {
-            IEnumerable<string> entries;
-            try
-            {
-                entries = Directory.EnumerateFileSystemEntries(directory).ToList();
-            }
-            catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
-            {
-                continue;
-            }
-
-            foreach (var entry in entries)
-            {
-                if (Directory.Exists(entry))
-                {
-                    if (!Skipped.Contains(Path.GetFileName(entry)) && new DirectoryInfo(entry).LinkTarget is null)
-                    {
-                        pending.Push(entry);
-                    }
-                }
-                else if (++count <= MaxFiles)
-                {
-                    yield return entry;
-                }
             }
         }
     }

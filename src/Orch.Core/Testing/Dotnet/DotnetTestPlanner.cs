@@ -21,8 +21,6 @@ public sealed partial class DotnetTestPlanner(IDotnetProjectEvaluator evaluator)
 {
     private static readonly string[] ReportOptions = ["--logger", "-l", "--report-trx", "--results-directory", "--", "--project", "--solution"];
 
-    private static readonly string[] SkippedFolders = ["bin", "obj", ".git", ".orch", "node_modules", "TestResults"];
-
     /// <summary>True for a <c>dotnet test</c> that chooses no report of its own, so Orch may choose for each project.</summary>
     public static bool Handles(IReadOnlyList<string> command) =>
         command.Count >= 2 && Path.GetFileNameWithoutExtension(command[0]) == "dotnet" && command[1] == "test"
@@ -113,7 +111,7 @@ public sealed partial class DotnetTestPlanner(IDotnetProjectEvaluator evaluator)
         }
 
         var solutions = Directory.EnumerateFiles(target, "*.sln").Concat(Directory.EnumerateFiles(target, "*.slnx")).ToList();
-        return solutions.Count == 1 ? SolutionProjects(solutions[0]) : ProjectsUnder(target).Order(StringComparer.Ordinal).ToList();
+        return solutions.Count == 1 ? SolutionProjects(solutions[0]) : RepositoryFiles.Under(target).Where(f => ProjectExtension().IsMatch(f)).Order(StringComparer.Ordinal).ToList();
     }
 
     private static List<string> SolutionProjects(string solution)
@@ -123,22 +121,6 @@ public sealed partial class DotnetTestPlanner(IDotnetProjectEvaluator evaluator)
             ? XDocument.Load(solution).Descendants("Project").Select(p => (string?)p.Attribute("Path") ?? "")
             : SlnProject().Matches(File.ReadAllText(solution)).Select(m => m.Groups["path"].Value);
         return paths.Where(p => p.Length > 0).Select(p => Path.GetFullPath(Path.Combine(folder, p.Replace('\\', '/')))).Where(File.Exists).ToList();
-    }
-
-    private static IEnumerable<string> ProjectsUnder(string folder)
-    {
-        foreach (var file in Directory.EnumerateFiles(folder).Where(f => ProjectExtension().IsMatch(f)))
-        {
-            yield return file;
-        }
-
-        foreach (var child in Directory.EnumerateDirectories(folder).Where(d => !SkippedFolders.Contains(Path.GetFileName(d))))
-        {
-            foreach (var file in ProjectsUnder(child))
-            {
-                yield return file;
-            }
-        }
     }
 
     [GeneratedRegex(@"^Project\(""\{[^}]+\}""\)\s*=\s*""[^""]*"",\s*""(?<path>[^""]+\.\w+proj)""", RegexOptions.Multiline)]
