@@ -77,7 +77,7 @@ internal static class JobListCommand
         return status switch
         {
             JobStatus.Succeeded => $"[green]{text}[/]",
-            JobStatus.Failed or JobStatus.TimedOut => $"[red]{text}[/]",
+            JobStatus.Failed or JobStatus.TimedOut or JobStatus.Stalled => $"[red]{text}[/]",
             JobStatus.CircuitOpen or JobStatus.Cancelled => $"[yellow]{text}[/]",
             _ => text,
         };

@@ -11,7 +11,7 @@ internal static class RunCommand
     public static Command Create(GlobalOptions options, TextWriter stdout, TextWriter stderr)
     {
         var plan = new Argument<string>("plan") { Description = "A workstream file, a plan file, or a folder of workstream files." };
-        var parallel = new Option<int>("--parallel", "-p") { Description = "Workstreams to run at once within a wave.", DefaultValueFactory = _ => 1 };
+        var parallel = new Option<int>("--parallel", "-p") { Description = "Workstreams to run at once; each starts as soon as its dependencies have merged.", DefaultValueFactory = _ => 1 };
         var failFast = new Option<bool>("--fail-fast") { Description = "Cancel everything at the first failed workstream." };
         var noWorktree = new Option<bool>("--no-worktree") { Description = "Run in the repository itself, one workstream at a time, committing checkpoints on the current branch." };
         var noMerge = new Option<bool>("--no-merge") { Description = "Leave successful branches unmerged." };

@@ -31,6 +31,7 @@ internal sealed record EngineServices(
         return new EngineServices(settings, store, bus, executor, new JobLifecycle(store, executor, escalation, bus), escalation, git);
     }
 
-    public PlanRunner PlanRunner(TimeProvider time) =>
-        new(new WorkflowServices(Store, Store, Store, Jobs, Executor, Git, Bus, Settings, Escalation, time));
+    public PlanRunner PlanRunner(TimeProvider time) => new(Workflow(time));
+
+    public WorkflowServices Workflow(TimeProvider time) => new(Store, Store, Store, Jobs, Executor, Git, Bus, Settings, Escalation, time);
 }

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Orch.Core.Execution;
 using Orch.Core.Git;
 using Orch.Core.Planning;
+using Orch.Core.Queue;
+using Orch.Core.Secrets;
 using Orch.Core.Serialization;
 using Orch.Core.Storage;
 using Orch.Core.Workflow;
@@ -40,6 +42,14 @@ public sealed class PlanUseCases
         if (plan.Workstreams.Count == 0)
         {
             return new PlanRunResult(diagnostics, null, new OrchError("ORCH1012", $"{planPath} holds no workstreams"));
+        }
+
+        // Before any worktree: a tool that is not there is the user's to install, not a finding for the AI.
+        var missing = await PlanPreflight.CheckAsync(plan, settings.Value!, _engine.RepositoryRoot, _engine.Options.Adapters,
+            new ProcessRunner(null, SecretRedactor.None, _engine.Time), cancellationToken);
+        if (missing.Count > 0)
+        {
+            return new PlanRunResult([.. diagnostics, .. missing], null);
         }
 
         var services = await _engine.ServicesAsync(cancellationToken);
@@ -98,6 +108,8 @@ public sealed class PlanUseCases
         var store = await _engine.StoreAsync(cancellationToken);
         var git = _engine.Git;
         var root = _engine.RepositoryRoot;
+        var hooks = _engine.Settings.Value?.Worktree.BeforeRemove ?? [];
+        EngineServices? services = null;
         var removed = new List<CleanupResult.Removed>();
         var kept = new List<CleanupResult.Kept>();
         foreach (var tree in await store.ListWorktreesAsync(runId, cancellationToken))
@@ -105,6 +117,19 @@ public sealed class PlanUseCases
             if (tree.Status == WorktreeStatus.Removed || (await store.GetRunAsync(tree.RunId, cancellationToken))?.Status == RunStatus.Running)
             {
                 continue;
+            }
+
+            if (hooks.Count > 0 && Directory.Exists(tree.Path))
+            {
+                services ??= await _engine.ServicesAsync(cancellationToken);
+                var runner = new WorktreeHookRunner(services.Workflow(_engine.Time));
+                var target = new HookTarget(tree.RunId, tree.WorkstreamId, root, tree.Path, OwnerIdentity.Direct());
+                if (await runner.RunAsync("before_remove", hooks, target, "before-remove", WorktreeHookRunner.Environment(target, null, null), null,
+                        cancellationToken) is { } failed)
+                {
+                    kept.Add(new CleanupResult.Kept(tree.Branch, tree.WorkstreamId, $"worktree kept: {failed.Split('\n')[0]}"));
+                    continue;
+                }
             }
 
             await git.RemoveWorktreeAsync(root, tree.Path, cancellationToken);

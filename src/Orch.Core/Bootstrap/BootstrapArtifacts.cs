@@ -96,7 +96,7 @@ public static class BootstrapArtifacts
             }
         }
 
-        yaml.Comment("Per-tool settings: executable, model, timeout_seconds, success_exit_codes, retry, breaker.").Open("tools");
+        yaml.Comment("Per-tool settings: executable, model, timeout_seconds, stall_seconds, success_exit_codes, retry, breaker.").Open("tools");
         var chain = profile.Routing.GetValueOrDefault("code_generation") ?? [];
         foreach (var tool in chain.Where(t => t != "script"))
         {

@@ -36,7 +36,7 @@ public sealed class EscalationPolicy(ToolSettings tools, EscalationSettings sett
     /// </summary>
     public JobSpec? FollowUp(JobSpec failed, JobStatus status)
     {
-        if (status is not (JobStatus.Failed or JobStatus.TimedOut) || failed.Prompt is null || failed.Retry.Policy != RetryPolicy.Escalate)
+        if (status is not (JobStatus.Failed or JobStatus.TimedOut or JobStatus.Stalled) || failed.Prompt is null || failed.Retry.Policy != RetryPolicy.Escalate)
         {
             return null;
         }
@@ -58,6 +58,7 @@ public sealed class EscalationPolicy(ToolSettings tools, EscalationSettings sett
             Model = options.Model,
             Executable = options.Executable,
             Timeout = options.Timeout,
+            StallTimeout = options.StallAfter(next),
             Retry = failed.Retry with { Policy = RetryPolicy.None, EscalateTo = null, MaxRetries = 0 },
             SuccessExitCodes = [0],
         };

@@ -69,7 +69,8 @@ public sealed class JobExecutor
         var runner = new ProcessRunner(logFile, redactor, _time,
             process => _jobs.RecordProcessAsync(job.Id, process, CancellationToken.None),
             _onOutput is null ? null : line => _onOutput(job.Id, line),
-            job.Owner?.Id.StartsWith(Queue.OwnerIdentity.WorkerPrefix, StringComparison.Ordinal) == true ? ExitMarker(job) : null);
+            job.Owner?.Id.StartsWith(Queue.OwnerIdentity.WorkerPrefix, StringComparison.Ordinal) == true ? ExitMarker(job) : null,
+            spec.StallTimeout);
 
         JobStatus status;
         string? error;
@@ -87,6 +88,12 @@ public sealed class JobExecutor
         {
             status = JobStatus.TimedOut;
             error = $"timed out after {spec.Timeout.TotalSeconds:0.###} s; the process tree was killed";
+        }
+        catch (ToolStalledException ex)
+        {
+            status = JobStatus.Stalled;
+            var stalls = attempts.Count(a => a.Status == JobStatus.Stalled);
+            error = stalls > 1 ? $"stalled on each of its {stalls} attempts, the same way: {ex.Message}" : $"stalled: {ex.Message}";
         }
         catch (BrokenCircuitException ex)
         {
@@ -161,6 +168,11 @@ public sealed class JobExecutor
                 var attemptStatus = result.Succeeded ? JobStatus.Succeeded : result.TimedOut ? JobStatus.TimedOut : JobStatus.Failed;
                 Record(number, attemptStatus, result.ExitCode, started, clock, result.Error);
                 return result;
+            }
+            catch (ToolStalledException ex)
+            {
+                Record(number, JobStatus.Stalled, null, started, clock, $"stalled: {ex.Message}");
+                throw;
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using System.Text;
 using Orch.Abstractions.Adapters;
@@ -26,14 +27,17 @@ public sealed partial class ProcessRunner : IProcessLauncher
     private readonly Func<ProcessIdentity, Task>? _onStarted;
     private readonly Action<string>? _onOutput;
     private readonly string? _exitMarker;
+    private readonly TimeSpan? _stallAfter;
 
     // Writes the exit code next to the job, so that a worker that dies after its job finished does not make it run twice.
     private const string MarkerScript = "m=$1; shift; \"$@\"; c=$?; printf %s \"$c\" > \"$m\"; exit $c";
 
     /// <param name="exitMarker">Where the job's own shell records its exit code, for crash recovery; <see langword="null"/> for none.</param>
+    /// <param name="stallAfter">How long a process may print nothing before it is killed and <see cref="ToolStalledException"/> is thrown; <see langword="null"/> for no limit.</param>
     public ProcessRunner(string? logFile, SecretRedactor redactor, TimeProvider time, Func<ProcessIdentity, Task>? onStarted = null, Action<string>? onOutput = null,
-        string? exitMarker = null)
+        string? exitMarker = null, TimeSpan? stallAfter = null)
     {
+        _stallAfter = stallAfter;
         _logFile = logFile;
         _redactor = redactor;
         _time = time;
@@ -111,12 +115,16 @@ public sealed partial class ProcessRunner : IProcessLauncher
         var identity = new ProcessIdentity(process.Id, ProcessInfo.StartTicks(process.Id));
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
+        var lastOutput = new StrongBox<long>(_time.GetTimestamp());
         var readers = Task.WhenAll(
-            PumpAsync(process.StandardOutput, stdout, log, gate, ""),
-            PumpAsync(process.StandardError, stderr, log, gate, "[stderr] "));
+            PumpAsync(process.StandardOutput, stdout, log, gate, "", lastOutput),
+            PumpAsync(process.StandardError, stderr, log, gate, "[stderr] ", lastOutput));
 
         using var timeout = request.Timeout is { } limit ? new CancellationTokenSource(limit, _time) : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        using var stall = new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, stall.Token);
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(linked.Token);
+        var watchdog = _stallAfter is { } quiet ? WatchAsync(quiet, lastOutput, stall, watching.Token) : Task.CompletedTask;
         try
         {
             if (_onStarted is not null)
@@ -134,6 +142,8 @@ public sealed partial class ProcessRunner : IProcessLauncher
         }
         finally
         {
+            await watching.CancelAsync();
+            await watchdog;
             // Whatever the job left running in its session dies with it.
             if (Setsid is not null)
             {
@@ -150,9 +160,16 @@ public sealed partial class ProcessRunner : IProcessLauncher
 
         var duration = _time.GetElapsedTime(started);
         var timedOut = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
+        var stalled = stall.IsCancellationRequested && !timedOut && !cancellationToken.IsCancellationRequested;
         WriteLog(log, gate, timedOut ? $"# killed after {request.Timeout} (timeout)" :
+            stalled ? $"# killed after {_stallAfter!.Value.TotalSeconds:0.###} s without output (stalled)" :
             cancellationToken.IsCancellationRequested ? "# killed (cancelled)" : $"# exit code {process.ExitCode}");
         cancellationToken.ThrowIfCancellationRequested();
+        if (stalled)
+        {
+            throw new ToolStalledException(_stallAfter!.Value);
+        }
+
         return new ProcessOutcome(timedOut ? null : process.ExitCode, timedOut, Snapshot(stdout), Snapshot(stderr), duration);
 
         ProcessOutcome Failed(string reason)
@@ -160,6 +177,29 @@ public sealed partial class ProcessRunner : IProcessLauncher
             using var failedLog = OpenLog();
             WriteLog(failedLog, new object(), $"# {reason}");
             return new ProcessOutcome(null, false, "", "", _time.GetElapsedTime(started), reason);
+        }
+    }
+
+    /// <summary>Cancels <paramref name="stall"/> once no output line came for <paramref name="quiet"/>.</summary>
+    private async Task WatchAsync(TimeSpan quiet, StrongBox<long> lastOutput, CancellationTokenSource stall, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var idle = _time.GetElapsedTime(Interlocked.Read(ref lastOutput.Value));
+            if (idle >= quiet)
+            {
+                await stall.CancelAsync();
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(quiet - idle + TimeSpan.FromMilliseconds(50), _time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
@@ -197,10 +237,11 @@ public sealed partial class ProcessRunner : IProcessLauncher
         }
     }
 
-    private async Task PumpAsync(StreamReader reader, StringBuilder capture, StreamWriter? log, object gate, string prefix)
+    private async Task PumpAsync(StreamReader reader, StringBuilder capture, StreamWriter? log, object gate, string prefix, StrongBox<long> lastOutput)
     {
         while (await reader.ReadLineAsync() is { } line)
         {
+            Interlocked.Exchange(ref lastOutput.Value, _time.GetTimestamp());
             var redacted = _redactor.Redact(line);
             lock (capture)
             {

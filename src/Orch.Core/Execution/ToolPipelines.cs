@@ -106,7 +106,7 @@ public sealed class ToolPipelines
 
     private static bool IsFailure(Outcome<ToolResult> outcome) => outcome switch
     {
-        { Exception: TimeoutRejectedException } => true,
+        { Exception: TimeoutRejectedException or ToolStalledException } => true,
         { Exception: null, Result: { Succeeded: false } } => true,
         _ => false,
     };

@@ -61,6 +61,7 @@ public sealed class ToolSettings
         var executable = tool.Text("executable");
         var model = tool.Text("model");
         var timeout = tool.WholeNumber("timeout_seconds", 1);
+        var stall = tool.WholeNumber("stall_seconds", 0);
         var codes = tool.IntList("success_exit_codes");
         var retry = tool.Map("retry");
         var maxRetries = retry?.WholeNumber("max_retries", 0);
@@ -78,6 +79,7 @@ public sealed class ToolSettings
             Executable = executable,
             Model = model,
             Timeout = timeout is { } t ? TimeSpan.FromSeconds(t) : options.Timeout,
+            StallTimeout = stall is { } quiet ? TimeSpan.FromSeconds(quiet) : null,
             SuccessExitCodes = codes ?? options.SuccessExitCodes,
             Retry = options.Retry with
             {

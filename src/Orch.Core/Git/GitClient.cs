@@ -20,16 +20,20 @@ public sealed class GitClient : IDisposable
     };
 
     private readonly ProcessRunner _runner;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _excludes = new(StringComparer.Ordinal);
 
     public GitClient(TimeProvider time)
     {
         _runner = new ProcessRunner(null, SecretRedactor.None, time);
     }
 
+    /// <summary>From now on, Orch's git commands in <paramref name="worktree"/> read <paramref name="excludesFile"/> (see <see cref="WorktreeExcludes"/>).</summary>
+    public void UseExcludes(string worktree, string excludesFile) => _excludes[Path.GetFullPath(worktree)] = excludesFile;
+
     public async Task<ProcessOutcome> TryRunAsync(string directory, IEnumerable<string> args, CancellationToken cancellationToken) =>
         await _runner.RunAsync(new ProcessRequest
         {
-            Argv = ["git", .. args],
+            Argv = _excludes.TryGetValue(Path.GetFullPath(directory), out var excludes) ? ["git", "-c", $"core.excludesFile={excludes}", .. args] : ["git", .. args],
             WorkingDirectory = directory,
             Environment = Environment,
             Timeout = TimeSpan.FromMinutes(5),
@@ -61,15 +65,19 @@ public sealed class GitClient : IDisposable
     public async Task<bool> HasNoTrackedChangesAsync(string directory, CancellationToken cancellationToken) =>
         (await RunAsync(directory, ["status", "--porcelain", "--untracked-files=no"], cancellationToken)).Length == 0;
 
-    /// <summary>Adds a worktree at <paramref name="path"/> on a new <paramref name="branch"/>, or detached when it is <see langword="null"/>.</summary>
-    public async Task AddWorktreeAsync(string repository, string path, string? branch, string baseSha, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds a worktree at <paramref name="path"/> on a new <paramref name="branch"/> made at <paramref name="baseSha"/>; with
+    /// no branch, on the existing branch <paramref name="checkout"/>, else detached at <paramref name="baseSha"/>.
+    /// </summary>
+    public async Task AddWorktreeAsync(string repository, string path, string? branch, string baseSha, CancellationToken cancellationToken, string? checkout = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await _worktreeGate.WaitAsync(cancellationToken);
         try
         {
-            await RunAsync(repository, branch is null ? ["worktree", "add", "-q", "--detach", path, baseSha] : ["worktree", "add", "-q", "-b", branch, path, baseSha],
-                cancellationToken);
+            await RunAsync(repository, branch is not null ? ["worktree", "add", "-q", "-b", branch, path, baseSha]
+                : checkout is not null ? ["worktree", "add", "-q", path, checkout]
+                : ["worktree", "add", "-q", "--detach", path, baseSha], cancellationToken);
         }
         finally
         {

@@ -74,6 +74,7 @@ internal sealed record JobReadContext(
             LogFile = logFile,
             ErrorReport = errorReport,
             Timeout = timeoutSeconds is { } t ? TimeSpan.FromSeconds(t) : defaults.Timeout,
+            StallTimeout = defaults.StallAfter(tool),
             Retry = defaults.Retry,
             SuccessExitCodes = defaults.SuccessExitCodes,
             Model = defaults.Model,

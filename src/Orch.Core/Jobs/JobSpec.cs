@@ -36,6 +36,9 @@ public sealed record JobSpec
     /// <summary>How long one attempt may take. The default value is 10 minutes.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>How long the tool may print nothing before it is killed as stalled; <see langword="null"/> for no limit. The default value is <see langword="null"/>.</summary>
+    public TimeSpan? StallTimeout { get; init; }
+
     /// <summary>How the job is retried when an attempt fails.</summary>
     public RetrySettings Retry { get; init; } = new();
 

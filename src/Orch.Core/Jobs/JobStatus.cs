@@ -18,6 +18,9 @@ public enum JobStatus
     /// <summary>Its last attempt was killed at the timeout.</summary>
     TimedOut,
 
+    /// <summary>Its last attempt printed nothing for the tool's stall time and was killed.</summary>
+    Stalled,
+
     /// <summary>Not run because the tool's circuit breaker was open.</summary>
     CircuitOpen,
 

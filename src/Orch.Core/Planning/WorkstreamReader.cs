@@ -30,6 +30,8 @@ internal static class WorkstreamReader
         var dependsOn = reader.StringList("depends_on") ?? [];
         var scope = reader.StringList("files_scope") ?? [];
         var create = reader.StringList("files_create") ?? [];
+        CheckInside(reader, "files_scope", scope);
+        CheckInside(reader, "files_create", create);
         var fixBaseline = reader.Flag("fix_baseline") ?? false;
         var edit = ReadEdit(reader.Map("edit"));
         var staticCommands = ReadCommands(reader, "static");
@@ -57,6 +59,23 @@ internal static class WorkstreamReader
         };
     }
 
+    /// <summary>A scope entry must name something inside the repository: no absolute path, no way out through '..'.</summary>
+    private static void CheckInside(FieldReader reader, string key, IReadOnlyList<string> entries)
+    {
+        const string root = "/orch-repository";
+        foreach (var entry in entries)
+        {
+            var normalized = entry.Replace('\\', '/');
+            var full = Path.GetFullPath(Path.Combine(root, normalized.TrimStart('/')));
+            if (Path.IsPathRooted(normalized) || normalized.StartsWith('/') || (full != root && !full.StartsWith(root + "/", StringComparison.Ordinal)))
+            {
+                reader.Error(reader.Node(key)!, Diagnostics.DiagnosticCodes.PathOutsideRepository,
+                    $"{key} entry '{entry}' is outside the repository",
+                    "Scope entries are paths or globs relative to the repository root, such as src/ or src/**/*.cs, without a leading '/' or '..' that leaves it.");
+            }
+        }
+    }
+
     private static WorkstreamSpec? ReadLegacy(FieldReader reader, SourceDocument document, YamlMappingNode map)
     {
         var id = reader.Text("id", required: true);
@@ -64,6 +83,8 @@ internal static class WorkstreamReader
         var dependsOn = reader.StringList("depends_on") ?? [];
         var scope = (reader.StringList("files_scope") ?? []).Concat(reader.StringList("files_modify") ?? []).Distinct().ToArray();
         var create = reader.StringList("files_create") ?? [];
+        CheckInside(reader, reader.Has("files_scope") ? "files_scope" : "files_modify", scope);
+        CheckInside(reader, "files_create", create);
         var tool = reader.Text("tool");
         var tasks = reader.StringList("tasks") ?? [];
         var description = reader.Text("description");

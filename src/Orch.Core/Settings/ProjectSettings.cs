@@ -2,20 +2,18 @@ using Orch.Core.Costs;
 using Orch.Core.Diagnostics;
 using Orch.Core.Documents;
 using Orch.Core.Execution;
-using Orch.Core.Planning;
 using Orch.Core.Profiles;
 using YamlDotNet.RepresentationModel;
 
 namespace Orch.Core.Settings;
 
 /// <summary>
-/// The project's settings in <c>.orch/orch.yaml</c>, as far as the engine reads them: <c>tools:</c> (timeouts,
-/// retries, breakers) and <c>worktree.setup</c> (commands run in each new worktree, such as a restore). Other
-/// sections (profile, budgets) belong to other features and are left to them.
+/// The project's settings in <c>.orch/orch.yaml</c>: <c>tools:</c> (timeouts, stall times, retries, breakers),
+/// <c>worktree:</c> (hooks and copied files), prices, budgets, escalation and the profile.
 /// </summary>
-public sealed record ProjectSettings(ToolSettings Tools, IReadOnlyList<PhaseCommand> WorktreeSetup)
+public sealed record ProjectSettings(ToolSettings Tools, WorktreeHooks Worktree)
 {
-    public static ProjectSettings Empty { get; } = new(ToolSettings.Empty, []);
+    public static ProjectSettings Empty { get; } = new(ToolSettings.Empty, WorktreeHooks.None);
 
     /// <summary>The price table: the built-in prices with <c>prices:</c> on top.</summary>
     public PriceTable Prices { get; init; } = PriceTable.Default;
@@ -56,20 +54,12 @@ public sealed record ProjectSettings(ToolSettings Tools, IReadOnlyList<PhaseComm
 
         var reader = new FieldReader(document, root, "", diagnostics);
         var tools = ToolSettings.Read(reader);
-        var setup = new List<PhaseCommand>();
-        if (reader.Map("worktree") is { } worktree)
-        {
-            foreach (var command in worktree.StringList("setup") ?? [])
-            {
-                setup.Add(PhaseCommand.Shell(command));
-            }
-        }
-
+        var worktree = WorktreeHooks.Read(reader.Map("worktree"));
         var prices = ReadPrices(reader.Map("prices"));
         var budgets = ReadBudgets(reader.Map("budgets"));
         var escalation = ReadEscalation(reader.Map("escalation"));
         var profile = ReadProfile(reader, out var overrides);
-        var settings = new ProjectSettings(tools, setup)
+        var settings = new ProjectSettings(tools, worktree)
         {
             Prices = PriceTable.Default.With(prices), Budgets = budgets, Escalation = escalation, Profile = profile, Overrides = overrides,
         };

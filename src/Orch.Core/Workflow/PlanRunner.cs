@@ -2,7 +2,6 @@ using System.Text.Json;
 using Orch.Core.Events;
 using Orch.Core.Execution;
 using Orch.Core.Git;
-using Orch.Core.Jobs;
 using Orch.Core.Planning;
 using Orch.Core.Queue;
 using Orch.Core.Serialization;
@@ -11,19 +10,23 @@ using Orch.Core.Storage;
 namespace Orch.Core.Workflow;
 
 /// <summary>
-/// Runs a plan: topological waves, at most <see cref="RunOptions.Parallel"/> workstreams at once, never two with
-/// overlapping scopes together, dependents of a failure skipped (or everything cancelled with fail-fast), and
-/// successful branches merged back in dependency order. A run can be resumed after a crash.
+/// Runs a plan from a ready queue: a workstream starts as soon as its dependencies have merged and a slot is free, on a
+/// worktree made from the target branch as it is then (so it holds its dependencies' work), never beside a running
+/// workstream whose scope overlaps its own. Each successful workstream merges at once, one merge at a time; a failure
+/// or a merge conflict skips only its dependents (or cancels everything with fail-fast). A run can be resumed after a
+/// crash or Ctrl-C, and resume retries a merge that was blocked.
 /// </summary>
 public sealed class PlanRunner
 {
     private readonly WorkflowServices _services;
     private readonly WorkstreamRunner _runner;
+    private readonly WorktreeHookRunner _hooks;
 
     public PlanRunner(WorkflowServices services)
     {
         _services = services;
         _runner = new WorkstreamRunner(services);
+        _hooks = new WorktreeHookRunner(services);
     }
 
     /// <summary>Starts a new run of <paramref name="plan"/> in the repository at <paramref name="repositoryRoot"/>.</summary>
@@ -41,7 +44,10 @@ public sealed class PlanRunner
         return await ExecuteAsync(run.Id, plan, root, baseSha, options, [], cancellationToken);
     }
 
-    /// <summary>Continues a run: finished workstreams and phases stay done; the rest restart from their last checkpoint.</summary>
+    /// <summary>
+    /// Continues a run: finished workstreams and phases stay done; the rest restart from their last checkpoint on the base
+    /// they started from; a blocked merge is tried again, and what was skipped or cancelled because of it runs.
+    /// </summary>
     public async Task<RunSummary> ResumeAsync(string runId, Plan plan, StoredRunOptions stored, CancellationToken cancellationToken)
     {
         await _services.Runs.ReopenRunAsync(runId, cancellationToken);
@@ -56,41 +62,102 @@ public sealed class PlanRunner
     {
         var self = OwnerIdentity.Direct();
         await new Reconciler(_services.Jobs, _services.Time).ReconcileAsync(self, cancellationToken);
-        var waves = WavePlanner.Plan(plan.Workstreams);
+        var merging = options.Merge && options.UseWorktrees;
         var outcomes = new Dictionary<string, WorkstreamOutcome>(StringComparer.Ordinal);
         var worktrees = (await _services.Runs.ListWorktreesAsync(runId, cancellationToken)).ToDictionary(w => w.WorkstreamId, StringComparer.Ordinal);
-        foreach (var record in previous.Where(r => r.Status is WorkstreamStatus.Failed or WorkstreamStatus.Skipped
-                     || (r.Status == WorkstreamStatus.Succeeded && (!options.Merge || worktrees.GetValueOrDefault(r.Id)?.Status is WorktreeStatus.Merged or null))))
+        var unmerged = new List<WorkstreamSpec>();
+        foreach (var record in previous)
         {
-            outcomes[record.Id] = new WorkstreamOutcome(record.Id, record.Status, record.StopReason ?? StopReason.Success, record.Attempts, record.Detail);
+            var tree = worktrees.GetValueOrDefault(record.Id);
+            var done = new WorkstreamOutcome(record.Id, record.Status, record.StopReason ?? StopReason.Success, record.Attempts, record.Detail);
+            var finishedWork = record.Status == WorkstreamStatus.Succeeded
+                               || (record.Status == WorkstreamStatus.Failed && record.StopReason == StopReason.MergeConflict);
+            if (plan.Workstreams.FirstOrDefault(w => w.Id == record.Id) is not { } spec)
+            {
+                continue;
+            }
+
+            if (finishedWork && merging && tree is not null && tree.Status != WorktreeStatus.Merged)
+            {
+                // Its work is done; only the merge is left (it crashed before, or the merge was blocked).
+                unmerged.Add(spec);
+                outcomes[record.Id] = done with { Status = WorkstreamStatus.Succeeded, StopReason = StopReason.Success, Detail = null };
+            }
+            else if (record.Status is WorkstreamStatus.Succeeded or WorkstreamStatus.Failed or WorkstreamStatus.NeedsAttention)
+            {
+                outcomes[record.Id] = done;
+            }
+
+            // Skipped and cancelled workstreams are decided again: what blocked them may be resolved.
         }
 
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        foreach (var wave in waves)
+        var slots = Math.Max(1, options.UseWorktrees ? options.Parallel : 1);
+        var pending = plan.Workstreams.Where(w => !outcomes.ContainsKey(w.Id)).ToList();
+        var running = new Dictionary<Task<WorkstreamOutcome>, WorkstreamSpec>();
+        foreach (var ws in unmerged)
         {
-            await _services.Bus.PublishAsync(new WaveStarted(wave.Number, wave.Workstreams.Select(w => w.Id).ToList()) { RunId = runId });
-            var pending = new List<WorkstreamSpec>();
-            foreach (var ws in wave.Workstreams.Where(w => !outcomes.ContainsKey(w.Id)))
+            outcomes[ws.Id] = await MergeAsync(runId, ws, root, worktrees[ws.Id], outcomes[ws.Id]);
+            if (outcomes[ws.Id].Status != WorkstreamStatus.Succeeded && options.FailFast)
             {
-                var failedDependency = ws.DependsOn.FirstOrDefault(d => outcomes.TryGetValue(d, out var o) && o.Status != WorkstreamStatus.Succeeded);
-                if (failedDependency is not null)
+                await failFast.CancelAsync();
+            }
+        }
+
+        while (true)
+        {
+            await SettleAsync();
+            // Plan order among the ready: the order people wrote, which the dependencies already respect.
+            foreach (var ws in pending.ToList())
+            {
+                if (running.Count >= slots || failFast.IsCancellationRequested)
                 {
-                    outcomes[ws.Id] = await SkipAsync(runId, ws, WorkstreamStatus.Skipped, StopReason.DependencyFailed,
-                        $"depends on '{failedDependency}', which {OrchJson.EnumText(outcomes[failedDependency].Status)} ({OrchJson.EnumText(outcomes[failedDependency].StopReason)})");
+                    break;
                 }
-                else if (failFast.IsCancellationRequested)
+
+                if (!ws.DependsOn.All(d => outcomes.TryGetValue(d, out var o) && o.Status == WorkstreamStatus.Succeeded)
+                    || running.Values.Any(r => ScopeMatcher.Overlaps(r.AllScope, ws.AllScope)))
                 {
-                    outcomes[ws.Id] = await SkipAsync(runId, ws, WorkstreamStatus.Cancelled, StopReason.Cancelled,
-                        cancellationToken.IsCancellationRequested ? "cancelled" : "not started: --fail-fast stopped the run");
+                    continue;
                 }
-                else
+
+                pending.Remove(ws);
+                // The base is read here, between merges, so it is exactly the target branch after what has merged.
+                var start = await StartingPointAsync(ws, worktrees.GetValueOrDefault(ws.Id), root, baseSha, options, cancellationToken);
+                running[StartAsync(ws, start)] = ws;
+            }
+
+            if (running.Count == 0)
+            {
+                break;
+            }
+
+            var finished = await Task.WhenAny(running.Keys);
+            var spec = running[finished];
+            running.Remove(finished);
+            var outcome = await finished;
+            if (outcome.Status == WorkstreamStatus.Succeeded && merging)
+            {
+                var tree = (await _services.Runs.ListWorktreesAsync(runId, CancellationToken.None)).FirstOrDefault(w => w.WorkstreamId == spec.Id);
+                if (tree is not null && tree.Status != WorktreeStatus.Merged)
                 {
-                    pending.Add(ws);
+                    outcome = await MergeAsync(runId, spec, root, tree, outcome);
                 }
             }
 
-            await RunWaveAsync(pending);
-            await MergeWaveAsync(wave);
+            outcomes[outcome.Id] = outcome;
+            if (outcome.Status != WorkstreamStatus.Succeeded && options.FailFast)
+            {
+                await failFast.CancelAsync();
+            }
+        }
+
+        // Whatever could not start (cancelled, or waiting on something that never came) says why.
+        await SettleAsync();
+        foreach (var ws in pending)
+        {
+            outcomes[ws.Id] = await SkipAsync(runId, ws, WorkstreamStatus.Cancelled, StopReason.Cancelled,
+                cancellationToken.IsCancellationRequested ? "cancelled" : "not started: --fail-fast stopped the run");
         }
 
         var summary = new RunSummary(runId, plan.Workstreams.Select(w => outcomes[w.Id]).ToList(), cancellationToken.IsCancellationRequested)
@@ -103,55 +170,31 @@ public sealed class PlanRunner
         await _services.Runs.FinishRunAsync(runId, status, reason is { } r ? OrchJson.EnumText(r) : null, CancellationToken.None);
         return summary;
 
-        async Task RunWaveAsync(List<WorkstreamSpec> pending)
+        // A workstream whose dependency failed is skipped, and so on down the graph; with fail-fast stopped, the rest is cancelled.
+        async Task SettleAsync()
         {
-            var running = new Dictionary<Task<WorkstreamOutcome>, WorkstreamSpec>();
-            while (pending.Count > 0 || running.Count > 0)
+            for (var changed = true; changed;)
             {
-                // Start what fits: a free slot, and no overlap with anything running.
+                changed = false;
                 foreach (var ws in pending.ToList())
                 {
-                    if (running.Count >= Math.Max(1, options.UseWorktrees ? options.Parallel : 1) || failFast.IsCancellationRequested)
+                    var failedDependency = ws.DependsOn.FirstOrDefault(d => outcomes.TryGetValue(d, out var o) && o.Status != WorkstreamStatus.Succeeded);
+                    if (failedDependency is not null)
                     {
-                        break;
+                        pending.Remove(ws);
+                        outcomes[ws.Id] = await SkipAsync(runId, ws, WorkstreamStatus.Skipped, StopReason.DependencyFailed,
+                            $"depends on '{failedDependency}', which {OrchJson.EnumText(outcomes[failedDependency].Status)} ({OrchJson.EnumText(outcomes[failedDependency].StopReason)})");
+                        changed = true;
                     }
-
-                    if (running.Values.Any(r => ScopeMatcher.Overlaps(r.AllScope, ws.AllScope)))
-                    {
-                        continue;
-                    }
-
-                    pending.Remove(ws);
-                    running[StartAsync(ws)] = ws;
-                }
-
-                if (running.Count == 0)
-                {
-                    foreach (var ws in pending)
-                    {
-                        outcomes[ws.Id] = await SkipAsync(runId, ws, WorkstreamStatus.Cancelled, StopReason.Cancelled,
-                            cancellationToken.IsCancellationRequested ? "cancelled" : "not started: --fail-fast stopped the run");
-                    }
-
-                    return;
-                }
-
-                var finished = await Task.WhenAny(running.Keys);
-                running.Remove(finished);
-                var outcome = await finished;
-                outcomes[outcome.Id] = outcome;
-                if (outcome.Status != WorkstreamStatus.Succeeded && options.FailFast)
-                {
-                    await failFast.CancelAsync();
                 }
             }
         }
 
-        async Task<WorkstreamOutcome> StartAsync(WorkstreamSpec ws)
+        async Task<WorkstreamOutcome> StartAsync(WorkstreamSpec ws, string start)
         {
             try
             {
-                var prepared = await PrepareAsync(runId, ws, root, baseSha, options, worktrees.GetValueOrDefault(ws.Id), self, failFast.Token);
+                var prepared = await PrepareAsync(runId, ws, root, start, options, worktrees.GetValueOrDefault(ws.Id), self, failFast.Token);
                 if (prepared.Failure is { } failure)
                 {
                     return failure;
@@ -164,36 +207,43 @@ public sealed class PlanRunner
                 return await SkipAsync(runId, ws, WorkstreamStatus.Cancelled, StopReason.Cancelled, "cancelled");
             }
         }
-
-        async Task MergeWaveAsync(Wave wave)
-        {
-            if (!options.Merge || !options.UseWorktrees)
-            {
-                return;
-            }
-
-            foreach (var ws in wave.Workstreams.Where(w => outcomes.TryGetValue(w.Id, out var o) && o.Status == WorkstreamStatus.Succeeded))
-            {
-                var tree = (await _services.Runs.ListWorktreesAsync(runId, CancellationToken.None)).FirstOrDefault(w => w.WorkstreamId == ws.Id);
-                if (tree is null || tree.Status == WorktreeStatus.Merged)
-                {
-                    continue;
-                }
-
-                outcomes[ws.Id] = await MergeAsync(runId, ws, root, tree, outcomes[ws.Id]);
-            }
-        }
     }
 
-    private async Task<(WorkstreamContext? Context, WorkstreamOutcome? Failure)> PrepareAsync(string runId, WorkstreamSpec ws, string root, string baseSha,
+    /// <summary>
+    /// The commit a workstream's worktree starts from: the one it started from before (resume), else the target branch
+    /// now (its dependencies have merged into it), else, without merging, its dependencies' branches.
+    /// </summary>
+    private async Task<string> StartingPointAsync(WorkstreamSpec ws, WorktreeRecord? existing, string root, string baseSha, RunOptions options,
+        CancellationToken cancellationToken)
+    {
+        if (existing is not null)
+        {
+            return existing.BaseSha;
+        }
+
+        if (!options.UseWorktrees)
+        {
+            return await _services.Git.HeadAsync(root, cancellationToken);
+        }
+
+        return options.Merge ? await _services.Git.HeadAsync(root, cancellationToken) : baseSha;
+    }
+
+    private async Task<(WorkstreamContext? Context, WorkstreamOutcome? Failure)> PrepareAsync(string runId, WorkstreamSpec ws, string root, string start,
         RunOptions options, WorktreeRecord? existing, WorkerIdentity owner, CancellationToken cancellationToken)
     {
         var stateDirectory = Path.Combine(root, ".orch", "runs", runId, ws.Id);
+        var excludes = WorktreeHookRunner.ExcludesFile(root, runId, ws.Id);
         var phases = await _services.Runs.ListPhasesAsync(runId, ws.Id, cancellationToken);
         var lastCheckpoint = phases.LastOrDefault(p => p.Status == PhaseStatus.Succeeded && p.CheckpointSha is not null)?.CheckpointSha;
         if (!options.UseWorktrees)
         {
-            var head = await _services.Git.HeadAsync(root, cancellationToken);
+            if (!File.Exists(excludes))
+            {
+                await WorktreeExcludes.WriteAsync(excludes, root, _services.Git, cancellationToken);
+            }
+
+            _services.Git.UseExcludes(root, excludes);
             if (lastCheckpoint is not null)
             {
                 await _services.Git.ResetAsync(root, lastCheckpoint, cancellationToken);
@@ -201,17 +251,30 @@ public sealed class PlanRunner
 
             return (new WorkstreamContext
             {
-                RunId = runId, Spec = ws, RepositoryRoot = root, Worktree = root, Checkpoint = lastCheckpoint ?? head, BaseCommit = baseSha,
+                RunId = runId, Spec = ws, RepositoryRoot = root, Worktree = root, Checkpoint = lastCheckpoint ?? start, BaseCommit = start,
                 StateDirectory = stateDirectory, Owner = owner, RunBudgetUsd = options.BudgetUsd,
             }, null);
         }
 
         var path = Path.Combine(root, ".orch", "worktrees", runId, ws.Id);
         var branch = $"orch/{runId}/{ws.Id}";
-        if (existing is not null && Directory.Exists(path))
+        if (existing is not null)
         {
-            // Resume: whatever the crash left half-done goes; the last checkpoint is the truth.
+            // Resume: whatever the crash left half-done goes; the last checkpoint is the truth, on the base it started from.
             var checkpoint = lastCheckpoint ?? existing.BaseSha;
+            if (!Directory.Exists(path))
+            {
+                await _services.Git.RemoveWorktreeAsync(root, path, cancellationToken);
+                await _services.Git.AddWorktreeAsync(root, path, await _services.Git.BranchExistsAsync(root, branch, cancellationToken) ? null : branch, checkpoint,
+                    cancellationToken, checkout: branch);
+            }
+
+            if (!File.Exists(excludes))
+            {
+                await WorktreeExcludes.WriteAsync(excludes, root, _services.Git, cancellationToken);
+            }
+
+            _services.Git.UseExcludes(path, excludes);
             await _services.Git.ResetAsync(path, checkpoint, cancellationToken);
             await _services.Bus.PublishAsync(new WorkstreamReset(ws.Id, checkpoint) { RunId = runId });
             return (new WorkstreamContext
@@ -221,43 +284,66 @@ public sealed class PlanRunner
             }, null);
         }
 
-        await _services.Git.AddWorktreeAsync(root, path, branch, baseSha, cancellationToken);
-        await _services.Runs.SaveWorktreeAsync(new WorktreeRecord(path, runId, ws.Id, branch, baseSha, null, WorktreeStatus.Active), cancellationToken);
         var context = new WorkstreamContext
         {
-            RunId = runId, Spec = ws, RepositoryRoot = root, Worktree = path, Checkpoint = baseSha, BaseCommit = baseSha, StateDirectory = stateDirectory, Owner = owner,
+            RunId = runId, Spec = ws, RepositoryRoot = root, Worktree = path, Checkpoint = start, BaseCommit = start, StateDirectory = stateDirectory, Owner = owner,
             RunBudgetUsd = options.BudgetUsd,
         };
-        foreach (var (hook, index) in _services.Settings.WorktreeSetup.Select((h, i) => (h, i)))
+        if (await _services.Git.BranchExistsAsync(root, branch, cancellationToken))
         {
-            var spec = new JobSpec
+            // A crash after git made the branch and before the worktree was recorded: start it again, cleanly.
+            await _services.Git.RemoveWorktreeAsync(root, path, cancellationToken);
+            await _services.Git.DeleteBranchAsync(root, branch, force: true, cancellationToken);
+        }
+
+        await _services.Git.AddWorktreeAsync(root, path, branch, start, cancellationToken);
+        await _services.Runs.SaveWorktreeAsync(new WorktreeRecord(path, runId, ws.Id, branch, start, null, WorktreeStatus.Active), cancellationToken);
+        await WorktreeExcludes.WriteAsync(excludes, root, _services.Git, cancellationToken);
+        _services.Git.UseExcludes(path, excludes);
+        if (!options.Merge && ws.DependsOn.Count > 0 && await MergeDependenciesAsync(context, runId, cancellationToken) is { } conflict)
+        {
+            return (null, conflict);
+        }
+
+        // Copied files and setup output belong to the environment, not to the workstream's change.
+        await _hooks.CopyAsync(root, path, excludes, cancellationToken);
+        if (_services.Settings.Worktree.Setup.Count > 0
+            && await _hooks.RunAsync("setup", _services.Settings.Worktree.Setup, context, "setup", WorktreeHookRunner.Environment(context, null, null), null,
+                cancellationToken) is { } failed)
+        {
+            return (null, await SkipAsync(runId, ws, WorkstreamStatus.Failed, StopReason.SetupFailed, failed));
+        }
+
+        return (context with { Checkpoint = await _services.Git.HeadAsync(path, cancellationToken), BaseCommit = await _services.Git.HeadAsync(path, cancellationToken) }, null);
+    }
+
+    /// <summary>Without merging into the target branch, a dependent starts from its dependencies' branches merged together.</summary>
+    private async Task<WorkstreamOutcome?> MergeDependenciesAsync(WorkstreamContext context, string runId, CancellationToken cancellationToken)
+    {
+        foreach (var dependency in context.Spec.DependsOn)
+        {
+            var branch = $"orch/{runId}/{dependency}";
+            var merge = await _services.Git.MergeAsync(context.Worktree, branch, $"orch: {context.Spec.Id} starts on {dependency}", cancellationToken);
+            if (!merge.Merged)
             {
-                Name = $"{ws.Id}:setup-{index + 1}",
-                Tool = "setup",
-                Command = hook.Command,
-                UseShell = hook.UseShell,
-                RepositoryRoot = path,
-                WorkingDirectory = path,
-                LogFile = Path.Combine(root, ".orch", "logs", runId, ws.Id, $"setup-{index + 1}.log"),
-                ErrorReport = Path.Combine(root, ".orch", "logs", runId, ws.Id, $"setup-{index + 1}.error.json"),
-                WorkstreamId = ws.Id,
-            };
-            var outcome = await _services.Lifecycle.RunAsync(runId, spec, owner, cancellationToken);
-            if (outcome.Status != JobStatus.Succeeded)
-            {
-                var tail = File.Exists(outcome.LogFile) ? string.Join('\n', File.ReadLines(outcome.LogFile).TakeLast(20)) : "";
-                return (null, await SkipAsync(runId, ws, WorkstreamStatus.Failed, StopReason.SetupFailed,
-                    $"setup hook `{hook.Display}` failed ({outcome.Error}); its output:\n{tail}"));
+                return await SkipAsync(runId, context.Spec, WorkstreamStatus.Failed, StopReason.MergeConflict,
+                    $"its dependencies' branches conflict when combined ({Conflict(merge)}); without --no-merge they merge one by one into the target branch");
             }
         }
 
-        // Setup output (restored packages, copied .env) belongs to the environment, not to the workstream's change.
-        return (context, null);
+        // The combined dependencies are the workstream's base: their findings are not its own.
+        var head = await _services.Git.HeadAsync(context.Worktree, cancellationToken);
+        var record = (await _services.Runs.ListWorktreesAsync(runId, cancellationToken)).First(w => w.WorkstreamId == context.Spec.Id);
+        await _services.Runs.SaveWorktreeAsync(record with { BaseSha = head }, cancellationToken);
+        return null;
     }
+
+    private static string Conflict(MergeOutcome merge) =>
+        merge.ConflictingFiles.Count > 0 ? $"conflicts in {string.Join(", ", merge.ConflictingFiles)}" : merge.Message.Split('\n').FirstOrDefault(l => l.Length > 0) ?? "git merge failed";
 
     private async Task<WorkstreamOutcome> MergeAsync(string runId, WorkstreamSpec ws, string root, WorktreeRecord tree, WorkstreamOutcome outcome)
     {
-        // Merges run one at a time, after each wave, in plan order; that is the dependency order.
+        // Merges run one at a time, as each workstream finishes; it started after its dependencies merged, so it merges after them.
         if (!await _services.Git.HasNoTrackedChangesAsync(root, CancellationToken.None))
         {
             return await MergeFailedAsync("the main working tree has uncommitted changes to tracked files; commit or stash them, then run `dotnet orch resume " + runId + "`", []);
@@ -266,7 +352,8 @@ public sealed class PlanRunner
         var merge = await _services.Git.MergeAsync(root, tree.Branch, $"orch: merge workstream {ws.Id} ({runId})", CancellationToken.None);
         if (!merge.Merged)
         {
-            return await MergeFailedAsync($"merging {tree.Branch} conflicts in {string.Join(", ", merge.ConflictingFiles)}; the merge was aborted and the main working tree is unchanged", merge.ConflictingFiles);
+            return await MergeFailedAsync($"merging {tree.Branch}: {Conflict(merge)}; the merge was aborted and the main working tree is unchanged. "
+                + $"Resolve it (merge the branch yourself, or move what is in the way), then run `dotnet orch resume {runId}`", merge.ConflictingFiles);
         }
 
         await _services.Runs.SaveWorktreeAsync(tree with { Status = WorktreeStatus.Merged }, CancellationToken.None);

@@ -3,7 +3,7 @@ namespace Orch.Core.Workflow;
 /// <summary>How a plan runs. Stored with the run, so <c>resume</c> continues the same way.</summary>
 public sealed record RunOptions
 {
-    /// <summary>Workstreams run at once within a wave. The default value is 1.</summary>
+    /// <summary>Workstreams run at once (slots of the ready queue). The default value is 1.</summary>
     public int Parallel { get; init; } = 1;
 
     /// <summary>Cancel everything at the first failure. The default value is <see langword="false"/>.</summary>

@@ -35,4 +35,10 @@ public enum StopReason
 
     /// <summary>The EDIT tool itself failed (missing, crashed, or its breaker was open).</summary>
     ToolFailed,
+
+    /// <summary>A tool or check printed nothing for its stall time and was killed with its process tree.</summary>
+    Stalled,
+
+    /// <summary>A before_run or after_run hook failed; its output is in the detail.</summary>
+    HookFailed,
 }

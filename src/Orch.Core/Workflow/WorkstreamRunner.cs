@@ -20,8 +20,13 @@ namespace Orch.Core.Workflow;
 public sealed class WorkstreamRunner
 {
     private readonly WorkflowServices _services;
+    private readonly WorktreeHookRunner _hooks;
 
-    public WorkstreamRunner(WorkflowServices services) => _services = services;
+    public WorkstreamRunner(WorkflowServices services)
+    {
+        _services = services;
+        _hooks = new WorktreeHookRunner(services);
+    }
 
     private ToolSettings Tools => _services.Settings.Tools;
 
@@ -35,6 +40,7 @@ public sealed class WorkstreamRunner
         // Routing is decided per workstream and kept local: parallel workstreams share this runner.
         var route = spec.Edit.Tool is null && spec.Edit.Command.Count == 0 ? Route(spec, context.RepositoryRoot) : null;
         var chain = _services.Escalation.Chain(spec.Edit.Tool ?? (spec.Edit.Command.Count > 0 ? "script" : route?.Tool), spec.Edit.Escalation);
+        var toolIndex = 0;
         var budget = new BudgetGuard(_services.Costs, _services.Settings.Budgets, context.RunBudgetUsd);
         // In place (--no-worktree) the user's own uncommitted files are there too; only what changes after this is the workstream's.
         var inPlace = string.Equals(context.Worktree, context.RepositoryRoot, StringComparison.Ordinal);
@@ -45,7 +51,7 @@ public sealed class WorkstreamRunner
             await _services.Bus.PublishAsync(new RoutingDecided(spec.Id, route.Capability, route.Tool, route.Why, route.Skipped) { RunId = context.RunId });
         }
 
-        await _services.Bus.PublishAsync(new WorkstreamStarted(spec.Id, context.Worktree) { RunId = context.RunId });
+        await _services.Bus.PublishAsync(new WorkstreamStarted(spec.Id, context.Worktree, context.BaseCommit) { RunId = context.RunId });
         try
         {
             var done = (await _services.Runs.ListPhasesAsync(context.RunId, spec.Id, cancellationToken))
@@ -60,11 +66,23 @@ public sealed class WorkstreamRunner
                     return await FinishAsync(WorkstreamStatus.Failed, StopReason.Budget, overBudget);
                 }
 
-                var edit = await InvokeEditToolAsync(context, chain.Count > 0 ? chain[0] : null, PhaseName.Edit, null, 1, [], cancellationToken);
-                if (edit is not null)
+                if (await HookAsync("before_run", PhaseName.Edit, 1, cancellationToken) is { } beforeEdit)
                 {
-                    await PhaseAsync(PhaseName.Edit, PhaseStatus.Failed, 1, StopReason.ToolFailed, null);
-                    return await FinishAsync(WorkstreamStatus.Failed, StopReason.ToolFailed, edit);
+                    await PhaseAsync(PhaseName.Edit, PhaseStatus.Failed, 1, StopReason.HookFailed, null);
+                    return await FinishAsync(WorkstreamStatus.Failed, StopReason.HookFailed, beforeEdit);
+                }
+
+                var edit = await EditWithEscalationAsync(PhaseName.Edit, null, 1, [], cancellationToken);
+                if (edit is { } editFailed)
+                {
+                    await PhaseAsync(PhaseName.Edit, PhaseStatus.Failed, 1, editFailed.Reason, null);
+                    return await FinishAsync(WorkstreamStatus.Failed, editFailed.Reason, editFailed.Detail);
+                }
+
+                if (await HookAsync("after_run", PhaseName.Edit, 1, cancellationToken) is { } afterEdit)
+                {
+                    await PhaseAsync(PhaseName.Edit, PhaseStatus.Failed, 1, StopReason.HookFailed, null);
+                    return await FinishAsync(WorkstreamStatus.Failed, StopReason.HookFailed, afterEdit);
                 }
 
                 if (await ScopeViolationAsync(checkpoint, cancellationToken) is { } violation)
@@ -100,6 +118,48 @@ public sealed class WorkstreamRunner
         {
             return await FinishAsync(WorkstreamStatus.Cancelled, StopReason.Cancelled, "cancelled while running");
         }
+        catch (StepStalledException stalled)
+        {
+            // A check (or the baseline check) went silent: a fault of the environment, never something to send to FIX.
+            return await FinishAsync(WorkstreamStatus.Failed, StopReason.Stalled, stalled.Message);
+        }
+
+        // Hooks around a phase attempt: a failing one stops the workstream with its output; status shows it while it runs.
+        async Task<string?> HookAsync(string hook, PhaseName phase, int attempt, CancellationToken ct)
+        {
+            var commands = hook == "before_run" ? _services.Settings.Worktree.BeforeRun : _services.Settings.Worktree.AfterRun;
+            if (commands.Count == 0)
+            {
+                return null;
+            }
+
+            var failure = await _hooks.RunAsync(hook, commands, context, $"{Word(phase)}-{attempt}-{hook}".ToLowerInvariant().Replace('_', '-'),
+                WorktreeHookRunner.Environment(context, Word(phase), attempt), detail => SaveAsync(WorkstreamStatus.Running, null, detail), ct);
+            return failure is null ? null : $"{Word(phase)} attempt {attempt}: {failure}";
+        }
+
+        // The edit tool, and when it fails or stalls, the next tool of the escalation chain.
+        async Task<(StopReason Reason, string Detail)?> EditWithEscalationAsync(PhaseName phase, PhaseName? loopPhase, int attempt, IReadOnlyList<Finding> findings,
+            CancellationToken ct)
+        {
+            while (true)
+            {
+                var tool = chain.ElementAtOrDefault(toolIndex);
+                var failed = await InvokeEditToolAsync(context, tool, phase, loopPhase, attempt, findings, ct);
+                if (failed is null)
+                {
+                    return null;
+                }
+
+                if (toolIndex + 1 >= chain.Count)
+                {
+                    return failed;
+                }
+
+                toolIndex++;
+                await _services.Bus.PublishAsync(new WorkstreamEscalated(spec.Id, loopPhase ?? phase, tool!, chain[toolIndex]) { RunId = context.RunId });
+            }
+        }
 
         async Task<(StopReason Reason, string? Detail, int Attempts, string Checkpoint)> LoopAsync(PhaseName phase, string sha, CancellationToken ct)
         {
@@ -114,13 +174,31 @@ public sealed class WorkstreamRunner
             }
 
             var detector = new OscillationDetector(spec.Loop.OscillationWindow, spec.Loop.OscillationThreshold);
-            var toolIndex = 0;
+            // Each phase's FIX loop starts again at the head of the escalation chain.
+            toolIndex = 0;
             var failedFixes = 0;
             var perTool = spec.Edit.FixAttemptsPerTool ?? _services.Settings.Escalation.FixAttemptsPerTool ?? Math.Max(1, spec.Loop.MaxAttempts - 1);
             for (var attempt = 1; ; attempt++)
             {
                 await PhaseAsync(phase, PhaseStatus.Running, attempt, null, null);
-                var (failed, found) = await CheckAsync(context, check, $"{Word(phase)}-{attempt}", sha, ChangedByWorkstreamAsync, ct);
+                if (await HookAsync("before_run", phase, attempt, ct) is { } beforeCheck)
+                {
+                    await PhaseAsync(phase, PhaseStatus.Failed, attempt, StopReason.HookFailed, null);
+                    return (StopReason.HookFailed, beforeCheck, attempt, sha);
+                }
+
+                bool failed;
+                IReadOnlyList<Finding> found;
+                try
+                {
+                    (failed, found) = await CheckAsync(context, check, $"{Word(phase)}-{attempt}", sha, ChangedByWorkstreamAsync, ct);
+                }
+                catch (StepStalledException stalled)
+                {
+                    await PhaseAsync(phase, PhaseStatus.Failed, attempt, StopReason.Stalled, null);
+                    return (StopReason.Stalled, $"{Word(phase)} check {attempt}: {stalled.Message}", attempt, sha);
+                }
+
                 // What fails on the base commit too is not the workstream's doing: reported, never sent to FIX.
                 var (findings, baseline) = failed ? await WithoutBaselineAsync(check, found, ct) : (found, []);
                 failed &= findings.Count > 0;
@@ -129,6 +207,12 @@ public sealed class WorkstreamRunner
                 if (!failed)
                 {
                     leftAlone += baseline.Count;
+                    if (await HookAsync("after_run", phase, attempt, ct) is { } afterPass)
+                    {
+                        await PhaseAsync(phase, PhaseStatus.Failed, attempt, StopReason.HookFailed, null);
+                        return (StopReason.HookFailed, afterPass, attempt, sha);
+                    }
+
                     sha = await CheckpointAsync(Word(phase), sha, ct);
                     await PhaseAsync(phase, PhaseStatus.Succeeded, attempt, StopReason.Success, sha);
                     return (StopReason.Success, null, attempt, sha);
@@ -172,11 +256,17 @@ public sealed class WorkstreamRunner
                     return (StopReason.Budget, overBudget, attempt, sha);
                 }
 
-                var fix = await InvokeEditToolAsync(context, chain.ElementAtOrDefault(toolIndex), PhaseName.Fix, phase, attempt, findings, ct);
-                if (fix is not null)
+                var fix = await EditWithEscalationAsync(PhaseName.Fix, phase, attempt, findings, ct);
+                if (fix is { } fixFailed)
                 {
-                    await PhaseAsync(phase, PhaseStatus.Failed, attempt, StopReason.ToolFailed, null);
-                    return (StopReason.ToolFailed, fix, attempt, sha);
+                    await PhaseAsync(phase, PhaseStatus.Failed, attempt, fixFailed.Reason, null);
+                    return (fixFailed.Reason, fixFailed.Detail, attempt, sha);
+                }
+
+                if (await HookAsync("after_run", phase, attempt, ct) is { } afterFix)
+                {
+                    await PhaseAsync(phase, PhaseStatus.Failed, attempt, StopReason.HookFailed, null);
+                    return (StopReason.HookFailed, afterFix, attempt, sha);
                 }
 
                 if (await ScopeViolationAsync(sha, ct) is { } violation)
@@ -363,41 +453,34 @@ public sealed class WorkstreamRunner
         return (failed, findings);
     }
 
-    /// <summary>Runs the edit tool for EDIT or FIX; returns a reason when it failed, else <see langword="null"/>.</summary>
-    private async Task<string?> InvokeEditToolAsync(WorkstreamContext context, string? tool, PhaseName phase, PhaseName? loopPhase, int attempt,
+    /// <summary>Runs the edit tool for EDIT or FIX; returns why it failed (<c>stalled</c> or <c>tool_failed</c>), else <see langword="null"/>.</summary>
+    private async Task<(StopReason Reason, string Detail)?> InvokeEditToolAsync(WorkstreamContext context, string? tool, PhaseName phase, PhaseName? loopPhase, int attempt,
         IReadOnlyList<Finding> findings, CancellationToken cancellationToken)
     {
         var edit = context.Spec.Edit;
         if (tool is null)
         {
-            return "the workstream names no edit tool; set edit.tool, or edit.command for the script tool";
+            return (StopReason.ToolFailed, "the workstream names no edit tool; set edit.tool, or edit.command for the script tool");
         }
 
         if (tool != "script" && !_services.Executor.Knows(tool))
         {
-            return $"no adapter for the edit tool '{tool}'; use aider, codex, claude, or script with an edit.command";
+            return (StopReason.ToolFailed, $"no adapter for the edit tool '{tool}'; use aider, codex, claude, or script with an edit.command");
         }
 
         if (tool == "script" && edit.Command.Count == 0)
         {
-            return "the script tool needs edit.command";
+            return (StopReason.ToolFailed, "the script tool needs edit.command");
         }
 
         // FIX runs inside STATIC and RUNTIME; the label keeps their prompts and logs apart.
         var label = loopPhase is { } loop ? $"{Word(loop)}-{Word(phase)}-{attempt}" : $"{Word(phase)}-{attempt}";
         var (prompt, findingsFile) = PromptWriter.Write(context, phase, label, attempt, findings);
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["ORCH_PROMPT_FILE"] = prompt,
-            ["ORCH_FINDINGS_FILE"] = findingsFile,
-            ["ORCH_PHASE"] = Word(phase),
-            ["ORCH_ATTEMPT"] = attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["ORCH_WORKSTREAM"] = context.Spec.Id,
-            ["ORCH_RUN_ID"] = context.RunId,
-            ["ORCH_WORKTREE"] = context.Worktree,
-        };
+        var environment = WorktreeHookRunner.Environment(context, Word(phase), attempt);
+        environment["ORCH_PROMPT_FILE"] = prompt;
+        environment["ORCH_FINDINGS_FILE"] = findingsFile;
         var options = Tools.For(tool);
-        var outcome = await RunJobAsync(context, label, tool, tool == "script" ? edit.Command : [], false, environment, [0], cancellationToken, s => s with
+        var outcome = await RunJobAsync(context, label, tool, tool == "script" ? edit.Command : [], false, environment, [0], cancellationToken, stallStops: false, customize: s => s with
         {
             Phase = Word(loopPhase ?? PhaseName.Edit),
             Prompt = File.ReadAllText(prompt),
@@ -411,13 +494,14 @@ public sealed class WorkstreamRunner
         {
             JobStatus.Succeeded => null,
             JobStatus.Cancelled => throw new OperationCanceledException(cancellationToken),
-            _ => $"{Word(phase)} tool '{tool}' failed: {outcome.Error ?? OrchJson.EnumText(outcome.Status)}",
+            JobStatus.Stalled => (StopReason.Stalled, $"{Word(phase)} tool '{tool}' {outcome.Error}{await RepeatedStallAsync(context, tool, cancellationToken)}"),
+            _ => (StopReason.ToolFailed, $"{Word(phase)} tool '{tool}' failed: {outcome.Error ?? OrchJson.EnumText(outcome.Status)}"),
         };
     }
 
     private async Task<JobOutcome> RunJobAsync(WorkstreamContext context, string label, string tool, IReadOnlyList<string> command, bool shell,
         IReadOnlyDictionary<string, string> environment, IReadOnlyList<int> successCodes, CancellationToken cancellationToken,
-        Func<JobSpec, JobSpec>? customize = null)
+        Func<JobSpec, JobSpec>? customize = null, bool stallStops = true)
     {
         var defaults = Tools.For(tool);
         var spec = new JobSpec
@@ -432,6 +516,7 @@ public sealed class WorkstreamRunner
             LogFile = Path.Combine(context.RepositoryRoot, ".orch", "logs", context.RunId, context.Spec.Id, $"{label.ToLowerInvariant()}.log"),
             ErrorReport = Path.Combine(context.RepositoryRoot, ".orch", "logs", context.RunId, context.Spec.Id, $"{label.ToLowerInvariant()}.error.json"),
             Timeout = defaults.Timeout,
+            StallTimeout = defaults.StallAfter(tool),
             // Checks fail by their findings, not by retrying; edits are retried by the FIX loop, not by the job.
             Retry = new RetrySettings { MaxRetries = 0 },
             SuccessExitCodes = successCodes,
@@ -444,7 +529,20 @@ public sealed class WorkstreamRunner
             throw new OperationCanceledException(cancellationToken);
         }
 
+        if (outcome.Status == JobStatus.Stalled && stallStops)
+        {
+            throw new StepStalledException($"`{string.Join(' ', command)}` ({tool}) {outcome.Error}{await RepeatedStallAsync(context, tool, cancellationToken)}; log {outcome.LogFile}");
+        }
+
         return outcome;
+    }
+
+    /// <summary>Says so when the same tool has stalled before in this workstream in this run (a resume that meets the same stall).</summary>
+    private async Task<string> RepeatedStallAsync(WorkstreamContext context, string tool, CancellationToken cancellationToken)
+    {
+        var stalls = (await _services.Jobs.ListJobsAsync(new JobQuery(JobStatus.Stalled, context.RunId), cancellationToken))
+            .Count(j => j.Spec.WorkstreamId == context.Spec.Id && string.Equals(j.Spec.Tool, tool, StringComparison.OrdinalIgnoreCase));
+        return stalls > 1 ? $"; the same stall again: '{tool}' has stalled {stalls} times in this workstream in this run" : "";
     }
 
     /// <summary>

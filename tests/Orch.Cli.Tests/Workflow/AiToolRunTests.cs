@@ -140,7 +140,7 @@ public sealed class AiToolRunTests
     }
 
     [TestMethod]
-    public async Task Run_EditToolNotInstalled_FailsWithTheInstallHint()
+    public async Task Run_EditToolNotInstalled_FailsBeforeAnyWorktreeWithTheInstallHint()
     {
         using var repo = new TestRepository(new Dictionary<string, string> { ["src/a.txt"] = "a\n" });
         repo.Write(".orch/orch.yaml", "tools:\n  codex:\n    executable: orch-no-such-codex\n");
@@ -148,10 +148,10 @@ public sealed class AiToolRunTests
 
         var (exit, output, err) = await OrchRunner.RunAsync(repo.Path, Db(repo), "run", "plan.yaml", "--format", "json");
 
-        Assert.AreEqual(1, exit, err);
-        var ws = Last(output).GetProperty("workstreams")[0];
-        Assert.AreEqual("tool_failed", ws.GetProperty("stop_reason").GetString());
-        StringAssert.Contains(ws.GetProperty("detail").GetString(), "npm install -g @openai/codex");
+        Assert.AreEqual(2, exit, err + output);
+        StringAssert.Contains(err, "plan.yaml:1: error ORCH3001: 'orch-no-such-codex', the edit tool of 'w', was not found");
+        StringAssert.Contains(err, "npm install -g @openai/codex");
+        Assert.IsFalse(Directory.Exists(repo.Combine(".orch", "worktrees")), "nothing ran");
     }
 
     [TestMethod]

@@ -46,6 +46,21 @@ public sealed class RunCommandTests
     }
 
     [TestMethod]
+    public async Task Run_CheckerThatIsNotInstalled_FailsWithExit2BeforeAnyWorktree()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string> { ["ok.sh"] = "echo edited\n" });
+        repo.Write("plan.yaml", "id: w\nedit: {tool: script, command: [sh, ok.sh]}\nstatic: [[no-such-linter-zq, check, .], \"ruff-like-zq --fix && true\"]\nruntime: []\n");
+
+        var (exit, output, err) = await OrchRunner.RunAsync(repo.Path, Db(repo), "run", "plan.yaml");
+
+        Assert.AreEqual(2, exit, output + err);
+        StringAssert.Contains(err + output, "ORCH3001");
+        StringAssert.Contains(err + output, "'no-such-linter-zq', a STATIC command of 'w', was not found");
+        StringAssert.Contains(err + output, "'ruff-like-zq'", "the program a shell command starts is checked too");
+        Assert.IsFalse(Directory.Exists(repo.Combine(".orch", "worktrees")), "nothing ran: no worktree was made");
+    }
+
+    [TestMethod]
     public async Task Run_KilledDuringRuntime_ResumeFinishesWithoutRerunningEdit()
     {
         using var outside = new TempDirectory();

@@ -43,6 +43,28 @@ public sealed class JobExecutorProcessTests
     }
 
     [TestMethod]
+    public async Task Execute_ToolSilentOnEveryRetry_IsStalledOnEachAttemptAndSaysItRepeated()
+    {
+        using var repo = new TempDirectory();
+        // Output keeps a tool alive; silence past the stall time kills it, and a retry does not make it speak.
+        var spec = Shell(repo, "echo working; sleep 0.5; echo still working; sleep 600", s => s with
+        {
+            StallTimeout = TimeSpan.FromSeconds(1.5),
+            Retry = new RetrySettings { MaxRetries = 1, BaseDelay = TimeSpan.FromMilliseconds(10), UseJitter = false },
+        });
+        var clock = Stopwatch.StartNew();
+
+        var (outcome, store) = await RunAsync(repo, spec);
+        await using var _ = store;
+
+        Assert.AreEqual(JobStatus.Stalled, outcome.Status, outcome.Error);
+        Assert.IsLessThan(20, clock.Elapsed.TotalSeconds, $"two stalled attempts took {clock.Elapsed}");
+        CollectionAssert.AreEqual(new[] { JobStatus.Stalled, JobStatus.Stalled }, outcome.Attempts.Select(a => a.Status).ToArray());
+        StringAssert.Contains(outcome.Error, "stalled on each of its 2 attempts");
+        StringAssert.Contains(File.ReadAllText(outcome.LogFile), "without output (stalled)");
+    }
+
+    [TestMethod]
     public async Task Execute_SleepPastTimeout_KillsTheProcessAndItsChildren()
     {
         using var repo = new TempDirectory();

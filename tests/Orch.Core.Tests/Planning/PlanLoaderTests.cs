@@ -174,4 +174,18 @@ public sealed class PlanLoaderTests
         Assert.AreEqual(Orch.Abstractions.Adapters.Capability.Refactoring, ws.Edit.Capability, "the task kind maps to a capability");
         Assert.AreEqual(4, ws.Loop.MaxAttempts);
     }
+
+    [TestMethod]
+    public void Load_ScopeEntriesThatLeaveTheRepository_AreErrorsAtTheirLine()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Write("w.yaml", "id: w\nfiles_scope: [src/, ../x, /etc/passwd, src/../../outside/, docs/../README.md]\nfiles_create: [../new.txt]\nedit: {tool: aider}\n");
+
+        var plan = PlanLoader.Load(file);
+
+        var outside = plan.Diagnostics.Where(d => d.Code == "ORCH1010").ToList();
+        CollectionAssert.AreEqual(new[] { "../x", "/etc/passwd", "src/../../outside/", "../new.txt" },
+            outside.Select(d => d.Message.Split('\'')[1]).ToArray(), string.Join('\n', plan.Diagnostics));
+        Assert.IsTrue(outside.All(d => d.IsError && d.File == file && d.Line is 2 or 3));
+    }
 }

@@ -150,36 +150,10 @@ public sealed class PlanRunnerProcessTests
     }
 
     [TestMethod]
-    public async Task Run_BranchThatConflictsOnMerge_StopsWithMergeConflictAndLeavesMainClean()
-    {
-        using var repo = new TestRepository(new Dictionary<string, string>
-        {
-            ["f.txt"] = "original\n",
-            ["a.sh"] = "echo from-a > f.txt\n",
-            ["b.sh"] = "echo from-b > f.txt\n",
-        });
-
-        var (summary, store) = await RunAsync(repo, """
-            workstreams:
-              - {id: a, files_scope: [f.txt], edit: {tool: script, command: [sh, a.sh]}, static: [], runtime: []}
-              - {id: b, depends_on: [a], files_scope: [f.txt], edit: {tool: script, command: [sh, b.sh]}, static: [], runtime: []}
-            """);
-        await using var _ = store;
-
-        Assert.AreEqual(WorkstreamStatus.Succeeded, Outcome(summary, "a").Status);
-        var b = Outcome(summary, "b");
-        Assert.AreEqual(StopReason.MergeConflict, b.StopReason);
-        StringAssert.Contains(b.Detail, "f.txt");
-        Assert.AreEqual("from-a\n", File.ReadAllText(repo.Combine("f.txt")), "a's change is merged; b's is not");
-        Assert.AreEqual("", repo.Git("status", "--porcelain", "--untracked-files=no"), "no half-merged files");
-        Assert.IsFalse(File.Exists(repo.Combine(".git", "MERGE_HEAD")), "the merge was aborted");
-    }
-
-    [TestMethod]
     public async Task Run_SetupHookFailing_ShowsItsOutputAndFailsTheWorkstream()
     {
         using var repo = new TestRepository(new Dictionary<string, string> { ["ok.sh"] = "true\n" });
-        var settings = new ProjectSettings(ToolSettings.Empty, [PhaseCommand.Shell("echo restoring packages; echo 'feed unreachable' >&2; exit 7")]);
+        var settings = new ProjectSettings(ToolSettings.Empty, new WorktreeHooks { Setup = [PhaseCommand.Shell("echo restoring packages; echo 'feed unreachable' >&2; exit 7")] });
 
         var (summary, store) = await RunAsync(repo, "id: w\nedit: {tool: script, command: [sh, ok.sh]}\nstatic: []\nruntime: []\n", settings: settings);
         await using var _ = store;
