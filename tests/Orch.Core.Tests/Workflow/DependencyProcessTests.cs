@@ -1,14 +1,10 @@
 using System.Text.Json;
-using Orch.Adapters.Registry;
-using Orch.Core.Application;
-using Orch.Core.Git;
 using Orch.Core.Planning;
-using Orch.Core.Serialization;
-using Orch.Core.Settings;
 using Orch.Core.Storage;
 using Orch.Core.Storage.Sqlite;
 using Orch.Core.Workflow;
 using Orch.Testing;
+using static Orch.Core.Tests.Support.PlanRuns;
 
 namespace Orch.Core.Tests.Workflow;
 
@@ -17,31 +13,6 @@ namespace Orch.Core.Tests.Workflow;
 [TestCategory(Categories.Process)]
 public sealed class DependencyProcessTests
 {
-    private static async Task<(RunSummary Summary, SqliteStateStore Store)> RunAsync(TestRepository repo, string planYaml, RunOptions? options = null,
-        ProjectSettings? settings = null)
-    {
-        var planFile = repo.Write(".orch/plan.yaml", planYaml);
-        var plan = PlanLoader.Load(planFile);
-        Assert.IsFalse(plan.HasErrors, string.Join('\n', plan.Diagnostics));
-        var store = await SqliteStateStore.OpenAsync(repo.Combine(".orch", "state.db"), TimeProvider.System, CancellationToken.None);
-        var summary = await Runner(store, settings).RunAsync(plan, repo.Path, options ?? new RunOptions(), null, CancellationToken.None);
-        return (summary, store);
-    }
-
-    private static async Task<RunSummary> ResumeAsync(SqliteStateStore store, string runId, ProjectSettings? settings = null)
-    {
-        var stored = JsonSerializer.Deserialize<StoredRunOptions>((await store.GetRunOptionsAsync(runId, CancellationToken.None))!, OrchJson.Options)!;
-        return await Runner(store, settings).ResumeAsync(runId, PlanLoader.Load(stored.Plan), stored, CancellationToken.None);
-    }
-
-    private static PlanRunner Runner(SqliteStateStore store, ProjectSettings? settings) =>
-        EngineServices.Compose(store, settings ?? ProjectSettings.Empty, TimeProvider.System, AdapterRegistry.CreateDefault(), [], null, new GitClient(TimeProvider.System))
-            .PlanRunner(TimeProvider.System);
-
-    private static WorkstreamOutcome Outcome(RunSummary summary, string id) => summary.Workstreams.Single(w => w.Id == id);
-
-    private static string Explain(RunSummary summary) => string.Join("; ", summary.Workstreams.Select(w => $"{w.Id}: {w.Status} {w.StopReason} {w.Detail}"));
-
     private static async Task<List<(string Kind, string Workstream, DateTimeOffset At, JsonElement Data)>> EventsAsync(IStateStore store, string runId) =>
         (await store.ReadEventsAsync(runId, 0, 10_000, CancellationToken.None))
         .Where(e => e.Data is not null && JsonDocument.Parse(e.Data).RootElement.TryGetProperty("workstream", out _))

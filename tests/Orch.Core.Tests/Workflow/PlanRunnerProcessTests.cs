@@ -1,16 +1,13 @@
 using System.Text.Json;
-using Orch.Adapters.Registry;
-using Orch.Core.Application;
 using Orch.Core.Execution;
-using Orch.Core.Git;
 using Orch.Core.Planning;
 using Orch.Core.Profiles;
 using Orch.Core.Serialization;
 using Orch.Core.Settings;
 using Orch.Core.Storage;
-using Orch.Core.Storage.Sqlite;
 using Orch.Core.Workflow;
 using Orch.Testing;
+using static Orch.Core.Tests.Support.PlanRuns;
 
 namespace Orch.Core.Tests.Workflow;
 
@@ -18,22 +15,6 @@ namespace Orch.Core.Tests.Workflow;
 [TestCategory(Categories.Process)]
 public sealed class PlanRunnerProcessTests
 {
-    private static async Task<(RunSummary Summary, SqliteStateStore Store)> RunAsync(TestRepository repo, string planYaml, RunOptions? options = null,
-        ProjectSettings? settings = null)
-    {
-        var planFile = repo.Write(".orch/plan.yaml", planYaml);
-        var plan = PlanLoader.Load(planFile);
-        Assert.IsFalse(plan.HasErrors, string.Join('\n', plan.Diagnostics));
-        var time = TimeProvider.System;
-        var store = await SqliteStateStore.OpenAsync(repo.Combine(".orch", "state.db"), time, CancellationToken.None);
-        var services = EngineServices.Compose(store, settings ?? ProjectSettings.Empty, time, AdapterRegistry.CreateDefault(), [], null, new GitClient(time));
-        var runner = services.PlanRunner(time);
-        var summary = await runner.RunAsync(plan, repo.Path, options ?? new RunOptions(), null, CancellationToken.None);
-        return (summary, store);
-    }
-
-    private static WorkstreamOutcome Outcome(RunSummary summary, string id) => summary.Workstreams.Single(w => w.Id == id);
-
     [TestMethod]
     public async Task Run_ToolAlternatingBetweenTwoBrokenVersions_StopsWithOscillationBeforeMaxAttempts()
     {

@@ -1,13 +1,11 @@
 using System.Diagnostics;
-using Orch.Adapters.Registry;
 using Orch.Core.Application;
 using Orch.Core.Execution;
-using Orch.Core.Git;
 using Orch.Core.Planning;
 using Orch.Core.Settings;
-using Orch.Core.Storage.Sqlite;
 using Orch.Core.Workflow;
 using Orch.Testing;
+using static Orch.Core.Tests.Support.PlanRuns;
 
 namespace Orch.Core.Tests.Workflow;
 
@@ -16,21 +14,8 @@ namespace Orch.Core.Tests.Workflow;
 [TestCategory(Categories.Process)]
 public sealed class WorkspaceProcessTests
 {
-    private static async Task<(RunSummary Summary, SqliteStateStore Store)> RunAsync(TestRepository repo, string planYaml, ProjectSettings? settings = null)
-    {
-        var planFile = repo.Write(".orch/plan.yaml", planYaml);
-        var plan = PlanLoader.Load(planFile);
-        Assert.IsFalse(plan.HasErrors, string.Join('\n', plan.Diagnostics));
-        var store = await SqliteStateStore.OpenAsync(repo.Combine(".orch", "state.db"), TimeProvider.System, CancellationToken.None);
-        var runner = EngineServices.Compose(store, settings ?? ProjectSettings.Empty, TimeProvider.System, AdapterRegistry.CreateDefault(), [], null,
-            new GitClient(TimeProvider.System)).PlanRunner(TimeProvider.System);
-        return (await runner.RunAsync(plan, repo.Path, new RunOptions(), null, CancellationToken.None), store);
-    }
-
     private static ProjectSettings WithStall(string tool, TimeSpan quiet, WorktreeHooks? hooks = null) =>
         new(new ToolSettings(new Dictionary<string, ToolOptions> { [tool] = new() { StallTimeout = quiet } }), hooks ?? WorktreeHooks.None);
-
-    private static string Explain(RunSummary summary) => string.Join("; ", summary.Workstreams.Select(w => $"{w.Id}: {w.Status} {w.StopReason} {w.Detail}"));
 
     [TestMethod]
     public async Task Run_DotnetBuildOutputInARepositoryWithoutGitignore_IsNeitherCommittedNorAScopeViolation()
@@ -91,7 +76,7 @@ public sealed class WorkspaceProcessTests
 
         var clock = Stopwatch.StartNew();
         var (summary, store) = await RunAsync(repo, "id: quiet\nedit: {tool: script, command: [sh, hang.sh]}\nstatic: []\nruntime: []\n",
-            WithStall("script", TimeSpan.FromSeconds(2)));
+            settings: WithStall("script", TimeSpan.FromSeconds(2)));
         await using var _ = store;
 
         var quiet = summary.Workstreams.Single();
@@ -111,7 +96,7 @@ public sealed class WorkspaceProcessTests
         using var repo = new TestRepository(new Dictionary<string, string> { ["ok.sh"] = "echo edited\n" });
 
         var (summary, store) = await RunAsync(repo, "id: w\nedit: {tool: script, command: [sh, ok.sh]}\nstatic: [\"sleep 60\"]\nruntime: []\n",
-            WithStall("shell", TimeSpan.FromSeconds(1)));
+            settings: WithStall("shell", TimeSpan.FromSeconds(1)));
         await using var _ = store;
 
         var w = summary.Workstreams.Single();
@@ -144,7 +129,7 @@ public sealed class WorkspaceProcessTests
         };
         var settings = new ProjectSettings(ToolSettings.Empty, hooks);
 
-        var (summary, store) = await RunAsync(repo, "id: w\nfiles_scope: [src/]\nedit: {tool: script, command: [sh, edit.sh]}\nstatic: [\"true\"]\nruntime: [\"true\"]\n", settings);
+        var (summary, store) = await RunAsync(repo, "id: w\nfiles_scope: [src/]\nedit: {tool: script, command: [sh, edit.sh]}\nstatic: [\"true\"]\nruntime: [\"true\"]\n", settings: settings);
         await using var _ = store;
 
         Assert.IsTrue(summary.Succeeded, Explain(summary));
@@ -176,7 +161,7 @@ public sealed class WorkspaceProcessTests
             BeforeRun = [PhaseCommand.Shell("if [ \"$ORCH_PHASE\" = STATIC ]; then echo 'database container is not up' >&2; exit 4; fi")],
         });
 
-        var (summary, store) = await RunAsync(repo, "id: w\nedit: {tool: script, command: [sh, ok.sh]}\nstatic: [\"true\"]\nruntime: []\n", settings);
+        var (summary, store) = await RunAsync(repo, "id: w\nedit: {tool: script, command: [sh, ok.sh]}\nstatic: [\"true\"]\nruntime: []\n", settings: settings);
         await using var _ = store;
 
         var w = summary.Workstreams.Single();
