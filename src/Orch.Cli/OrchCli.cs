@@ -33,8 +33,9 @@ public static class OrchCli
         root.Subcommands.Add(ImportConfigCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(BootstrapCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(ProfilesCommand.Create(options, stdout, stderr));
-        root.Subcommands.Add(StaticCommand.Create(options, stdout, stderr));
-        root.Subcommands.Add(TestResultsCommand.Create(options, stdout, stderr));
+        // What Orch.MSBuild calls: documented for it, kept out of the list people read.
+        root.Subcommands.Add(Hide(StaticCommand.Create(options, stdout, stderr)));
+        root.Subcommands.Add(Hide(TestResultsCommand.Create(options, stdout, stderr)));
         root.Subcommands.Add(TestCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(WorkerCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(StatusCommand.Create(options, stdout, stderr));
@@ -42,19 +43,39 @@ public static class OrchCli
         return root;
     }
 
+    private static Command Hide(Command command)
+    {
+        command.Hidden = true;
+        return command;
+    }
+
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
         var root = Build(stdout, stderr);
-        var parse = root.Parse(args);
+        // No command at all: show what there is, as `dotnet` does.
+        var parse = root.Parse(args.Length == 0 ? ["--help"] : args);
         if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
         {
-            foreach (var error in parse.Errors)
+            foreach (var message in ParseErrors.Describe(parse))
             {
-                await stderr.WriteLineAsync($"error: {error.Message}");
+                await stderr.WriteLineAsync($"error: {message}");
             }
 
             await stderr.WriteLineAsync("  hint: run `dotnet orch --help` (or `dotnet orch COMMAND --help`) for usage.");
             return ExitCodes.InvalidInput;
+        }
+
+        if (parse.Action is System.CommandLine.Help.HelpAction)
+        {
+            using var help = new StringWriter();
+            // A command kept out of the list still has its own help.
+            var shown = parse.CommandResult.Command;
+            var hidden = shown.Hidden;
+            shown.Hidden = false;
+            var exit = await parse.InvokeAsync(new InvocationConfiguration { Output = help, Error = stderr }, cancellationToken);
+            shown.Hidden = hidden;
+            await stdout.WriteAsync(HelpText.Fix(help.ToString(), root));
+            return exit;
         }
 
         return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken);

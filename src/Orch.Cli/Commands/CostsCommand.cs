@@ -53,14 +53,13 @@ internal static class CostsCommand
 
             void Table(string title, IEnumerable<(string Key, CostTotals Totals)> rows)
             {
-                var table = new Table().Border(TableBorder.Simple);
-                table.AddColumns(title, "calls", "input", "cached", "output", "cost");
+                var table = Tables.New(title, "calls", "input", "cached", "output", "cost");
                 foreach (var (key, totals) in rows)
                 {
                     table.AddRow(Markup.Escape(key), N(totals.Calls), N(totals.InputTokens), N(totals.CachedTokens), N(totals.OutputTokens), Money(totals.CostUsd));
                 }
 
-                context.Console.Write(table);
+                Tables.Write(context.Console, table);
             }
         });
         return command;

@@ -14,10 +14,9 @@ internal static class JobListCommand
 {
     public static Command Create(GlobalOptions options, TextWriter stdout, TextWriter stderr)
     {
-        var status = new Option<JobStatus?>("--status") { Description = "Only jobs in this status (queued, running, succeeded, failed, timed_out, circuit_open, cancelled)." };
-        status.CustomParser = result => OrchJson.ParseEnum<JobStatus>(result.Tokens[0].Value);
+        var status = OptionValues.Choice<JobStatus>("--status", "Only jobs in this status.", "a job status");
         var run = new Option<string?>("--run") { Description = "Only jobs of this run." };
-        var limit = new Option<int>("--limit") { Description = "How many jobs at most.", DefaultValueFactory = _ => 200 };
+        var limit = OptionValues.WholeNumber("--limit", "How many jobs at most.", 200, 1);
         var command = new Command("list", "List jobs and their status.") { status, run, limit };
         command.WithAction(options, stdout, stderr, async (context, parse, ct) =>
         {
@@ -43,8 +42,7 @@ internal static class JobListCommand
             return;
         }
 
-        var table = new Table().Border(TableBorder.Simple);
-        table.AddColumns("job", "name", "tool", "status", "attempts", "exit", "queued");
+        var table = Tables.New("job", "name", "tool", "status", "attempts", "exit", "queued");
         foreach (var job in jobs)
         {
             table.AddRow(Markup.Escape(job.Id), Markup.Escape(job.Spec.Name), Markup.Escape(job.Spec.Tool), StatusMarkup(job.Status),
@@ -52,7 +50,7 @@ internal static class JobListCommand
                 job.QueuedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
         }
 
-        context.Console.Write(table);
+        Tables.Write(context.Console, table);
     }
 
     internal static object ToJson(JobRecord job) => new

@@ -21,13 +21,13 @@ internal static class ProfilesCommand
                 return Task.FromResult(ExitCodes.Ok);
             }
 
-            var table = new Table().Border(TableBorder.Simple).AddColumns("profile", "extends", "description");
+            var table = Tables.New("profile", "extends", "description");
             foreach (var profile in catalog.All)
             {
                 table.AddRow(profile.Id, profile.Extends ?? "", Markup.Escape(profile.Description));
             }
 
-            context.Console.Write(table);
+            Tables.Write(context.Console, table);
             return Task.FromResult(ExitCodes.Ok);
         });
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Orch.Cli.Hosting;
+using Orch.Core.Storage;
 using Orch.Cli.Rendering;
 
 namespace Orch.Cli.Commands;
@@ -17,6 +18,13 @@ internal static class ResumeCommand
     private static async Task<int> ResumeAsync(CliContext context, string runId, CancellationToken cancellationToken)
     {
         await using var engine = context.BuildEngine();
+        if ((await engine.Reports.StatusAsync(runId, cancellationToken)).Run is { Status: RunStatus.Succeeded } finished)
+        {
+            // Nothing is left to do; running it again would only reprint the summary.
+            context.Say($"run {runId} already succeeded{(finished.FinishedAt is { } at ? $" at {at:u}" : "")}; there is nothing to resume. `dotnet orch status {runId}` shows it.");
+            return ExitCodes.Ok;
+        }
+
         var result = await engine.Plans.ResumeAsync(runId, plan => context.Say($"resuming run {runId} from {plan}", Verbosity.Normal), cancellationToken);
         DiagnosticsPrinter.Print(context, result.Diagnostics);
         if (result.Error is { } error)

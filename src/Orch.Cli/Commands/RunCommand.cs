@@ -11,22 +11,15 @@ internal static class RunCommand
     public static Command Create(GlobalOptions options, TextWriter stdout, TextWriter stderr)
     {
         var plan = new Argument<string>("plan") { Description = "A workstream file, a plan file, or a folder of workstream files." };
-        var parallel = new Option<int>("--parallel", "-p") { Description = "Workstreams to run at once; each starts as soon as its dependencies have merged.", DefaultValueFactory = _ => 1 };
+        var parallel = OptionValues.WholeNumber("--parallel", "Workstreams to run at once; each starts as soon as its dependencies have merged.", 1, 1, 256, "-p");
         var failFast = new Option<bool>("--fail-fast") { Description = "Cancel everything at the first failed workstream." };
         var noWorktree = new Option<bool>("--no-worktree") { Description = "Run in the repository itself, one workstream at a time, committing checkpoints on the current branch." };
         var noMerge = new Option<bool>("--no-merge") { Description = "Leave successful branches unmerged." };
-        var budget = new Option<decimal?>("--budget") { Description = "Dollars the run may spend on AI jobs; once spent, no new AI job starts (exit code 3)." };
-        budget.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<decimal?>() is < 0)
-            {
-                r.AddError("--budget must be zero or more dollars.");
-            }
-        });
+        var budget = OptionValues.Dollars("--budget", "Dollars the run may spend on AI jobs; once spent, no new AI job starts (exit code 3).");
         var command = new Command("run", "Run a plan of workstreams.") { plan, parallel, failFast, noWorktree, noMerge, budget };
         return command.WithAction(options, stdout, stderr, (context, parse, ct) => RunAsync(context, parse.GetValue(plan)!, new RunOptions
             {
-                Parallel = Math.Clamp(parse.GetValue(parallel), 1, 64),
+                Parallel = parse.GetValue(parallel),
                 FailFast = parse.GetValue(failFast),
                 UseWorktrees = !parse.GetValue(noWorktree),
                 Merge = !parse.GetValue(noMerge),

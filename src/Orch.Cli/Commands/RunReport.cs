@@ -31,8 +31,7 @@ internal static class RunReport
         }
         else
         {
-            var table = new Table().Border(TableBorder.Simple);
-            table.AddColumns("workstream", "status", "stop reason", "checks", "spent", "detail");
+            var table = Tables.New("workstream", "status", "stop reason", "checks", "spent", "detail");
             foreach (var w in summary.Workstreams)
             {
                 var word = OrchJson.EnumText(w.Status);
@@ -41,10 +40,12 @@ internal static class RunReport
                     Money(w.SpentUsd), Markup.Escape(w.Detail ?? ""));
             }
 
-            context.Console.Write(table);
+            Tables.Write(context.Console, table);
             context.Say($"spent {Money(summary.SpentUsd)}{(summary.BudgetUsd is { } b ? $" of a {Money(b)} run budget" : "")}", Verbosity.Normal);
+            // Resume is offered only where it does something: a stop from outside, or a merge the user can unblock.
+            var resumable = summary.Cancelled || summary.Workstreams.Any(w => w.Status == WorkstreamStatus.Cancelled || w.StopReason == StopReason.MergeConflict);
             context.Say($"run {summary.RunId}: {(summary.Cancelled ? "cancelled" : summary.Succeeded ? "succeeded" : "failed")}" +
-                        $" — `dotnet orch status {summary.RunId}` for details, `dotnet orch resume {summary.RunId}` to continue");
+                        $" — `dotnet orch status {summary.RunId}` for details" + (resumable ? $", `dotnet orch resume {summary.RunId}` to continue" : ""));
         }
 
         return summary.Cancelled ? ExitCodes.Cancelled

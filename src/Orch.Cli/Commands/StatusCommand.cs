@@ -62,14 +62,13 @@ internal static class StatusCommand
         context.Say(counts.Count == 0 ? "jobs: none" : "jobs: " + string.Join(", ", counts.Select(kv => $"{kv.Value} {OrchJson.EnumText(kv.Key)}")));
         if (runs.Count > 0)
         {
-            var table = new Table().Border(TableBorder.Simple);
-            table.AddColumns("run", "kind", "status", "started", "finished");
+            var table = Tables.New("run", "kind", "status", "started", "finished");
             foreach (var run in runs)
             {
                 table.AddRow(Markup.Escape(run.Id), Markup.Escape(run.Kind), OrchJson.EnumText(run.Status), Time(run.CreatedAt), run.FinishedAt is { } f ? Time(f) : "");
             }
 
-            context.Console.Write(table);
+            Tables.Write(context.Console, table);
         }
 
         return ExitCodes.Ok;
@@ -132,14 +131,13 @@ internal static class StatusCommand
         context.Say($"run {run.Id} ({run.Kind}): {OrchJson.EnumText(run.Status)}{(run.StopReason is null ? "" : $" ({run.StopReason})")}");
         if (workstreams.Count > 0)
         {
-            var table = new Table().Border(TableBorder.Simple);
-            table.AddColumns("workstream", "status", "stop reason", "checks", "detail");
+            var table = Tables.New("workstream", "status", "stop reason", "checks", "detail");
             foreach (var w in workstreams)
             {
                 table.AddRow(Markup.Escape(w.Id), OrchJson.EnumText(w.Status), w.StopReason is { } reason ? OrchJson.EnumText(reason) : "", w.Attempts.ToString(CultureInfo.InvariantCulture), Markup.Escape(w.Detail ?? ""));
             }
 
-            context.Console.Write(table);
+            Tables.Write(context.Console, table);
         }
         else
         {

@@ -30,15 +30,14 @@ internal static class ToolsCommand
                 return ExitCodes.Ok;
             }
 
-            var table = new Table().Border(TableBorder.Simple);
-            table.AddColumns("tool", "capabilities", "available", "version", "install");
+            var table = Tables.New("tool", "capabilities", "available", "version", "install");
             foreach (var row in rows)
             {
                 table.AddRow(row.name, string.Join(", ", row.capabilities), row.available ? "[green]yes[/]" : "[red]no[/]",
                     Markup.Escape(row.version ?? ""), Markup.Escape(row.install_hint ?? ""));
             }
 
-            context.Console.Write(table);
+            Tables.Write(context.Console, table);
             return ExitCodes.Ok;
         });
         return command;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Orch.Cli.Hosting;
 using Orch.Cli.Rendering;
 using Orch.Core.Queue;
+using Orch.Core.Jobs;
 using Orch.Core.Serialization;
 
 namespace Orch.Cli.Commands;
@@ -11,14 +12,7 @@ internal static class WorkerCommand
 {
     public static Command Create(GlobalOptions options, TextWriter stdout, TextWriter stderr)
     {
-        var parallel = new Option<int>("--parallel", "-p") { Description = "Jobs to run at once.", DefaultValueFactory = _ => 1 };
-        parallel.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 256)
-            {
-                r.AddError("--parallel must be between 1 and 256.");
-            }
-        });
+        var parallel = OptionValues.WholeNumber("--parallel", "Jobs to run at once.", 1, 1, 256, "-p");
         var drain = new Option<bool>("--drain") { Description = "Exit once the queue is empty instead of waiting for more jobs." };
         var command = new Command("worker", "Run queued jobs; jobs left running by a crashed worker are recovered first.") { parallel, drain };
         command.WithAction(options, stdout, stderr, async (context, parse, ct) =>
@@ -34,13 +28,23 @@ internal static class WorkerCommand
 
             var outcomes = result.Outcomes;
             var byStatus = outcomes.GroupBy(o => o.Status).ToDictionary(g => OrchJson.EnumText(g.Key), g => g.Count());
+            // Which jobs did not succeed, and why: a count alone sends people digging through the database.
+            var failures = outcomes.Where(o => o.Status != JobStatus.Succeeded).ToList();
             if (context.Json)
             {
-                JsonOutput.WriteLine(context.Out, new { type = "summary", schema_version = JsonOutput.SchemaVersion, worker = workerId, jobs = outcomes.Count, by_status = byStatus });
+                JsonOutput.WriteLine(context.Out, new
+                {
+                    type = "summary", schema_version = JsonOutput.SchemaVersion, worker = workerId, jobs = outcomes.Count, by_status = byStatus,
+                    failures = failures.Select(f => new { job_id = f.JobId, name = f.Name, status = OrchJson.EnumText(f.Status), error = f.Error, log_file = f.LogFile }),
+                });
             }
             else
             {
                 context.Say($"worker ran {outcomes.Count} job(s): {(byStatus.Count == 0 ? "none" : string.Join(", ", byStatus.Select(kv => $"{kv.Value} {kv.Key}")))}");
+                foreach (var failure in failures)
+                {
+                    context.Say($"  {failure.JobId} ({failure.Name}): {OrchJson.EnumText(failure.Status)}{(failure.Error is null ? "" : $": {failure.Error}")}; log {failure.LogFile}");
+                }
             }
 
             return JobExitCodes.For(outcomes.Select(o => o.Status));

@@ -34,6 +34,7 @@ internal sealed class GlobalOptions
         Description = "console for people, json for scripts.",
         HelpName = "console|json",
         DefaultValueFactory = _ => OutputFormat.Console,
+        CustomParser = result => OptionValues.ParseChoice<OutputFormat>(result, "an output format") ?? OutputFormat.Console,
         Recursive = true,
     };
 

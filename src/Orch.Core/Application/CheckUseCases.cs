@@ -60,7 +60,8 @@ public sealed class CheckUseCases
             findings.AddRange(outcome.Findings.Select(f => new StaticFinding(
                 f.File is null ? null : Path.IsPathFullyQualified(f.File) ? f.File : Path.GetFullPath(Path.Combine(projectDirectory, f.File)),
                 f.Line, f.Column, f.Code, f.Message, OrchJson.EnumText(f.Severity), "ORCH1501")));
-            if (outcome.Status != JobStatus.Succeeded)
+            // A check that ran and exited non-zero reported what it found; only one that did not run says so.
+            if (outcome.Status != JobStatus.Succeeded && !(outcome.Status == JobStatus.Failed && outcome.ExitCode is not null))
             {
                 findings.Add(new StaticFinding(projectPath, null, null, "ORCH1502", $"{command.Display} could not check the project: {outcome.Error}", "warning", "ORCH1502"));
             }

@@ -66,6 +66,9 @@ public sealed class OrchEngine : IAsyncDisposable
         return RepositoryPaths.FindRoot(Directory.Exists(full) ? full : Path.GetDirectoryName(full)!);
     }
 
+    /// <summary>True when the state database exists (or is open); read-only views check it so they never create one.</summary>
+    internal bool HasDatabase => _store is not null || File.Exists(Options.DatabasePath);
+
     internal async Task<IStateStore> StoreAsync(CancellationToken cancellationToken) =>
         _store ??= await SqliteStateStore.OpenAsync(Options.DatabasePath, Options.Time, cancellationToken);
 

@@ -52,6 +52,12 @@ public sealed class PlanUseCases
             return new PlanRunResult([.. diagnostics, .. missing], null);
         }
 
+        using var planLock = PlanLock.TryTake(_engine.RepositoryRoot, planPath);
+        if (planLock is null)
+        {
+            return new PlanRunResult(diagnostics, null, await AlreadyRunningAsync(planPath, cancellationToken));
+        }
+
         var services = await _engine.ServicesAsync(cancellationToken);
         try
         {
@@ -97,9 +103,25 @@ public sealed class PlanUseCases
             return new PlanRunResult(diagnostics, null);
         }
 
+        using var planLock = PlanLock.TryTake(_engine.RepositoryRoot, stored.Plan);
+        if (planLock is null)
+        {
+            return new PlanRunResult(diagnostics, null, await AlreadyRunningAsync(stored.Plan, cancellationToken));
+        }
+
         onResuming?.Invoke(stored.Plan);
         var summary = await services.PlanRunner(_engine.Time).ResumeAsync(runId, plan, stored, cancellationToken);
         return new PlanRunResult(diagnostics, summary);
+    }
+
+    private async Task<OrchError> AlreadyRunningAsync(string planPath, CancellationToken cancellationToken)
+    {
+        var source = Path.GetFullPath(planPath);
+        var running = _engine.HasDatabase
+            ? (await (await _engine.StoreAsync(cancellationToken)).ListRunsAsync(50, cancellationToken)).FirstOrDefault(r => r.Status == RunStatus.Running && r.Source == source)
+            : null;
+        return new OrchError("ORCH2004", $"{planPath} is already being run by another Orch process{(running is null ? "" : $" (run {running.Id})")}",
+            running is null ? "Wait for it to finish, or stop it with Ctrl-C." : $"Wait for it (`dotnet orch status {running.Id}`), or stop it with Ctrl-C and `dotnet orch resume {running.Id}`.");
     }
 
     /// <summary>Removes the worktrees and merged branches of finished runs; unmerged branches stay unless <paramref name="force"/>.</summary>

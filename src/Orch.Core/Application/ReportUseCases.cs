@@ -15,6 +15,12 @@ public sealed class ReportUseCases
     /// <summary>The overview, or one run or job in detail.</summary>
     public async Task<StatusReport> StatusAsync(string? id, CancellationToken cancellationToken)
     {
+        // A read-only view never makes a database where nothing has run.
+        if (!_engine.HasDatabase)
+        {
+            return id is null ? new StatusReport { JobCounts = new Dictionary<JobStatus, int>(), Runs = [] } : new StatusReport { Found = false };
+        }
+
         var store = await _engine.StoreAsync(cancellationToken);
         if (id is null)
         {
@@ -42,6 +48,11 @@ public sealed class ReportUseCases
     /// <summary>True when <paramref name="id"/> names a run or a job.</summary>
     public async Task<bool> ExistsAsync(string id, CancellationToken cancellationToken)
     {
+        if (!_engine.HasDatabase)
+        {
+            return false;
+        }
+
         var store = await _engine.StoreAsync(cancellationToken);
         return await store.GetJobAsync(id, cancellationToken) is not null || await store.GetRunAsync(id, cancellationToken) is not null;
     }
@@ -53,6 +64,11 @@ public sealed class ReportUseCases
     public async IAsyncEnumerable<EventRecord> EventsAsync(string? subject, long afterId, bool follow, TimeSpan pollInterval,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (!_engine.HasDatabase)
+        {
+            yield break;
+        }
+
         var store = await _engine.StoreAsync(cancellationToken);
         var last = afterId;
         while (true)
@@ -89,6 +105,11 @@ public sealed class ReportUseCases
     /// <summary>The cost ledger totalled per run, workstream, phase and tool; <see langword="null"/> when <paramref name="runId"/> names no run.</summary>
     public async Task<CostReport?> CostsAsync(string? runId, CancellationToken cancellationToken)
     {
+        if (!_engine.HasDatabase)
+        {
+            return runId is null ? CostReport.From([]) : null;
+        }
+
         var store = await _engine.StoreAsync(cancellationToken);
         if (runId is not null && await store.GetRunAsync(runId, cancellationToken) is null)
         {

@@ -311,7 +311,8 @@ public sealed class FieldReader
         return null;
     }
 
-    internal static string? Suggest(string key, IEnumerable<string> candidates)
+    /// <summary>The candidate closest to <paramref name="key"/> when it is close enough to be a typo of it, else <see langword="null"/>.</summary>
+    public static string? Suggest(string key, IEnumerable<string> candidates)
     {
         string? best = null;
         var bestDistance = int.MaxValue;

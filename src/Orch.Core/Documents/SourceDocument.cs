@@ -27,6 +27,13 @@ public sealed class SourceDocument
     /// <summary>Reads <paramref name="path"/>; on failure returns <see langword="null"/> and adds the reason to <paramref name="diagnostics"/>.</summary>
     public static SourceDocument? Load(string path, ICollection<OrchDiagnostic> diagnostics)
     {
+        if (Directory.Exists(path))
+        {
+            diagnostics.Add(new OrchDiagnostic(DiagnosticCodes.FileNotFound, FindingSeverity.Error, "this is a folder, and one file is expected here", path,
+                Hint: "Give one file; `job submit FOLDER` queues every job file of a folder, and `plan`, `run` and `validate` take folders."));
+            return null;
+        }
+
         string text;
         try
         {

@@ -81,8 +81,10 @@ public sealed class JobExecutor
                 nextDelay = delay;
                 Emit(new JobRetryScheduled(failed, (long)delay.TotalMilliseconds));
             }, cancellationToken);
-            status = last.Succeeded ? JobStatus.Succeeded : last.TimedOut ? JobStatus.TimedOut : JobStatus.Failed;
-            error = last.Succeeded ? null : last.Error;
+            status = StatusOf(spec, last);
+            error = status == JobStatus.Succeeded ? null
+                : status == JobStatus.TimedOut ? $"timed out after {spec.Timeout.TotalSeconds:0.###} s; the process tree was killed"
+                : last.Error ?? $"exit code {last.ExitCode}";
         }
         catch (TimeoutRejectedException)
         {
@@ -157,6 +159,8 @@ public sealed class JobExecutor
                     MaxTurns = spec.MaxTurns,
                     Executable = spec.Executable,
                     ResultsDirectory = spec.ResultsDirectory,
+                    // The process runner kills at the timeout itself, so the log says "timeout"; Polly's timeout is the backstop.
+                    Timeout = spec.Timeout,
                 }, runner, ct);
                 if (result.Usage is { } usage)
                 {
@@ -165,7 +169,7 @@ public sealed class JobExecutor
                         usage.CostUsd ?? estimated, usage.CostUsd is null && estimated is not null));
                     Emit(new AttemptUsage(number, usage.Model, usage.InputTokens, usage.CachedTokens, usage.OutputTokens, usage.CostUsd ?? estimated));
                 }
-                var attemptStatus = result.Succeeded ? JobStatus.Succeeded : result.TimedOut ? JobStatus.TimedOut : JobStatus.Failed;
+                var attemptStatus = StatusOf(spec, result);
                 Record(number, attemptStatus, result.ExitCode, started, clock, result.Error);
                 return result;
             }
@@ -196,6 +200,14 @@ public sealed class JobExecutor
         // Shown live now, committed with the result: a job's events never outlive a lost result, nor the reverse.
         void Emit(OrchEvent evt) => events.Add(_bus.Announce(evt with { RunId = job.RunId, JobId = job.Id }, redactor));
     }
+
+    /// <summary>
+    /// A check (judged by its findings, so any exit code counts as having run for retries and the breaker) is still
+    /// recorded as failed when it exits non-zero: the tests failed, the linter found something.
+    /// </summary>
+    private static JobStatus StatusOf(JobSpec spec, ToolResult result) =>
+        result.Succeeded ? (spec.SuccessExitCodes.Count == 0 && result.ExitCode is not (0 or null) ? JobStatus.Failed : JobStatus.Succeeded)
+        : result.TimedOut ? JobStatus.TimedOut : JobStatus.Failed;
 
     private async Task WriteErrorReportAsync(string path, JobRecord job, JobSpec spec, JobStatus status, int? exitCode,
         IReadOnlyList<AttemptRecord> attempts, string? error, IReadOnlyList<Finding> findings, string logFile, SecretRedactor redactor)

@@ -161,7 +161,7 @@ public sealed partial class ProcessRunner : IProcessLauncher
         var duration = _time.GetElapsedTime(started);
         var timedOut = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
         var stalled = stall.IsCancellationRequested && !timedOut && !cancellationToken.IsCancellationRequested;
-        WriteLog(log, gate, timedOut ? $"# killed after {request.Timeout} (timeout)" :
+        WriteLog(log, gate, timedOut ? $"# killed after {request.Timeout!.Value.TotalSeconds:0.###} s (timeout)" :
             stalled ? $"# killed after {_stallAfter!.Value.TotalSeconds:0.###} s without output (stalled)" :
             cancellationToken.IsCancellationRequested ? "# killed (cancelled)" : $"# exit code {process.ExitCode}");
         cancellationToken.ThrowIfCancellationRequested();

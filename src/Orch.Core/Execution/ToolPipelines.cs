@@ -20,6 +20,7 @@ public sealed class ToolPipelines
     private readonly ConcurrentDictionary<string, Lazy<ResiliencePipeline<ToolResult>>> _breakers = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider> _states = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _breakEnds = new(StringComparer.OrdinalIgnoreCase);
+    private static readonly TimeSpan BackstopGrace = TimeSpan.FromSeconds(5);
     private readonly ToolSettings _settings;
     private readonly TimeProvider _time;
     private readonly Func<OrchEvent, ValueTask> _onBreakerEvent;
@@ -36,7 +37,8 @@ public sealed class ToolPipelines
         Action<int, TimeSpan> onRetry, CancellationToken cancellationToken)
     {
         var breaker = BreakerFor(spec.Tool);
-        var timeout = new ResiliencePipelineBuilder { TimeProvider = _time }.AddTimeout(Clamp(spec.Timeout)).Build();
+        // A little past the job's own timeout: the process runner kills at the timeout and says so; this catches an adapter that hangs after.
+        var timeout = new ResiliencePipelineBuilder { TimeProvider = _time }.AddTimeout(Clamp(spec.Timeout) + BackstopGrace).Build();
         var retry = BuildRetry(spec.Retry, onRetry);
         return await retry.ExecuteAsync(
             async ct1 => await breaker.ExecuteAsync(

@@ -28,9 +28,10 @@ public static class PlanValidator
             foreach (var dependency in ws.DependsOn.Where(d => !byId.ContainsKey(d)))
             {
                 var suggestion = Documents.FieldReader.Suggest(dependency, byId.Keys);
-                diagnostics.Add(At(ws, UnknownDependency, FindingSeverity.Error,
+                var at = ws.DependencyPositions.TryGetValue(dependency, out var position) ? position : (ws.SourceLine ?? 1, 1);
+                diagnostics.Add(new OrchDiagnostic(UnknownDependency, FindingSeverity.Error,
                     $"workstream '{ws.Id}' depends on unknown workstream '{dependency}'{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")}",
-                    "Add the missing workstream to the plan, or remove it from depends_on."));
+                    ws.SourceFile, at.Item1, at.Item2, "Add the missing workstream to the plan, or remove it from depends_on."));
             }
         }
 

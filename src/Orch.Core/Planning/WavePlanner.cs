@@ -6,7 +6,10 @@ namespace Orch.Core.Planning;
 /// </summary>
 public static class WavePlanner
 {
-    /// <summary>The waves, or an empty list when the plan has a cycle or unknown dependencies (the validator reports those).</summary>
+    /// <summary>
+    /// The waves of what can be ordered. A dependency on a workstream that is not there (its file did not load) is left
+    /// out, and the members of a cycle get no wave; the validator reports both.
+    /// </summary>
     public static IReadOnlyList<Wave> Plan(IReadOnlyList<WorkstreamSpec> workstreams)
     {
         var byId = workstreams.GroupBy(w => w.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
@@ -15,10 +18,10 @@ public static class WavePlanner
         var waves = new List<Wave>();
         while (remaining.Count > 0)
         {
-            var ready = remaining.Where(id => byId[id].DependsOn.All(d => level.ContainsKey(d))).Order(StringComparer.Ordinal).ToList();
+            var ready = remaining.Where(id => byId[id].DependsOn.All(d => level.ContainsKey(d) || !byId.ContainsKey(d))).Order(StringComparer.Ordinal).ToList();
             if (ready.Count == 0)
             {
-                return [];
+                return waves;
             }
 
             foreach (var id in ready)

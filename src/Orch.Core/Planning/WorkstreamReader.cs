@@ -15,6 +15,9 @@ namespace Orch.Core.Planning;
 /// </summary>
 internal static class WorkstreamReader
 {
+    // The adapters that can edit code: what edit.tool may name.
+    private static readonly Lazy<string[]> EditTools = new(() => Adapters.Registry.AdapterRegistry.CreateDefault().Adapters
+        .Where(a => a.Capabilities.Contains(Capability.CodeGeneration)).Select(a => a.Name).Order(StringComparer.Ordinal).ToArray());
 
     public static WorkstreamSpec? Read(SourceDocument document, YamlMappingNode map, ICollection<OrchDiagnostic> diagnostics)
     {
@@ -26,6 +29,7 @@ internal static class WorkstreamReader
     {
         reader.Text("version");
         var id = reader.Text("id", required: true);
+        CheckId(reader, id);
         var title = reader.Text("title");
         var dependsOn = reader.StringList("depends_on") ?? [];
         var scope = reader.StringList("files_scope") ?? [];
@@ -56,7 +60,37 @@ internal static class WorkstreamReader
             PhaseBudgetUsd = phaseBudgets,
             SourceFile = document.Path,
             SourceLine = FieldReader.Line(map),
+            DependencyPositions = Positions(reader.Node("depends_on")),
         };
+    }
+
+    // A workstream id names its branch (orch/RUN/ID) and folders: it must be a safe name for both.
+    private static readonly System.Text.RegularExpressions.Regex SafeId = new("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private static void CheckId(FieldReader reader, string? id)
+    {
+        if (id is null || (SafeId.IsMatch(id) && !id.Contains("..", StringComparison.Ordinal) && !id.EndsWith(".lock", StringComparison.OrdinalIgnoreCase) && !id.EndsWith('.')))
+        {
+            return;
+        }
+
+        reader.Error(reader.Node("id")!, DiagnosticCodes.InvalidValue,
+            $"workstream id '{id.ReplaceLineEndings("\\n")}' cannot name a git branch or a folder",
+            "Use letters, digits, '.', '_' and '-', starting with a letter or digit, up to 100 characters (for example fix-parser-2).");
+    }
+
+    private static IReadOnlyDictionary<string, (int Line, int Column)> Positions(YamlNode? list)
+    {
+        var positions = new Dictionary<string, (int Line, int Column)>(StringComparer.Ordinal);
+        if (list is YamlSequenceNode sequence)
+        {
+            foreach (var item in sequence.Children.OfType<YamlScalarNode>().Where(i => i.Value is not null))
+            {
+                positions.TryAdd(item.Value!, (FieldReader.Line(item), FieldReader.Column(item)));
+            }
+        }
+
+        return positions;
     }
 
     /// <summary>A scope entry must name something inside the repository: no absolute path, no way out through '..'.</summary>
@@ -79,6 +113,7 @@ internal static class WorkstreamReader
     private static WorkstreamSpec? ReadLegacy(FieldReader reader, SourceDocument document, YamlMappingNode map)
     {
         var id = reader.Text("id", required: true);
+        CheckId(reader, id);
         var title = reader.Text("title");
         var dependsOn = reader.StringList("depends_on") ?? [];
         var scope = (reader.StringList("files_scope") ?? []).Concat(reader.StringList("files_modify") ?? []).Distinct().ToArray();
@@ -109,6 +144,7 @@ internal static class WorkstreamReader
             Loop = loop,
             SourceFile = document.Path,
             SourceLine = FieldReader.Line(map),
+            DependencyPositions = Positions(reader.Node("depends_on")),
         };
     }
 
@@ -120,6 +156,14 @@ internal static class WorkstreamReader
         }
 
         var tool = edit.Text("tool");
+        if (tool is not null && !EditTools.Value.Contains(tool, StringComparer.Ordinal))
+        {
+            var suggestion = FieldReader.Suggest(tool, EditTools.Value);
+            edit.Error(edit.Node("tool")!, DiagnosticCodes.InvalidValue,
+                $"edit.tool '{tool}' is not an edit tool{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")}",
+                $"Use one of: {string.Join(", ", EditTools.Value)} (`dotnet orch tools` lists them).");
+        }
+
         var capability = Capability.CodeGeneration;
         if (edit.Text("capability") is { } word && !OrchJson.TryParseEnum(word, out capability))
         {

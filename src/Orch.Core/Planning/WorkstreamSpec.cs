@@ -40,6 +40,9 @@ public sealed record WorkstreamSpec
 
     public int? SourceLine { get; init; }
 
+    /// <summary>Where each <c>depends_on</c> entry stands in the source, so messages about it point there.</summary>
+    public IReadOnlyDictionary<string, (int Line, int Column)> DependencyPositions { get; init; } = new Dictionary<string, (int Line, int Column)>();
+
     /// <summary>Everything the workstream may touch: <see cref="FilesScope"/> and <see cref="FilesCreate"/>.</summary>
     public IEnumerable<string> AllScope => FilesScope.Concat(FilesCreate);
 }

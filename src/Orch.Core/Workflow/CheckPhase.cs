@@ -1,4 +1,5 @@
 using Orch.Abstractions.Diagnostics;
+using Orch.Adapters.Parsing;
 using Orch.Core.Execution;
 using Orch.Core.Jobs;
 using Orch.Core.Planning;
@@ -41,19 +42,46 @@ public sealed record CheckPhase(PhaseName Name, IReadOnlyList<PhaseCommand> Comm
     public IEnumerable<PhaseCommand> VerifyOnly => Commands.Where(c => c.Autofix && c.Verify.Count > 0 && !c.UseShell);
 
     /// <summary>The findings a check's outcome gives; a check that failed with none gives one saying how it failed.</summary>
-    public IReadOnlyList<Finding> FindingsOf(PhaseCommand command, JobOutcome outcome, out bool failed)
+    public IReadOnlyList<Finding> FindingsOf(PhaseCommand command, JobOutcome outcome, out bool failed, string? workingDirectory = null)
     {
         // The adapter read the tool's report (TRX, JUnit XML, JSON) or its diagnostic lines into findings.
         var found = outcome.Findings.Where(f => f.Severity >= Minimum).ToList();
         failed = outcome.Status != JobStatus.Succeeded || (outcome.ExitCode is { } code && code != 0);
         if (failed && found.Count == 0)
         {
-            var reason = outcome.Error ?? $"exited with code {outcome.ExitCode}";
-            found.Add(new Finding(null, null, null, "EXIT", $"`{command.Display}` {reason}", FindingSeverity.Error, ToolOf(command)));
+            // Read by its exit code only: the failing tests its output names, else the end of the output, so FIX has something to work from.
+            var output = OutputOf(outcome);
+            found.AddRange(FailureOutputParser.Parse(output, ToolOf(command), workingDirectory));
+            if (found.Count == 0)
+            {
+                var reason = outcome.Error ?? $"exited with code {outcome.ExitCode}";
+                var tail = FailureOutputParser.Tail(output);
+                found.Add(new Finding(null, null, null, "EXIT", $"`{command.Display}` {reason}{(tail.Length == 0 ? "" : $"; the end of its output:\n{tail}")}",
+                    FindingSeverity.Error, ToolOf(command)));
+            }
         }
 
         failed |= found.Count > 0;
         return found;
+    }
+
+    /// <summary>The end of what the check printed: its log (bounded), else the tail its adapter kept.</summary>
+    private static string OutputOf(JobOutcome outcome)
+    {
+        if (!File.Exists(outcome.LogFile))
+        {
+            return outcome.OutputTail;
+        }
+
+        using var stream = new FileStream(outcome.LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        const int window = 256 * 1024;
+        stream.Seek(Math.Max(0, stream.Length - window), SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        // The log marks stderr lines and adds Orch's own; the tool's words are what FIX needs.
+        var lines = reader.ReadToEnd().Split('\n')
+            .Where(l => !l.StartsWith("$ ", StringComparison.Ordinal) && !l.StartsWith("# ", StringComparison.Ordinal))
+            .Select(l => l.StartsWith("[stderr] ", StringComparison.Ordinal) ? l["[stderr] ".Length..] : l);
+        return string.Join('\n', lines);
     }
 
     /// <summary>The adapter that runs a command: its executable's name, or <c>shell</c>.</summary>

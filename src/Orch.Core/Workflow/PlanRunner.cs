@@ -41,7 +41,21 @@ public sealed class PlanRunner
         await _services.Runs.SetRunOptionsAsync(run.Id, JsonSerializer.Serialize(
             new StoredRunOptions(Path.GetFullPath(plan.Source), root, baseSha, options, owner.ProcessId, owner.StartTicks), OrchJson.Options), cancellationToken);
         onRunCreated?.Invoke(run.Id);
-        return await ExecuteAsync(run.Id, plan, root, baseSha, options, [], cancellationToken);
+        return await FinishOnFaultAsync(run.Id, () => ExecuteAsync(run.Id, plan, root, baseSha, options, [], cancellationToken));
+    }
+
+    /// <summary>A run that ends in an exception is recorded as failed, never left <c>running</c>.</summary>
+    private async Task<RunSummary> FinishOnFaultAsync(string runId, Func<Task<RunSummary>> execute)
+    {
+        try
+        {
+            return await execute();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await _services.Runs.FinishRunAsync(runId, RunStatus.Failed, "error", CancellationToken.None);
+            throw;
+        }
     }
 
     /// <summary>
@@ -54,7 +68,7 @@ public sealed class PlanRunner
         var previous = await _services.Runs.ListWorkstreamsAsync(runId, cancellationToken);
         var owner = ProcessInfo.Current();
         await _services.Runs.SetRunOptionsAsync(runId, JsonSerializer.Serialize(stored with { OwnerProcessId = owner.ProcessId, OwnerStartTicks = owner.StartTicks }, OrchJson.Options), cancellationToken);
-        return await ExecuteAsync(runId, plan, stored.RepositoryRoot, stored.BaseSha, stored.Options, previous, cancellationToken);
+        return await FinishOnFaultAsync(runId, () => ExecuteAsync(runId, plan, stored.RepositoryRoot, stored.BaseSha, stored.Options, previous, cancellationToken));
     }
 
     private async Task<RunSummary> ExecuteAsync(string runId, Plan plan, string root, string baseSha, RunOptions options,
@@ -261,7 +275,8 @@ public sealed class PlanRunner
         if (existing is not null)
         {
             // Resume: whatever the crash left half-done goes; the last checkpoint is the truth, on the base it started from.
-            var checkpoint = lastCheckpoint ?? existing.BaseSha;
+            // Every commit Orch makes on the branch is a checkpoint, a FIX round's too: the branch's last one wins.
+            var checkpoint = (Directory.Exists(path) ? await LastCheckpointAsync(path, ws.Id, cancellationToken) : null) ?? lastCheckpoint ?? existing.BaseSha;
             if (!Directory.Exists(path))
             {
                 await _services.Git.RemoveWorktreeAsync(root, path, cancellationToken);
@@ -315,6 +330,14 @@ public sealed class PlanRunner
         }
 
         return (context with { Checkpoint = await _services.Git.HeadAsync(path, cancellationToken), BaseCommit = await _services.Git.HeadAsync(path, cancellationToken) }, null);
+    }
+
+    /// <summary>The worktree's HEAD when it is one of Orch's checkpoints of this workstream, else <see langword="null"/>.</summary>
+    private async Task<string?> LastCheckpointAsync(string worktree, string workstreamId, CancellationToken cancellationToken)
+    {
+        var head = await _services.Git.TryRunAsync(worktree, ["log", "-1", "--format=%H%x09%s"], cancellationToken);
+        var parts = head.StandardOutput.Trim().Split('\t', 2);
+        return head.ExitCode == 0 && parts.Length == 2 && parts[1].StartsWith($"orch: {workstreamId} ", StringComparison.Ordinal) ? parts[0] : null;
     }
 
     /// <summary>Without merging into the target branch, a dependent starts from its dependencies' branches merged together.</summary>

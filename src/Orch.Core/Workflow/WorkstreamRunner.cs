@@ -52,10 +52,11 @@ public sealed class WorkstreamRunner
         }
 
         await _services.Bus.PublishAsync(new WorkstreamStarted(spec.Id, context.Worktree, context.BaseCommit) { RunId = context.RunId });
+        IReadOnlyList<PhaseRecord> recorded = [];
         try
         {
-            var done = (await _services.Runs.ListPhasesAsync(context.RunId, spec.Id, cancellationToken))
-                .Where(p => p.Status == PhaseStatus.Succeeded).Select(p => p.Name).ToHashSet();
+            recorded = await _services.Runs.ListPhasesAsync(context.RunId, spec.Id, cancellationToken);
+            var done = recorded.Where(p => p.Status == PhaseStatus.Succeeded).Select(p => p.Name).ToHashSet();
 
             if (!done.Contains(PhaseName.Edit))
             {
@@ -178,7 +179,9 @@ public sealed class WorkstreamRunner
             toolIndex = 0;
             var failedFixes = 0;
             var perTool = spec.Edit.FixAttemptsPerTool ?? _services.Settings.Escalation.FixAttemptsPerTool ?? Math.Max(1, spec.Loop.MaxAttempts - 1);
-            for (var attempt = 1; ; attempt++)
+            // Resumed after a crash or Ctrl-C: go on after the attempt that was cut short, so no attempt's logs and labels are reused.
+            var cutShort = recorded.Where(p => p.Name == phase && p.Status != PhaseStatus.Succeeded).Select(p => p.Attempts).DefaultIfEmpty(0).Max();
+            for (var attempt = cutShort + 1; ; attempt++)
             {
                 await PhaseAsync(phase, PhaseStatus.Running, attempt, null, null);
                 if (await HookAsync("before_run", phase, attempt, ct) is { } beforeCheck)
@@ -433,11 +436,11 @@ public sealed class WorkstreamRunner
                 var run = await DotnetTestRun.RunAsync(command.Command, context.Worktree, resultsDirectory, new DotnetTestPlanner(new MsBuildProjectEvaluator()),
                     (part, argv, results, ct) => RunJobAsync(context, $"{step}-{part}", "dotnet", argv, false, new Dictionary<string, string>(), [], ct,
                         s => s with { Phase = word, ResultsDirectory = results }), cancellationToken);
-                findings.AddRange(check.FindingsOf(command, run.Build, out var buildFailed));
+                findings.AddRange(check.FindingsOf(command, run.Build, out var buildFailed, context.Worktree));
                 failed |= buildFailed;
                 foreach (var test in run.Tests)
                 {
-                    findings.AddRange(check.FindingsOf(PhaseCommand.Argv([.. test.Invocation.Command]), test.Outcome, out var testFailed));
+                    findings.AddRange(check.FindingsOf(PhaseCommand.Argv([.. test.Invocation.Command]), test.Outcome, out var testFailed, context.Worktree));
                     failed |= testFailed;
                 }
 
@@ -446,7 +449,7 @@ public sealed class WorkstreamRunner
 
             var outcome = await RunJobAsync(context, step, CheckPhase.ToolOf(command), command.Command, command.UseShell,
                 new Dictionary<string, string>(), [], cancellationToken, s => s with { Phase = word, ResultsDirectory = resultsDirectory });
-            findings.AddRange(check.FindingsOf(command, outcome, out var commandFailed));
+            findings.AddRange(check.FindingsOf(command, outcome, out var commandFailed, context.Worktree));
             failed |= commandFailed;
         }
 

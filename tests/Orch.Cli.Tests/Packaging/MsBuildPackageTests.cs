@@ -51,6 +51,23 @@ public sealed class MsBuildPackageTests
     }
 
     [TestMethod]
+    public void Packages_CarryNativeSqliteOnlyForTheSupportedPlatformsAndStaySmall()
+    {
+        string[] supported = ["linux-arm64", "linux-x64", "osx-arm64", "osx-x64", "win-arm64", "win-x64"];
+        foreach (var id in new[] { "Orch.Tool", "Orch.MSBuild" })
+        {
+            var path = Path.Combine(PackagedFeed.Feed, $"{id}.{PackagedFeed.Version}.nupkg");
+            using var package = ZipFile.OpenRead(path);
+
+            var runtimes = package.Entries.Select(e => e.FullName.Split('/')).Where(p => p.Contains("runtimes"))
+                .Select(p => p[Array.IndexOf(p, "runtimes") + 1]).Distinct().Order(StringComparer.Ordinal).ToArray();
+            CollectionAssert.AreEqual(supported, runtimes, $"{id} carries native libraries for: {string.Join(", ", runtimes)}");
+            // Measured at 7.5 MB packed and 15 MB unpacked (README, "Packages"); the bound catches a platform sneaking back in.
+            Assert.IsLessThan(12 * 1024 * 1024, new FileInfo(path).Length, $"{id} is {new FileInfo(path).Length / 1024 / 1024} MB");
+        }
+    }
+
+    [TestMethod]
     public void ToolPackage_InstalledIntoAToolPath_RunsAndReportsItsVersion()
     {
         using var dir = new TempDirectory();

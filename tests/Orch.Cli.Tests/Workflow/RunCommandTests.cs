@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Orch.Cli.Tests.Support;
 using Orch.Testing;
 
@@ -98,6 +99,65 @@ public sealed class RunCommandTests
     }
 
     [TestMethod]
+    public async Task Run_SamePlanTwiceAtOnce_RefusesTheSecondAndMergesOnce()
+    {
+        using var outside = new TempDirectory();
+        var started = outside.Combine("started");
+        using var repo = new TestRepository(new Dictionary<string, string> { ["src/a.txt"] = "a\n" });
+        repo.Write("plan.yaml", $"id: w\nfiles_scope: [src/]\nedit: {{tool: script, command: [sh, -c, 'touch {started}; sleep 3; echo b > src/a.txt']}}\nstatic: []\nruntime: []\n");
+
+        using var first = OrchRunner.Start(repo.Path, Db(repo), "run", "plan.yaml");
+        var clock = Stopwatch.StartNew();
+        while (!File.Exists(started) && clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(50);
+        }
+
+        var (exit, output, err) = await OrchRunner.RunAsync(repo.Path, Db(repo), "run", "plan.yaml");
+        await first.WaitForExitAsync();
+
+        Assert.AreEqual(2, exit, output + err);
+        StringAssert.Contains(err, "error ORCH2004: plan.yaml is already being run by another Orch process (run ");
+        Assert.AreEqual(0, first.ExitCode);
+        Assert.HasCount(1, repo.Git("log", "--merges", "--format=%s").Split('\n'), "the plan merged once");
+    }
+
+    [TestMethod]
+    public async Task Run_ThatSucceeded_OffersNoResumeAndResumeSaysThereIsNothingToDo()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string> { ["ok.sh"] = "echo x > x.txt\n" });
+        repo.Write("plan.yaml", "id: w\nedit: {tool: script, command: [sh, ok.sh]}\nstatic: []\nruntime: []\n");
+
+        var (exit, output, err) = await OrchRunner.RunAsync(repo.Path, Db(repo), "run", "plan.yaml");
+
+        Assert.AreEqual(0, exit, err);
+        Assert.IsFalse(output.Contains("resume", StringComparison.Ordinal), "a succeeded run has nothing to resume:\n" + output);
+        var runId = Directory.GetDirectories(repo.Combine(".orch", "runs")).Select(Path.GetFileName).Single()!;
+        var (resumeExit, resumed, resumeErr) = await OrchRunner.RunAsync(repo.Path, Db(repo), "resume", runId);
+        Assert.AreEqual(0, resumeExit, resumeErr);
+        StringAssert.Contains(resumed, $"run {runId} already succeeded");
+        StringAssert.Contains(resumed, "there is nothing to resume");
+    }
+
+    [TestMethod]
+    public async Task Worker_JobThatTimesOut_IsNamedWithItsReasonAndItsLogSaysTimeout()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("jobs/slow.yaml", "id: slow-job\ncommand: \"echo started; sleep 30\"\ntimeout_seconds: 1\n");
+        dir.Write("jobs/ok.yaml", "id: ok-job\ncommand: \"echo fine\"\n");
+        Assert.AreEqual(0, (await OrchRunner.RunAsync(dir, "job", "submit", "jobs")).Exit);
+
+        var (exit, output, err) = await OrchRunner.RunAsync(dir, "worker", "--drain");
+
+        Assert.AreEqual(1, exit, output + err);
+        StringAssert.Contains(output, "(slow-job): timed_out: timed out after 1 s; the process tree was killed; log ");
+        var log = Regex.Match(output, @"\(slow-job\).*; log (?<path>\S+)").Groups["path"].Value;
+        var text = File.ReadAllText(log);
+        StringAssert.Contains(text, "# killed after 1 s (timeout)");
+        Assert.IsFalse(text.Contains("(cancelled)", StringComparison.Ordinal), text);
+    }
+
+    [TestMethod]
     public async Task Cleanup_RemovesMergedWorktreesAndKeepsUnmergedBranchesUnlessForced()
     {
         using var repo = new TestRepository(new Dictionary<string, string> { ["ok.sh"] = "echo x > x.txt\n", ["bad.sh"] = "echo y > y.txt\n" });
@@ -115,6 +175,10 @@ public sealed class RunCommandTests
         Assert.AreEqual("bad", result.GetProperty("kept").EnumerateArray().Single().GetProperty("workstream").GetString());
         StringAssert.Contains(repo.Git("branch", "--list", "orch/*"), "/bad");
         Assert.IsFalse(Directory.EnumerateDirectories(repo.Combine(".orch", "worktrees"), "*", SearchOption.AllDirectories).Any(d => d.EndsWith("good", StringComparison.Ordinal)));
+
+        var (_, console, _) = await OrchRunner.RunAsync(repo.Path, Db(repo), "cleanup");
+        StringAssert.Contains(console, "(bad): unmerged commits; use --force to delete", "people read a sentence, not a C# object");
+        Assert.IsFalse(console.Contains("{ branch =", StringComparison.Ordinal), console);
 
         var (forcedExit, _, _) = await OrchRunner.RunAsync(repo.Path, Db(repo), "cleanup", "--force");
         Assert.AreEqual(0, forcedExit);

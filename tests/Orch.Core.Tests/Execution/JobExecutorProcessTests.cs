@@ -65,6 +65,21 @@ public sealed class JobExecutorProcessTests
     }
 
     [TestMethod]
+    public async Task Execute_CheckThatExitsNonZero_IsRecordedAsFailedThoughItRan()
+    {
+        using var repo = new TempDirectory();
+        // A check is judged by its findings (any exit code means it ran), yet failing tests are a failed job, not a succeeded one.
+        var spec = Shell(repo, "echo '1 test failed'; exit 1", s => s with { SuccessExitCodes = [] });
+
+        var (outcome, store) = await RunAsync(repo, spec);
+        await using var _ = store;
+
+        Assert.AreEqual((JobStatus.Failed, 1), (outcome.Status, outcome.ExitCode));
+        var stored = await store.GetJobAsync(outcome.JobId, CancellationToken.None);
+        Assert.AreEqual((JobStatus.Failed, 1), (stored!.Status, stored.ExitCode));
+    }
+
+    [TestMethod]
     public async Task Execute_SleepPastTimeout_KillsTheProcessAndItsChildren()
     {
         using var repo = new TempDirectory();
@@ -76,6 +91,8 @@ public sealed class JobExecutorProcessTests
 
         Assert.AreEqual(JobStatus.TimedOut, outcome.Status);
         Assert.IsLessThan(30, clock.Elapsed.TotalSeconds, $"the job took {clock.Elapsed} instead of being killed at 2 s");
+        StringAssert.Contains(File.ReadAllText(outcome.LogFile), "# killed after 2 s (timeout)", "the log says why the job was killed");
+        StringAssert.Contains(outcome.Error, "timed out after 2 s");
         var child = int.Parse(File.ReadAllText(repo.Combine("child.pid")).Trim(), CultureInfo.InvariantCulture);
         var shell = int.Parse(File.ReadAllText(repo.Combine("shell.pid")).Trim(), CultureInfo.InvariantCulture);
         Assert.IsFalse(ProcessState.IsRunning(shell), "the job's shell survived the timeout");

@@ -92,7 +92,7 @@ public sealed class PlanLoaderTests
 
         Assert.AreEqual(PlanValidator.UnknownDependency, error.Code);
         Assert.AreEqual("workstream 'docs' depends on unknown workstream 'biuld-api'; did you mean 'build-api'?", error.Message);
-        Assert.AreEqual(3, error.Line);
+        Assert.AreEqual((4, 18), (error.Line, error.Column), "the message points at the depends_on entry, not at the workstream");
     }
 
     [TestMethod]
@@ -187,5 +187,51 @@ public sealed class PlanLoaderTests
         CollectionAssert.AreEqual(new[] { "../x", "/etc/passwd", "src/../../outside/", "../new.txt" },
             outside.Select(d => d.Message.Split('\'')[1]).ToArray(), string.Join('\n', plan.Diagnostics));
         Assert.IsTrue(outside.All(d => d.IsError && d.File == file && d.Line is 2 or 3));
+    }
+
+    [TestMethod]
+    public void Load_MistypedEditTool_IsAnErrorWithADidYouMean()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Write("w.yaml", "id: w\nedit:\n  tool: scirpt\n  command: [sh, x.sh]\n");
+
+        var error = PlanLoader.Load(file).Diagnostics.Single(d => d.IsError);
+
+        Assert.AreEqual("edit.tool 'scirpt' is not an edit tool; did you mean 'script'?", error.Message);
+        Assert.AreEqual(3, error.Line);
+    }
+
+    [TestMethod]
+    [DataRow("$(rm -rf ~)")]
+    [DataRow("a;b")]
+    [DataRow("`id`")]
+    [DataRow("../escape")]
+    [DataRow("name.lock")]
+    [DataRow("a\\nb")]
+    [DataRow("-starts-with-dash")]
+    public void Load_IdThatCannotBeABranchName_IsAnError(string id)
+    {
+        using var dir = new TempDirectory();
+        var file = dir.Write("w.yaml", $"id: \"{id}\"\nedit: {{tool: script, command: [sh, x.sh]}}\n");
+
+        var plan = PlanLoader.Load(file);
+
+        Assert.IsTrue(plan.Diagnostics.Any(d => d.IsError && d.Message.Contains("cannot name a git branch", StringComparison.Ordinal)),
+            string.Join('\n', plan.Diagnostics));
+    }
+
+    [TestMethod]
+    public void Describe_FolderWithOneBrokenFile_StillGivesTheOthersTheirWaves()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("plan/a.yaml", "id: a\nedit: {tool: script, command: [sh, x.sh]}\n");
+        dir.Write("plan/b.yaml", "id: b\ndepends_on: [a]\nedit: {tool: script, command: [sh, x.sh]}\n");
+        dir.Write("plan/c.yaml", "id: c\ndepends_on: [broken]\nedit: {tool: script, command: [sh, x.sh]}\n");
+        dir.Write("plan/broken.yaml", "id: broken\nedit: {tool: script\n");
+
+        var plan = PlanLoader.Load(dir.Combine("plan"));
+
+        Assert.IsTrue(plan.HasErrors);
+        CollectionAssert.AreEqual(new[] { new[] { "a", "c" }, new[] { "b" } }, Waves(plan), "the files that load get their waves");
     }
 }

@@ -242,7 +242,7 @@ public sealed class DependencyProcessTests
         await using var store = await SqliteStateStore.OpenAsync(repo.Combine(".orch", "state.db"), TimeProvider.System, CancellationToken.None);
         using var ctrlC = new CancellationTokenSource();
         var run = Runner(store, null).RunAsync(PlanLoader.Load(planFile), repo.Path, new RunOptions(), null, ctrlC.Token);
-        while (!File.Exists(started))
+        while (!File.Exists(started) && !run.IsCompleted)
         {
             await Task.Delay(50);
         }

@@ -5,6 +5,7 @@ using Orch.Core.Profiles;
 using Orch.Core.Serialization;
 using Orch.Core.Settings;
 using Orch.Core.Storage;
+using Orch.Core.Storage.Sqlite;
 using Orch.Core.Workflow;
 using Orch.Testing;
 using static Orch.Core.Tests.Support.PlanRuns;
@@ -303,6 +304,49 @@ public sealed class PlanRunnerProcessTests
             var expected = int.Parse(workstream[2..], System.Globalization.CultureInfo.InvariantCulture) % 2 == 0 ? "codex" : "aider";
             Assert.AreEqual(expected, tool, $"{workstream}'s routing event must carry its own decision, not another workstream's");
         }
+    }
+
+    [TestMethod]
+    public async Task Resume_AfterCtrlCInAFixLoop_GoesOnFromTheLastFixCheckpointWithoutRepeatingIt()
+    {
+        using var outside = new TempDirectory();
+        var fixes = outside.Combine("fixes");
+        var blocked = outside.Combine("blocked");
+        using var repo = new TestRepository(new Dictionary<string, string>
+        {
+            ["src/a.txt"] = "start\n",
+            ["edit.sh"] = $"if [ \"$ORCH_PHASE\" = FIX ]; then echo fix >> {fixes}; echo fixed > src/a.txt; else echo broken > src/a.txt; fi\n",
+        });
+        // Check 1 fails; FIX 1 commits "STATIC fix 1"; check 2 blocks until the run is cancelled, then passes on resume.
+        var planFile = repo.Write(".orch/plan.yaml", $$"""
+            id: w
+            files_scope: [src/]
+            edit: {tool: script, command: [sh, edit.sh]}
+            static: ["grep -q fixed src/a.txt || { echo 'src/a.txt:1:1: error E1: broken'; exit 1; }; if [ ! -e {{blocked}} ]; then touch {{blocked}}; sleep 60; fi"]
+            runtime: []
+            """);
+        await using var store = await SqliteStateStore.OpenAsync(repo.Combine(".orch", "state.db"), TimeProvider.System, CancellationToken.None);
+        using var ctrlC = new CancellationTokenSource();
+        var run = Runner(store, null).RunAsync(PlanLoader.Load(planFile), repo.Path, new RunOptions(), null, ctrlC.Token);
+        while (!File.Exists(blocked) && !run.IsCompleted)
+        {
+            await Task.Delay(50);
+        }
+
+        await ctrlC.CancelAsync();
+        var interrupted = await run;
+        Assert.IsTrue(interrupted.Cancelled, Explain(interrupted));
+
+        var resumed = await ResumeAsync(store, interrupted.RunId);
+
+        Assert.IsTrue(resumed.Succeeded, Explain(resumed));
+        Assert.HasCount(1, File.ReadAllLines(fixes), "FIX 1 was committed before Ctrl-C: resume must not run it again");
+        var events = await store.ReadEventsAsync(interrupted.RunId, 0, 10_000, CancellationToken.None);
+        var resets = events.Where(e => e.Kind == "workstream.reset").Select(e => JsonDocument.Parse(e.Data!).RootElement.GetProperty("checkpoint").GetString()).ToList();
+        var fixCommit = repo.Git("log", "--format=%H", "--grep", "STATIC fix 1", $"orch/{interrupted.RunId}/w");
+        CollectionAssert.AreEqual(new[] { fixCommit }, resets, "resume reset to the FIX checkpoint, not to EDIT's");
+        var checks = events.Where(e => e.Kind == "phase.checked").Select(e => JsonDocument.Parse(e.Data!).RootElement.GetProperty("attempt").GetInt32()).ToList();
+        CollectionAssert.AreEqual(new[] { 1, 3 }, checks, "check 2 was cut short; the resumed run goes on with check 3");
     }
 
     private static async Task<Dictionary<string, (DateTimeOffset Start, DateTimeOffset End)>> SpansAsync(IStateStore store, string runId)
