@@ -15,8 +15,18 @@ public static class WorktreeExcludes
     public static IReadOnlyList<string> OutputFolders { get; } =
         ["bin", "obj", "__pycache__", "node_modules", "TestResults", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".tox", ".venv", ".gradle", "coverage"];
 
-    /// <summary>Writes the exclude file for a worktree: the user's global excludes, the output folders, and re-includes for output-named folders the repository tracks.</summary>
-    public static async Task WriteAsync(string file, string repository, GitClient git, CancellationToken cancellationToken)
+    /// <summary>Writes a worktree's exclude file from <paramref name="rules"/> (see <see cref="RulesAsync"/>).</summary>
+    public static async Task WriteAsync(string file, string rules, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await File.WriteAllTextAsync(file, rules, cancellationToken);
+    }
+
+    /// <summary>
+    /// The rules every worktree of a repository starts with: the user's global excludes, the output folders, and
+    /// re-includes for output-named folders the repository tracks. A run reads them once.
+    /// </summary>
+    public static async Task<string> RulesAsync(string repository, GitClient git, CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
         if (await GlobalExcludesAsync(repository, git, cancellationToken) is { } global && File.Exists(global))
@@ -36,8 +46,7 @@ public static class WorktreeExcludes
             text.Append("!/").Append(tracked).AppendLine("/");
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        await File.WriteAllTextAsync(file, text.ToString(), cancellationToken);
+        return text.ToString();
     }
 
     /// <summary>Adds paths (relative to the worktree) that a hook or a copy made, so they belong to the environment, not to the change.</summary>

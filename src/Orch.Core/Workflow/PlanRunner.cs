@@ -106,6 +106,9 @@ public sealed class PlanRunner
         }
 
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // Every worktree of the run starts with the same exclude rules; reading them walks the index, so once is enough.
+        Task<string>? rules = null;
+        Task<string> ExcludeRules() => rules ??= WorktreeExcludes.RulesAsync(root, _services.Git, CancellationToken.None);
         var slots = Math.Max(1, options.UseWorktrees ? options.Parallel : 1);
         var pending = plan.Workstreams.Where(w => !outcomes.ContainsKey(w.Id)).ToList();
         var running = new Dictionary<Task<WorkstreamOutcome>, WorkstreamSpec>();
@@ -208,7 +211,7 @@ public sealed class PlanRunner
         {
             try
             {
-                var prepared = await PrepareAsync(runId, ws, root, start, options, worktrees.GetValueOrDefault(ws.Id), self, failFast.Token);
+                var prepared = await PrepareAsync(runId, ws, root, start, options, worktrees.GetValueOrDefault(ws.Id), self, ExcludeRules, failFast.Token);
                 if (prepared.Failure is { } failure)
                 {
                     return failure;
@@ -244,7 +247,7 @@ public sealed class PlanRunner
     }
 
     private async Task<(WorkstreamContext? Context, WorkstreamOutcome? Failure)> PrepareAsync(string runId, WorkstreamSpec ws, string root, string start,
-        RunOptions options, WorktreeRecord? existing, WorkerIdentity owner, CancellationToken cancellationToken)
+        RunOptions options, WorktreeRecord? existing, WorkerIdentity owner, Func<Task<string>> excludeRules, CancellationToken cancellationToken)
     {
         var stateDirectory = Path.Combine(root, ".orch", "runs", runId, ws.Id);
         var excludes = WorktreeHookRunner.ExcludesFile(root, runId, ws.Id);
@@ -254,7 +257,7 @@ public sealed class PlanRunner
         {
             if (!File.Exists(excludes))
             {
-                await WorktreeExcludes.WriteAsync(excludes, root, _services.Git, cancellationToken);
+                await WorktreeExcludes.WriteAsync(excludes, await excludeRules(), cancellationToken);
             }
 
             _services.Git.UseExcludes(root, excludes);
@@ -286,7 +289,7 @@ public sealed class PlanRunner
 
             if (!File.Exists(excludes))
             {
-                await WorktreeExcludes.WriteAsync(excludes, root, _services.Git, cancellationToken);
+                await WorktreeExcludes.WriteAsync(excludes, await excludeRules(), cancellationToken);
             }
 
             _services.Git.UseExcludes(path, excludes);
@@ -313,7 +316,7 @@ public sealed class PlanRunner
 
         await _services.Git.AddWorktreeAsync(root, path, branch, start, cancellationToken);
         await _services.Runs.SaveWorktreeAsync(new WorktreeRecord(path, runId, ws.Id, branch, start, null, WorktreeStatus.Active), cancellationToken);
-        await WorktreeExcludes.WriteAsync(excludes, root, _services.Git, cancellationToken);
+        await WorktreeExcludes.WriteAsync(excludes, await excludeRules(), cancellationToken);
         _services.Git.UseExcludes(path, excludes);
         if (!options.Merge && ws.DependsOn.Count > 0 && await MergeDependenciesAsync(context, runId, cancellationToken) is { } conflict)
         {
