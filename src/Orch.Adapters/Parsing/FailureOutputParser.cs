@@ -14,7 +14,7 @@ public static partial class FailureOutputParser
 {
     public static IReadOnlyList<Finding> Parse(string output, string tool, string? repositoryRoot)
     {
-        var lines = output.Replace("\r", "", StringComparison.Ordinal).Split('\n').Select(l => Ansi().Replace(l, "")).ToArray();
+        var lines = output.Replace("\r", "", StringComparison.Ordinal).Split('\n').Select(l => TestConsoleParser.Ansi().Replace(l, "")).ToArray();
         var findings = new List<Finding>();
         for (var i = 0; i < lines.Length; i++)
         {
@@ -52,7 +52,7 @@ public static partial class FailureOutputParser
     /// <summary>The last lines of an output, bounded, for a finding that has nothing better to say.</summary>
     public static string Tail(string output, int lines = 30, int characters = 3000)
     {
-        var kept = string.Join('\n', output.Replace("\r", "", StringComparison.Ordinal).Split('\n').Select(l => Ansi().Replace(l, ""))
+        var kept = string.Join('\n', output.Replace("\r", "", StringComparison.Ordinal).Split('\n').Select(l => TestConsoleParser.Ansi().Replace(l, ""))
             .Where(l => l.Trim().Length > 0).TakeLast(lines));
         return kept.Length <= characters ? kept : "…" + kept[^characters..];
     }
@@ -107,7 +107,4 @@ public static partial class FailureOutputParser
 
     [GeneratedRegex(@"(?<path>(?:file://)?(?:[A-Za-z]:)?[\w./\\-]+\.(?:[cm]?[jt]sx?|py|cs|go|rb|java|kt|rs)):(?<line>\d+)(?::\d+)?")]
     private static partial Regex Location();
-
-    [GeneratedRegex(@"\x1b\[[0-9;]*[A-Za-z]")]
-    private static partial Regex Ansi();
 }

@@ -87,6 +87,7 @@ public static partial class TestConsoleParser
     [GeneratedRegex(@"Failed:\s*(?<failed>\d+),\s*Passed:\s*(?<passed>\d+),\s*Skipped:\s*(?<skipped>\d+),\s*Total:\s*(?<total>\d+)")]
     private static partial Regex VsTestSummary();
 
+    /// <summary>Terminal colour and cursor codes, which runners print even into a pipe.</summary>
     [GeneratedRegex(@"\x1b\[[0-9;?]*[A-Za-z]")]
-    private static partial Regex Ansi();
+    internal static partial Regex Ansi();
 }

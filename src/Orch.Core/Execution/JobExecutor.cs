@@ -221,7 +221,8 @@ public sealed class JobExecutor
             exit_code = exitCode,
             error,
             attempts = attempts.Select(a => new { number = a.Number, status = OrchJson.EnumText(a.Status), exit_code = a.ExitCode, duration_ms = (long)a.Duration.TotalMilliseconds, error = a.Error }),
-            output_tail = await ReadTailAsync(logFile, 60),
+            // The log is already redacted line by line.
+            output_tail = LogTail.Lines(logFile, 60),
             findings,
             log_file = logFile,
             written_at = _time.GetUtcNow(),
@@ -230,22 +231,5 @@ public sealed class JobExecutor
         var temporary = path + ".tmp";
         await File.WriteAllTextAsync(temporary, redactor.Redact(JsonSerializer.Serialize(report, OrchJson.Indented)));
         File.Move(temporary, path, overwrite: true);
-    }
-
-    private static async Task<string> ReadTailAsync(string logFile, int lines)
-    {
-        if (!File.Exists(logFile))
-        {
-            return "";
-        }
-
-        // The log is already redacted line by line; read only its end so a huge log costs nothing.
-        await using var stream = new FileStream(logFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        const int window = 64 * 1024;
-        stream.Seek(Math.Max(0, stream.Length - window), SeekOrigin.Begin);
-        using var reader = new StreamReader(stream);
-        var text = await reader.ReadToEndAsync();
-        var all = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
     }
 }

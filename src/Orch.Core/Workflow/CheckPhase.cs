@@ -73,12 +73,8 @@ public sealed record CheckPhase(PhaseName Name, IReadOnlyList<PhaseCommand> Comm
             return outcome.OutputTail;
         }
 
-        using var stream = new FileStream(outcome.LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        const int window = 256 * 1024;
-        stream.Seek(Math.Max(0, stream.Length - window), SeekOrigin.Begin);
-        using var reader = new StreamReader(stream);
         // The log marks stderr lines and adds Orch's own; the tool's words are what FIX needs.
-        var lines = reader.ReadToEnd().Split('\n')
+        var lines = LogTail.Read(outcome.LogFile, 256 * 1024).Split('\n')
             .Where(l => !l.StartsWith("$ ", StringComparison.Ordinal) && !l.StartsWith("# ", StringComparison.Ordinal))
             .Select(l => l.StartsWith("[stderr] ", StringComparison.Ordinal) ? l["[stderr] ".Length..] : l);
         return string.Join('\n', lines);

@@ -1,4 +1,5 @@
 using Orch.Core.Events;
+using Orch.Core.Execution;
 using Orch.Core.Git;
 using Orch.Core.Jobs;
 using Orch.Core.Planning;
@@ -104,7 +105,7 @@ public sealed class WorktreeHookRunner(WorkflowServices services)
 
             if (failed)
             {
-                var tail = File.Exists(outcome.LogFile) ? string.Join('\n', File.ReadLines(outcome.LogFile).TakeLast(20)) : "";
+                var tail = LogTail.Lines(outcome.LogFile, 20);
                 return $"{hook} hook `{command.Display}` failed ({outcome.Error ?? OrchJson.EnumText(outcome.Status)}); log {outcome.LogFile}; its output:\n{tail}";
             }
         }
