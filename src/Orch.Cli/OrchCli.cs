@@ -78,6 +78,7 @@ public static class OrchCli
             return exit;
         }
 
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, cancellationToken);
+        // The host handles termination signals itself (Program, TerminationSignals), so that each has its own exit code.
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null }, cancellationToken);
     }
 }

@@ -1,3 +1,6 @@
 using Orch.Cli;
+using Orch.Cli.Hosting;
 
-return await OrchCli.RunAsync(args, Console.Out, Console.Error);
+using var signals = new TerminationSignals();
+var exitCode = await OrchCli.RunAsync(args, Console.Out, Console.Error, signals.Token);
+return signals.ExitCodeFor(exitCode);

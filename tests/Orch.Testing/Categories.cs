@@ -5,4 +5,7 @@ public static class Categories
 {
     /// <summary>Starts real processes, git or dotnet.</summary>
     public const string Process = "Process";
+
+    /// <summary>The reliability suite: crashes, signals, storage faults, concurrency and hostile input (<c>tests/Orch.Reliability.Tests</c>).</summary>
+    public const string Reliability = "Reliability";
 }

@@ -47,7 +47,8 @@ internal static class WorkerCommand
                 }
             }
 
-            return JobExitCodes.For(outcomes.Select(o => o.Status));
+            // A stopped worker's unfinished jobs went back to the queue; the stop itself is the result.
+            return ct.IsCancellationRequested ? ExitCodes.Cancelled : JobExitCodes.For(outcomes.Select(o => o.Status));
         });
         return command;
     }

@@ -28,7 +28,7 @@ internal static class CommandGuard
         {
             context.Error.WriteLine($"error ORCH2001: {ex.Message}");
             context.Error.WriteLine($"  hint: {ex.Hint}");
-            return ex.IsLocked ? ExitCodes.WorkFailed : ExitCodes.InvalidInput;
+            return ex.IsTransient ? ExitCodes.WorkFailed : ExitCodes.InvalidInput;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

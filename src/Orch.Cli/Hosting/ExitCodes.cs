@@ -8,5 +8,12 @@ public static class ExitCodes
     public const int InvalidInput = 2;
     public const int BudgetExceeded = 3;
     public const int BreakerOpen = 4;
+    /// <summary>Cancelled by Ctrl-C (SIGINT), or by a cancel from within.</summary>
     public const int Cancelled = 130;
+
+    /// <summary>Cancelled by SIGHUP: the terminal closed.</summary>
+    public const int HangUp = 129;
+
+    /// <summary>Cancelled by SIGTERM (<c>kill</c>, a CI timeout, a container stop).</summary>
+    public const int Terminated = 143;
 }

@@ -45,6 +45,39 @@ public sealed class JobExecutor
     public static string ExitMarker(JobRecord job) =>
         Path.Combine(job.Spec.RepositoryRoot, ".orch", "exits", $"{job.Id}.{job.Recoveries}.exit");
 
+    /// <summary>Delays before the second and third try of recording a job's result. The work happened; losing its record would make it run again.</summary>
+    private static readonly TimeSpan[] CompletionRetries = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1)];
+
+    // Which process runs the job only helps recovery after a crash; failing to write it must not fail the job.
+    private async Task RecordProcessAsync(string jobId, ProcessIdentity process)
+    {
+        try
+        {
+            await _jobs.RecordProcessAsync(jobId, process, CancellationToken.None);
+        }
+        catch (StateDatabaseException)
+        {
+        }
+    }
+
+    private async Task CompleteAsync(JobCompletion completion)
+    {
+        for (var retry = 0; ; retry++)
+        {
+            try
+            {
+                await _jobs.CompleteJobAsync(completion, CancellationToken.None);
+                return;
+            }
+            catch (StateDatabaseException ex) when (ex.IsTransient && retry < CompletionRetries.Length)
+            {
+                await Task.Delay(CompletionRetries[retry], _time, CancellationToken.None);
+            }
+        }
+    }
+
+    private static bool IsQueued(JobRecord job) => job.Owner?.Id.StartsWith(Queue.OwnerIdentity.WorkerPrefix, StringComparison.Ordinal) == true;
+
     /// <summary>True when the tool's circuit breaker is open, so routing passes it over.</summary>
     public bool IsBreakerOpen(string tool) => _pipelines.IsOpen(tool);
 
@@ -58,7 +91,7 @@ public sealed class JobExecutor
     public async Task<JobOutcome> ExecuteAsync(JobRecord job, JobSpec? runtimeSpec, CancellationToken cancellationToken)
     {
         var spec = runtimeSpec ?? job.Spec;
-        var redactor = SecretRedactor.FromEnvironment(spec.Environment.Select(kv => KeyValuePair.Create(kv.Key, ProcessRunner.ExpandReferences(kv.Value))));
+        var redactor = JobSecrets.RedactorFor(spec);
         var logFile = spec.LogFile ?? Path.Combine(spec.RepositoryRoot, ".orch", "logs", $"{job.Id}.log");
         var events = new List<NewEvent>();
         var attempts = new List<AttemptRecord>();
@@ -67,9 +100,9 @@ public sealed class JobExecutor
         ToolResult? last = null;
         var adapter = _adapters.Resolve(spec.Tool);
         var runner = new ProcessRunner(logFile, redactor, _time,
-            process => _jobs.RecordProcessAsync(job.Id, process, CancellationToken.None),
+            process => RecordProcessAsync(job.Id, process),
             _onOutput is null ? null : line => _onOutput(job.Id, line),
-            job.Owner?.Id.StartsWith(Queue.OwnerIdentity.WorkerPrefix, StringComparison.Ordinal) == true ? ExitMarker(job) : null,
+            IsQueued(job) ? ExitMarker(job) : null,
             spec.StallTimeout);
 
         JobStatus status;
@@ -108,18 +141,42 @@ public sealed class JobExecutor
             status = JobStatus.Cancelled;
             error = "cancelled; the process tree was killed";
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Whatever went wrong, the job gets a terminal state: a job left "running" blocks resumes and misleads status.
+            status = JobStatus.Failed;
+            error = $"Orch could not finish running it: {ex.Message}";
+        }
 
         error = error is null ? null : redactor.Redact(error);
-        var findings = last?.Findings ?? [];
+        // Test reports and tool files are read without passing the log's redaction.
+        var findings = (last?.Findings ?? []).Select(f => f with { Message = redactor.Redact(f.Message) }).ToList();
+        if (status == JobStatus.Cancelled && IsQueued(job) && job.Recoveries < Queue.Reconciler.MaxRecoveries)
+        {
+            // A stopped worker's job goes back to the queue for the next worker, its interrupted attempt counted.
+            await _jobs.RequeueJobAsync(job.Id, job.Owner!.Id, "its worker was stopped before the job ended", CancellationToken.None);
+            return new JobOutcome(job.Id, spec.Name, JobStatus.Queued, null, attempts, "requeued: its worker was stopped", findings, logFile, null);
+        }
+
         string? reportPath = null;
         if (status != JobStatus.Succeeded)
         {
             reportPath = spec.ErrorReport ?? Path.Combine(spec.RepositoryRoot, ".orch", "logs", $"{job.Id}.error.json");
-            await WriteErrorReportAsync(reportPath, job, spec, status, last?.ExitCode, attempts, error, findings, logFile, redactor);
+            try
+            {
+                await WriteErrorReportAsync(reportPath, job, spec, status, last?.ExitCode, attempts, error, findings, logFile, redactor);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A full disk must not keep the result from being recorded.
+                error = $"{error} (the error report could not be written: {ex.Message})";
+                reportPath = null;
+            }
         }
 
         Emit(new JobFinished(status, last?.ExitCode, attempts.Count, error, reportPath));
-        await _jobs.CompleteJobAsync(new JobCompletion
+        Diagnostics.CrashPoints.Hit(Diagnostics.CrashPoints.AfterProcessExit);
+        await CompleteAsync(new JobCompletion
         {
             JobId = job.Id,
             Status = status,
@@ -130,7 +187,7 @@ public sealed class JobExecutor
             Events = events,
             Costs = costs,
             Phase = spec.Phase,
-        }, CancellationToken.None);
+        });
         return new JobOutcome(job.Id, spec.Name, status, last?.ExitCode, attempts, error, findings, logFile, reportPath)
         {
             OutputTail = last?.OutputTail ?? "",

@@ -16,6 +16,7 @@ public sealed class JobLifecycle(IJobStore jobs, JobExecutor executor, Escalatio
     {
         // The stored copy holds no secret values; the process gets the real environment.
         var job = await jobs.StartJobAsync(runId, JobSecrets.Redacted(spec), owner, CancellationToken.None);
+        Diagnostics.CrashPoints.Hit(Diagnostics.CrashPoints.AfterJobStart);
         return await executor.ExecuteAsync(job, spec, cancellationToken);
     }
 

@@ -6,18 +6,32 @@ namespace Orch.Core.Execution;
 /// <summary>Keeps secret values out of stored jobs: a job may name a secret as <c>${NAME}</c>, never hold it.</summary>
 public static class JobSecrets
 {
-    /// <summary>The env entries that hold a literal secret rather than a <c>${NAME}</c> reference.</summary>
+    /// <summary>The env entries that hold a literal secret (by name or by a token's shape) rather than a <c>${NAME}</c> reference.</summary>
     public static IReadOnlyList<string> LiteralSecrets(JobSpec spec) =>
-        spec.Environment.Where(kv => SecretRedactor.IsSecretName(kv.Key) && kv.Value.Length > 0 && !IsReference(kv.Value))
+        spec.Environment.Where(kv => kv.Value.Length > 0 && !IsReference(kv.Value) && (SecretRedactor.IsSecretName(kv.Key) || SecretRedactor.LooksLikeToken(kv.Value)))
             .Select(kv => kv.Key).Order(StringComparer.Ordinal).ToArray();
 
-    /// <summary>A copy safe to store: literal secret values, in env or anywhere in the command, are replaced with the mask.</summary>
+    /// <summary>
+    /// What to hide while <paramref name="spec"/> runs: the secrets of Orch's environment, the job's secret-looking values,
+    /// and every value the job takes from the environment through <c>${NAME}</c>, whatever its name.
+    /// </summary>
+    public static SecretRedactor RedactorFor(JobSpec spec) =>
+        SecretRedactor.FromEnvironment(
+            spec.Environment.Select(kv => KeyValuePair.Create(kv.Key, ProcessRunner.ExpandReferences(kv.Value))),
+            spec.Environment.Values.Where(v => v.Contains("${", StringComparison.Ordinal)).Select(ProcessRunner.ExpandReferences));
+
+    /// <summary>A copy safe to store: secret values, in env, the command or the prompt, are replaced with the mask.</summary>
     public static JobSpec Redacted(JobSpec spec)
     {
         var literal = LiteralSecrets(spec);
-        var redactor = SecretRedactor.FromEnvironment(spec.Environment.Where(kv => literal.Contains(kv.Key)));
+        var redactor = RedactorFor(spec);
         var environment = spec.Environment.ToDictionary(kv => kv.Key, kv => literal.Contains(kv.Key) ? SecretRedactor.Mask : kv.Value, StringComparer.Ordinal);
-        return spec with { Environment = environment, Command = spec.Command.Select(redactor.Redact).ToArray() };
+        return spec with
+        {
+            Environment = environment,
+            Command = spec.Command.Select(redactor.Redact).ToArray(),
+            Prompt = spec.Prompt is null ? null : redactor.Redact(spec.Prompt),
+        };
     }
 
     private static bool IsReference(string value) => value.StartsWith("${", StringComparison.Ordinal) && value.EndsWith('}');

@@ -12,12 +12,11 @@ namespace Orch.Core.Execution;
 /// <summary>
 /// The only place Orch starts a process. Argv arrays only; on Linux each process leads its own session (through
 /// <c>setsid</c>), so a timeout, a Ctrl-C or the end of the job kills the whole tree, including children that left
-/// their parent. Output streams line by line, redacted, to the job's log file.
+/// their parent, and starts with default signal dispositions (.NET ignores SIGPIPE, and an ignored signal stays ignored
+/// across exec). Output streams line by line, redacted, to the job's log file, within <see cref="OutputLimits"/>.
 /// </summary>
 public sealed partial class ProcessRunner : IProcessLauncher
 {
-    // Output kept in memory for parsing; the log file keeps everything.
-    private const int MaxCapturedChars = 4 * 1024 * 1024;
     private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(2);
     private static readonly string? Setsid = OperatingSystem.IsLinux() ? ExecutableLocator.Find("setsid", "/") : null;
 
@@ -28,6 +27,7 @@ public sealed partial class ProcessRunner : IProcessLauncher
     private readonly Action<string>? _onOutput;
     private readonly string? _exitMarker;
     private readonly TimeSpan? _stallAfter;
+    private readonly OutputLimits _limits;
 
     // Writes the exit code next to the job, so that a worker that dies after its job finished does not make it run twice.
     private const string MarkerScript = "m=$1; shift; \"$@\"; c=$?; printf %s \"$c\" > \"$m\"; exit $c";
@@ -35,8 +35,9 @@ public sealed partial class ProcessRunner : IProcessLauncher
     /// <param name="exitMarker">Where the job's own shell records its exit code, for crash recovery; <see langword="null"/> for none.</param>
     /// <param name="stallAfter">How long a process may print nothing before it is killed and <see cref="ToolStalledException"/> is thrown; <see langword="null"/> for no limit.</param>
     public ProcessRunner(string? logFile, SecretRedactor redactor, TimeProvider time, Func<ProcessIdentity, Task>? onStarted = null, Action<string>? onOutput = null,
-        string? exitMarker = null, TimeSpan? stallAfter = null)
+        string? exitMarker = null, TimeSpan? stallAfter = null, OutputLimits? limits = null)
     {
+        _limits = limits ?? OutputLimits.Default;
         _stallAfter = stallAfter;
         _logFile = logFile;
         _redactor = redactor;
@@ -62,9 +63,8 @@ public sealed partial class ProcessRunner : IProcessLauncher
             return Failed($"executable '{request.Argv[0]}' was not found on PATH; install it or give its full path");
         }
 
-        using var log = OpenLog();
-        var gate = new object();
-        WriteLog(log, gate, $"$ {_redactor.Redact(string.Join(' ', request.Argv.Select(Quote)))}");
+        using var log = new JobLog(_logFile, _limits);
+        log.WriteLine($"$ {_redactor.Redact(string.Join(' ', request.Argv.Select(Quote)))}");
 
         var info = new ProcessStartInfo
         {
@@ -77,6 +77,14 @@ public sealed partial class ProcessRunner : IProcessLauncher
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        if (Setsid is not null && ChildSignals.ResetCommand is { } reset)
+        {
+            foreach (var argument in reset)
+            {
+                info.ArgumentList.Add(argument);
+            }
+        }
+
         if (_exitMarker is not null)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(_exitMarker)!);
@@ -117,8 +125,8 @@ public sealed partial class ProcessRunner : IProcessLauncher
         var stderr = new StringBuilder();
         var lastOutput = new StrongBox<long>(_time.GetTimestamp());
         var readers = Task.WhenAll(
-            PumpAsync(process.StandardOutput, stdout, log, gate, "", lastOutput),
-            PumpAsync(process.StandardError, stderr, log, gate, "[stderr] ", lastOutput));
+            PumpAsync(process.StandardOutput, stdout, log, "", lastOutput),
+            PumpAsync(process.StandardError, stderr, log, "[stderr] ", lastOutput));
 
         using var timeout = request.Timeout is { } limit ? new CancellationTokenSource(limit, _time) : new CancellationTokenSource();
         using var stall = new CancellationTokenSource();
@@ -161,7 +169,7 @@ public sealed partial class ProcessRunner : IProcessLauncher
         var duration = _time.GetElapsedTime(started);
         var timedOut = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
         var stalled = stall.IsCancellationRequested && !timedOut && !cancellationToken.IsCancellationRequested;
-        WriteLog(log, gate, timedOut ? $"# killed after {request.Timeout!.Value.TotalSeconds:0.###} s (timeout)" :
+        log.WriteLine(timedOut ? $"# killed after {request.Timeout!.Value.TotalSeconds:0.###} s (timeout)" :
             stalled ? $"# killed after {_stallAfter!.Value.TotalSeconds:0.###} s without output (stalled)" :
             cancellationToken.IsCancellationRequested ? "# killed (cancelled)" : $"# exit code {process.ExitCode}");
         cancellationToken.ThrowIfCancellationRequested();
@@ -174,8 +182,8 @@ public sealed partial class ProcessRunner : IProcessLauncher
 
         ProcessOutcome Failed(string reason)
         {
-            using var failedLog = OpenLog();
-            WriteLog(failedLog, new object(), $"# {reason}");
+            using var failedLog = new JobLog(_logFile, _limits);
+            failedLog.WriteLine($"# {reason}");
             return new ProcessOutcome(null, false, "", "", _time.GetElapsedTime(started), reason);
         }
     }
@@ -237,47 +245,91 @@ public sealed partial class ProcessRunner : IProcessLauncher
         }
     }
 
-    private async Task PumpAsync(StreamReader reader, StringBuilder capture, StreamWriter? log, object gate, string prefix, StrongBox<long> lastOutput)
+    /// <summary>
+    /// Reads output in chunks, never a whole line at once: a line longer than <see cref="OutputLimits.MaxLineChars"/> is
+    /// cut, and the rest of it is counted and dropped as it arrives, so memory stays bounded whatever the tool prints.
+    /// </summary>
+    private async Task PumpAsync(StreamReader reader, StringBuilder capture, JobLog log, string prefix, StrongBox<long> lastOutput)
     {
-        while (await reader.ReadLineAsync() is { } line)
+        var buffer = new char[8192];
+        var line = new StringBuilder();
+        long dropped = 0;
+        var afterCr = false;
+        var showing = true;
+        int read;
+        while ((read = await reader.ReadAsync(buffer)) > 0)
         {
             Interlocked.Exchange(ref lastOutput.Value, _time.GetTimestamp());
-            var redacted = _redactor.Redact(line);
+            var start = 0;
+            for (var i = 0; i < read; i++)
+            {
+                var c = buffer[i];
+                if (c is not ('\n' or '\r'))
+                {
+                    afterCr = false;
+                    continue;
+                }
+
+                // "\r\n" ends one line, and so does a lone "\r" (progress bars), as ReadLine treats them.
+                if (c == '\n' && afterCr && i == start)
+                {
+                    afterCr = false;
+                    start = i + 1;
+                    continue;
+                }
+
+                Append(i - start, start);
+                Emit();
+                afterCr = c == '\r';
+                start = i + 1;
+            }
+
+            Append(read - start, start);
+        }
+
+        if (line.Length > 0 || dropped > 0)
+        {
+            Emit();
+        }
+
+        void Append(int count, int from)
+        {
+            var take = Math.Min(Math.Max(0, _limits.MaxLineChars - line.Length), count);
+            line.Append(buffer, from, take);
+            dropped += count - take;
+        }
+
+        void Emit()
+        {
+            var redacted = _redactor.Redact(line.ToString());
+            if (dropped > 0)
+            {
+                redacted += $" … [{dropped:N0} more characters of this line dropped]";
+            }
+
+            line.Clear();
+            dropped = 0;
             lock (capture)
             {
-                if (capture.Length < MaxCapturedChars)
+                if (capture.Length < _limits.MaxCapturedChars)
                 {
                     capture.Append(redacted).Append('\n');
                 }
             }
 
-            WriteLog(log, gate, prefix + redacted);
-            _onOutput?.Invoke(redacted);
-        }
-    }
-
-    private StreamWriter? OpenLog()
-    {
-        if (_logFile is null)
-        {
-            return null;
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(_logFile)!);
-        var stream = new FileStream(_logFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-        return new StreamWriter(stream, new UTF8Encoding(false)) { AutoFlush = true };
-    }
-
-    private static void WriteLog(StreamWriter? log, object gate, string line)
-    {
-        if (log is null)
-        {
-            return;
-        }
-
-        lock (gate)
-        {
-            log.WriteLine(line);
+            log.WriteLine(prefix + redacted);
+            if (showing && _onOutput is not null)
+            {
+                try
+                {
+                    _onOutput(redacted);
+                }
+                catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+                {
+                    // Orch's own output went away (a closed pipe); the pipes from the child must still be drained.
+                    showing = false;
+                }
+            }
         }
     }
 

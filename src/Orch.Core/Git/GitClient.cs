@@ -221,9 +221,36 @@ public sealed class GitClient : IDisposable
         }
 
         var conflicts = await TryRunAsync(repository, ["diff", "--name-only", "--diff-filter=U"], cancellationToken);
+        Diagnostics.CrashPoints.Hit(Diagnostics.CrashPoints.DuringMergeConflict);
         await TryRunAsync(repository, ["merge", "--abort"], cancellationToken);
         var files = conflicts.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         return new MergeOutcome(false, files, (merge.StandardOutput + merge.StandardError).Trim());
+    }
+
+    /// <summary>The subject line of <paramref name="commit"/>, or <see langword="null"/> when it cannot be read.</summary>
+    public async Task<string?> SubjectAsync(string repository, string commit, CancellationToken cancellationToken)
+    {
+        var log = await TryRunAsync(repository, ["log", "-1", "--format=%s", commit], cancellationToken);
+        return log.ExitCode == 0 ? log.StandardOutput.Trim() : null;
+    }
+
+    /// <summary>Aborts a merge in progress in <paramref name="repository"/> when its message contains <paramref name="marker"/>; true when it did.</summary>
+    public async Task<bool> AbortMergeAsync(string repository, string marker, CancellationToken cancellationToken)
+    {
+        var head = await TryRunAsync(repository, ["rev-parse", "-q", "--verify", "MERGE_HEAD"], cancellationToken);
+        if (head.ExitCode != 0)
+        {
+            return false;
+        }
+
+        var path = await TryRunAsync(repository, ["rev-parse", "--git-path", "MERGE_MSG"], cancellationToken);
+        var file = Path.Combine(repository, path.StandardOutput.Trim());
+        if (!File.Exists(file) || !(await File.ReadAllTextAsync(file, cancellationToken)).Contains(marker, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return (await TryRunAsync(repository, ["merge", "--abort"], cancellationToken)).ExitCode == 0;
     }
 
     private static string Unquote(string path) => path.Length > 1 && path[0] == '"' && path[^1] == '"' ? path[1..^1] : path;

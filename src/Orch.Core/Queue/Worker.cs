@@ -29,8 +29,35 @@ public sealed class Worker
     {
         await _reconciler.ReconcileAsync(Identity, cancellationToken);
         var outcomes = new List<JobOutcome>();
-        var slots = Enumerable.Range(0, Math.Max(1, _options.Parallel)).Select(_ => RunSlotAsync(outcomes, cancellationToken));
-        await Task.WhenAll(slots);
+        // A slot that fails (a full disk, a damaged database) stops the others, whose jobs go back to the queue.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var slots = Enumerable.Range(0, Math.Max(1, _options.Parallel)).Select(async _ =>
+        {
+            try
+            {
+                await RunSlotAsync(outcomes, stop.Token);
+            }
+            catch (Exception) when (!stop.IsCancellationRequested)
+            {
+                await stop.CancelAsync();
+                throw;
+            }
+        }).ToList();
+        try
+        {
+            await Task.WhenAll(slots);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Another slot's failure cancelled this one; that failure is the one to report.
+        }
+
+        var failed = slots.Where(s => s.IsFaulted).Select(s => s.Exception!.InnerException!).FirstOrDefault(e => e is not OperationCanceledException);
+        if (failed is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failed);
+        }
+
         return outcomes;
     }
 
@@ -63,7 +90,7 @@ public sealed class Worker
                 outcomes.Add(outcome);
             }
 
-            if (outcome.Status == JobStatus.Cancelled)
+            if (outcome.Status is JobStatus.Cancelled or JobStatus.Queued)
             {
                 return;
             }

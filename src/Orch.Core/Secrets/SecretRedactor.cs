@@ -4,9 +4,15 @@ using System.Text.RegularExpressions;
 namespace Orch.Core.Secrets;
 
 /// <summary>
-/// Replaces the values of secret-looking environment variables (<c>*_KEY</c>, <c>*_TOKEN</c>, <c>*_SECRET</c>,
-/// <c>*PASSWORD*</c>, and the like, plus the AI tools' <c>*_BASE_URL</c>, <c>*_API_BASE</c> and <c>CODEX_HOME</c>) with <see cref="Mask"/> in anything Orch writes: logs, events, error reports and
-/// the database.
+/// Replaces secrets with <see cref="Mask"/> in anything Orch writes: console output, logs, events, error reports, prompt
+/// and findings files, and the database. A secret is recognized three ways:
+/// <list type="bullet">
+/// <item>by its variable's name (<c>*_KEY</c>, <c>*_TOKEN</c>, <c>*_SECRET</c>, <c>*PASSWORD*</c>, <c>*_AUTH*</c>, <c>*SESSION*</c>,
+/// <c>*COOKIE*</c>, <c>*CREDENTIAL*</c>, <c>*PRIVATE*</c>, and the AI tools' <c>*_BASE_URL</c>, <c>*_API_BASE</c>, <c>CODEX_HOME</c>);</item>
+/// <item>by where its value came from: whatever a job takes from the user's environment through <c>${NAME}</c>;</item>
+/// <item>by its shape, wherever it appears: OpenAI and Anthropic keys (<c>sk-…</c>), GitHub tokens (<c>ghp_…</c>,
+/// <c>github_pat_…</c>), Slack tokens (<c>xox…</c>), AWS access keys, JWTs, and long high-entropy strings.</item>
+/// </list>
 /// </summary>
 public sealed partial class SecretRedactor
 {
@@ -23,19 +29,24 @@ public sealed partial class SecretRedactor
             .OrderByDescending(s => s.Length).ToArray();
     }
 
+    /// <summary>Redacts token shapes only.</summary>
     public static SecretRedactor None { get; } = new([]);
 
     public bool IsEmpty => _secrets.Length == 0;
 
     public static bool IsSecretName(string name) => SecretName().IsMatch(name);
 
-    /// <summary>Collects the secret values of the process environment and of <paramref name="extra"/> variables.</summary>
-    public static SecretRedactor FromEnvironment(IEnumerable<KeyValuePair<string, string>>? extra = null)
+    /// <summary>
+    /// Collects the secret values of the process environment and of a job's <paramref name="extra"/> variables: those
+    /// with a secret-looking name, those taken from the environment (<paramref name="fromEnvironment"/>), and those shaped
+    /// like a token.
+    /// </summary>
+    public static SecretRedactor FromEnvironment(IEnumerable<KeyValuePair<string, string>>? extra = null, IEnumerable<string>? fromEnvironment = null)
     {
         var values = new List<string>();
         foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
         {
-            if (entry.Key is string name && entry.Value is string value && IsSecretName(name))
+            if (entry.Key is string name && entry.Value is string value && (IsSecretName(name) || LooksLikeToken(value)))
             {
                 values.Add(value);
             }
@@ -43,18 +54,23 @@ public sealed partial class SecretRedactor
 
         if (extra is not null)
         {
-            values.AddRange(extra.Where(kv => IsSecretName(kv.Key)).Select(kv => kv.Value));
+            values.AddRange(extra.Where(kv => IsSecretName(kv.Key) || LooksLikeToken(kv.Value)).Select(kv => kv.Value));
+        }
+
+        if (fromEnvironment is not null)
+        {
+            values.AddRange(fromEnvironment);
         }
 
         return new SecretRedactor(values);
     }
 
     public SecretRedactor With(IEnumerable<KeyValuePair<string, string>> variables) =>
-        new(_secrets.Concat(variables.Where(kv => IsSecretName(kv.Key)).Select(kv => kv.Value)));
+        new(_secrets.Concat(variables.Where(kv => IsSecretName(kv.Key) || LooksLikeToken(kv.Value)).Select(kv => kv.Value)));
 
     public string Redact(string text)
     {
-        if (_secrets.Length == 0 || text.Length == 0)
+        if (text.Length == 0)
         {
             return text;
         }
@@ -67,10 +83,52 @@ public sealed partial class SecretRedactor
             }
         }
 
-        return text;
+        return text.Length < 20 ? text : TokenShape().Replace(text, m => IsToken(m) ? Mask : m.Value);
+    }
+
+    /// <summary>True when the whole of <paramref name="value"/> has a token's shape.</summary>
+    public static bool LooksLikeToken(string value)
+    {
+        var match = TokenShape().Match(value.Trim());
+        return match.Success && match.Length == value.Trim().Length && IsToken(match);
+    }
+
+    private static bool IsToken(Match match) => match.Groups["known"].Success || IsHighEntropy(match.Value);
+
+    /// <summary>
+    /// At least 32 characters of a base64 or URL-safe alphabet, with upper case, lower case and digits, and more than
+    /// 4.3 bits of entropy per character: random keys pass; hex digests (at most 4 bits), words and paths do not.
+    /// </summary>
+    private static bool IsHighEntropy(string value)
+    {
+        if (value.Length < 32 || !value.Any(char.IsUpper) || !value.Any(char.IsLower) || !value.Any(char.IsDigit))
+        {
+            return false;
+        }
+
+        Span<int> counts = stackalloc int[128];
+        foreach (var c in value)
+        {
+            counts[c & 127]++;
+        }
+
+        var entropy = 0.0;
+        foreach (var count in counts)
+        {
+            if (count > 0)
+            {
+                var p = (double)count / value.Length;
+                entropy -= p * Math.Log2(p);
+            }
+        }
+
+        return entropy > 4.3;
     }
 
     // AI tools' endpoints and homes count too: a base URL can carry credentials, and teams point them at private proxies.
-    [GeneratedRegex(@"(?:_KEY|_TOKEN|_SECRET|PASSWORD|PASSWD|_PAT|_CREDENTIALS?|APIKEY|_BASE_URL|_API_BASE)$|PASSWORD|SECRET|^CODEX_HOME$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:_KEY|_TOKEN|_SECRET|PASSWORD|PASSWD|_PAT|_CREDENTIALS?|APIKEY|_BASE_URL|_API_BASE)$|PASSWORD|SECRET|_AUTH|^AUTH|SESSION|COOKIE|CREDENTIAL|PRIVATE|^CODEX_HOME$", RegexOptions.IgnoreCase)]
     private static partial Regex SecretName();
+
+    [GeneratedRegex(@"(?<known>\bsk-(?:ant-)?[A-Za-z0-9_\-]{20,}|\bgh[pousr]_[A-Za-z0-9]{30,}|\bgithub_pat_[A-Za-z0-9_]{40,}|\bxox[abposr]-[A-Za-z0-9\-]{10,}|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,})|(?<![A-Za-z0-9+/=_\-])[A-Za-z0-9+/=_\-]{32,}", RegexOptions.CultureInvariant)]
+    private static partial Regex TokenShape();
 }

@@ -1,13 +1,36 @@
 namespace Orch.Core.Storage;
 
-/// <summary>The state database cannot be used: not a database, written by a newer Orch, or locked for too long.</summary>
+/// <summary>Why the state database cannot be used.</summary>
+public enum StateDatabaseFault
+{
+    /// <summary>The file is not a SQLite database.</summary>
+    NotADatabase,
+
+    /// <summary>A newer Orch wrote it.</summary>
+    NewerSchema,
+
+    /// <summary>Another process held it locked past the busy timeout.</summary>
+    Locked,
+
+    /// <summary>SQLite found damaged pages.</summary>
+    Corrupt,
+
+    /// <summary>The file or its folder cannot be written; Orch can only read it.</summary>
+    ReadOnly,
+
+    /// <summary>The disk is full, or the system refused a write.</summary>
+    DiskFull,
+}
+
+/// <summary>The state database cannot be used: not a database, written by a newer Orch, locked, damaged, read-only or on a full disk.</summary>
 public sealed class StateDatabaseException : Exception
 {
-    public StateDatabaseException(string path, string message, string hint, Exception? inner = null)
+    public StateDatabaseException(string path, string message, string hint, Exception? inner = null, StateDatabaseFault fault = StateDatabaseFault.NotADatabase)
         : base(message, inner)
     {
         DatabasePath = path;
         Hint = hint;
+        Fault = fault;
     }
 
     public StateDatabaseException()
@@ -32,6 +55,8 @@ public sealed class StateDatabaseException : Exception
 
     public string Hint { get; }
 
-    /// <summary>True when another process held the database locked past the busy timeout: the work failed, the input was fine.</summary>
-    public bool IsLocked => InnerException is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 };
+    public StateDatabaseFault Fault { get; }
+
+    /// <summary>True when the work failed while the input was fine: a lock held too long, or a full disk.</summary>
+    public bool IsTransient => Fault is StateDatabaseFault.Locked or StateDatabaseFault.DiskFull;
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Orch.Core.Diagnostics;
 using Orch.Core.Events;
 using Orch.Core.Execution;
 using Orch.Core.Git;
@@ -315,6 +316,7 @@ public sealed class PlanRunner
         }
 
         await _services.Git.AddWorktreeAsync(root, path, branch, start, cancellationToken);
+        CrashPoints.Hit(CrashPoints.AfterWorktreeAdd);
         await _services.Runs.SaveWorktreeAsync(new WorktreeRecord(path, runId, ws.Id, branch, start, null, WorktreeStatus.Active), cancellationToken);
         await WorktreeExcludes.WriteAsync(excludes, await excludeRules(), cancellationToken);
         _services.Git.UseExcludes(path, excludes);
@@ -370,12 +372,15 @@ public sealed class PlanRunner
     private async Task<WorkstreamOutcome> MergeAsync(string runId, WorkstreamSpec ws, string root, WorktreeRecord tree, WorkstreamOutcome outcome)
     {
         // Merges run one at a time, as each workstream finishes; it started after its dependencies merged, so it merges after them.
+        // A merge of this run that a crash left half-done (conflict markers, MERGE_HEAD) is aborted first.
+        await _services.Git.AbortMergeAsync(root, $"({runId})", CancellationToken.None);
         if (!await _services.Git.HasNoTrackedChangesAsync(root, CancellationToken.None))
         {
             return await MergeFailedAsync("the main working tree has uncommitted changes to tracked files; commit or stash them, then run `dotnet orch resume " + runId + "`", []);
         }
 
         var merge = await _services.Git.MergeAsync(root, tree.Branch, $"orch: merge workstream {ws.Id} ({runId})", CancellationToken.None);
+        CrashPoints.Hit(CrashPoints.AfterMerge);
         if (!merge.Merged)
         {
             return await MergeFailedAsync($"merging {tree.Branch}: {Conflict(merge)}; the merge was aborted and the main working tree is unchanged. "

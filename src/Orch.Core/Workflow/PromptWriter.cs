@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text;
 using Orch.Abstractions.Diagnostics;
+using Orch.Core.Secrets;
 using Orch.Core.Serialization;
 
 namespace Orch.Core.Workflow;
@@ -50,8 +51,10 @@ public static class PromptWriter
         Directory.CreateDirectory(context.StateDirectory);
         var prompt = Path.Combine(context.StateDirectory, $"{label.ToLowerInvariant()}.prompt.md");
         var json = Path.Combine(context.StateDirectory, $"{label.ToLowerInvariant()}.findings.json");
-        File.WriteAllText(prompt, Markdown(context, phase, attempt, findings));
-        File.WriteAllText(json, JsonSerializer.Serialize(findings, OrchJson.Indented));
+        // Findings quote tool output and test reports; a secret in them must not reach the files (or the AI tool).
+        var redactor = SecretRedactor.FromEnvironment();
+        File.WriteAllText(prompt, redactor.Redact(Markdown(context, phase, attempt, findings)));
+        File.WriteAllText(json, redactor.Redact(JsonSerializer.Serialize(findings, OrchJson.Indented)));
         return (prompt, json);
     }
 }

@@ -1,4 +1,5 @@
 using Orch.Abstractions.Diagnostics;
+using Orch.Core.Diagnostics;
 using Orch.Core.Events;
 using Orch.Core.Execution;
 using Orch.Core.Findings;
@@ -45,6 +46,7 @@ public sealed class WorkstreamRunner
         // In place (--no-worktree) the user's own uncommitted files are there too; only what changes after this is the workstream's.
         var inPlace = string.Equals(context.Worktree, context.RepositoryRoot, StringComparison.Ordinal);
         var baseline = inPlace ? await _services.Git.SnapshotAsync(context.Worktree, checkpoint, cancellationToken) : [];
+        var outsideLinks = await OutsideLinks.ReadAsync(_services.Git, context.Worktree, cancellationToken);
         await SaveAsync(WorkstreamStatus.Running, null, null);
         if (route is not null)
         {
@@ -57,6 +59,13 @@ public sealed class WorkstreamRunner
         {
             recorded = await _services.Runs.ListPhasesAsync(context.RunId, spec.Id, cancellationToken);
             var done = recorded.Where(p => p.Status == PhaseStatus.Succeeded).Select(p => p.Name).ToHashSet();
+            if (!done.Contains(PhaseName.Edit) && await _services.Git.SubjectAsync(context.Worktree, checkpoint, cancellationToken) == $"orch: {spec.Id} {Word(PhaseName.Edit)}")
+            {
+                // EDIT was committed, and a crash came before it was recorded: it is done, and a second EDIT would apply it twice.
+                await PhaseAsync(PhaseName.Edit, PhaseStatus.Succeeded, 1, StopReason.Success, checkpoint);
+                done.Add(PhaseName.Edit);
+            }
+
 
             if (!done.Contains(PhaseName.Edit))
             {
@@ -340,7 +349,9 @@ public sealed class WorkstreamRunner
         async Task<string?> ScopeViolationAsync(string sha, CancellationToken ct)
         {
             var changed = await ChangedByWorkstreamAsync(sha, ct);
-            var outside = ScopeGuard.Violations(spec, changed);
+            // git cannot see a change made through a link that leads out of the worktree; it is outside any scope.
+            var throughLinks = outsideLinks.TakeChanges();
+            var outside = ScopeGuard.Violations(spec, changed).Concat(throughLinks).ToList();
             if (outside.Count == 0)
             {
                 return null;
@@ -363,7 +374,9 @@ public sealed class WorkstreamRunner
             }
 
             await _services.Bus.PublishAsync(new WorkstreamScopeViolation(spec.Id, outside, sha) { RunId = context.RunId });
-            return $"changed files outside files_scope/files_create: {string.Join(", ", outside)}; reset to checkpoint {sha[..Math.Min(12, sha.Length)]}";
+            var linked = throughLinks.Count == 0 ? ""
+                : $"; {throughLinks.Count} of them outside the repository, written through a symbolic link, which no reset can undo";
+            return $"changed files outside files_scope/files_create: {string.Join(", ", outside)}; reset to checkpoint {sha[..Math.Min(12, sha.Length)]}{linked}";
         }
 
         async Task<string> CheckpointAsync(string label, string sha, CancellationToken ct)
@@ -373,6 +386,8 @@ public sealed class WorkstreamRunner
             {
                 return sha;
             }
+
+            CrashPoints.Hit(CrashPoints.AfterCheckpoint);
 
             await _services.Bus.PublishAsync(new WorkstreamCheckpoint(spec.Id, label, commit) { RunId = context.RunId });
             return commit;

@@ -3,10 +3,10 @@ using Orch.Testing;
 
 namespace Orch.Cli.Tests.Support;
 
-/// <summary>Runs dotnet orch in-process (fast, for parsing and output) or as a real process (for crashes and concurrency).</summary>
+/// <summary>Runs dotnet orch in-process (fast, for parsing and output) or as a real process (<see cref="OrchProcess"/>).</summary>
 internal static class OrchRunner
 {
-    public static string Dll => Path.Combine(AppContext.BaseDirectory, "Orch.Cli.dll");
+    public static string Dll => OrchProcess.Dll;
 
     public static async Task<(int Exit, string Out, string Err)> InProcessAsync(params string[] args)
     {
@@ -16,38 +16,12 @@ internal static class OrchRunner
         return (exit, stdout.ToString(), stderr.ToString());
     }
 
-    public static Process Start(TempDirectory repo, params string[] args) => Start(repo.Path, repo.Combine(".orch", "state.db"), args);
+    public static Process Start(TempDirectory repo, params string[] args) => OrchProcess.Start(repo, args);
 
-    public static Process Start(string directory, string database, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Dll);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
+    public static Process Start(string directory, string database, params string[] args) => OrchProcess.Start(directory, database, null, args);
 
-        info.Environment["ORCH_DB"] = database;
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        return Process.Start(info)!;
-    }
+    public static Task<(int Exit, string Out, string Err)> RunAsync(TempDirectory repo, params string[] args) => OrchProcess.RunAsync(repo, args);
 
-    public static Task<(int Exit, string Out, string Err)> RunAsync(TempDirectory repo, params string[] args) =>
-        RunAsync(repo.Path, repo.Combine(".orch", "state.db"), args);
-
-    public static async Task<(int Exit, string Out, string Err)> RunAsync(string directory, string database, params string[] args)
-    {
-        using var process = Start(directory, database, args);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    public static Task<(int Exit, string Out, string Err)> RunAsync(string directory, string database, params string[] args) =>
+        OrchProcess.RunAsync(directory, database, null, args);
 }

@@ -28,8 +28,9 @@ public sealed partial class SqliteStateStore : IStateStore
     private readonly IdGenerator _ids;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    private SqliteStateStore(SqliteConnection connection, TimeProvider time, string path)
+    private SqliteStateStore(SqliteConnection connection, TimeProvider time, string path, bool readOnly)
     {
+        IsReadOnly = readOnly;
         _connection = connection;
         _time = time;
         _ids = new IdGenerator(time);
@@ -38,6 +39,12 @@ public sealed partial class SqliteStateStore : IStateStore
 
     /// <summary>The database file.</summary>
     public string DatabasePath { get; }
+
+    /// <summary>True when the file or its folder cannot be written: reads work, and every write is refused with <see cref="StateDatabaseFault.ReadOnly"/>.</summary>
+    public bool IsReadOnly { get; }
+
+    // Set at the first sign of damage: from then on nothing touches the file.
+    private StateDatabaseException? _damage;
 
     /// <summary>How long a writer waits for another process's lock. The default value is 30 seconds.</summary>
     public static TimeSpan BusyTimeout { get; } = TimeSpan.FromSeconds(30);
@@ -50,43 +57,117 @@ public sealed partial class SqliteStateStore : IStateStore
     internal static async Task<SqliteStateStore> OpenAsync(string path, TimeProvider time, IReadOnlyList<string> migrations, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var builder = new SqliteConnectionStringBuilder
+        var exists = File.Exists(full);
+        if (!exists)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        }
+
+        try
+        {
+            var connection = await OpenWritableAsync(full, exists, migrations, cancellationToken);
+            DiskReserve.Ensure(full);
+            return new SqliteStateStore(connection, time, full, readOnly: false);
+        }
+        catch (SqliteException ex) when (exists && SqliteFaults.IsReadOnly(ex))
+        {
+            // A read-only file, folder or mount: reading still works, so status and the other reports do.
+            return new SqliteStateStore(await OpenReadOnlyAsync(full, migrations, cancellationToken), time, full, readOnly: true);
+        }
+        catch (SqliteException ex) when (SqliteFaults.Describe(ex, full) is { } fault)
+        {
+            throw fault;
+        }
+    }
+
+    /// <summary>
+    /// Files up to this size are checked with <c>PRAGMA quick_check</c> each time they are opened, so a damaged file is
+    /// refused before anything reads or writes it; larger ones are refused at the first damaged page SQLite meets.
+    /// The default value is 64 MiB.
+    /// </summary>
+    public static long CheckOnOpenBytes { get; } = 64L * 1024 * 1024;
+
+    private static async Task<SqliteConnection> OpenWritableAsync(string full, bool exists, IReadOnlyList<string> migrations, CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = full,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
             DefaultTimeout = (int)BusyTimeout.TotalSeconds,
-        };
-        var connection = new SqliteConnection(builder.ToString());
+        }.ToString());
         try
         {
             await connection.OpenAsync(cancellationToken);
             await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};", cancellationToken);
             await RefuseNewerSchemaAsync(connection, full, migrations, cancellationToken);
-            // After the version check: switching to WAL rewrites the file header, and a refused file stays as it was.
+            if (exists)
+            {
+                await RefuseDamageAsync(connection, full, cancellationToken);
+            }
+
+            // After the checks: switching to WAL rewrites the file header, and a refused file stays as it was.
             await ExecuteAsync(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;", cancellationToken);
             await MigrateAsync(connection, migrations, cancellationToken);
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode is 26 or 11)
-        {
-            await connection.DisposeAsync();
-            throw new StateDatabaseException(full, $"{full} is not an Orch state database ({ex.Message.TrimEnd('.')}).",
-                "Point --db or ORCH_DB at another file, or move this one away so Orch can create a new database.", ex);
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
-        {
-            await connection.DisposeAsync();
-            throw new StateDatabaseException(full, $"{full} stayed locked by another process for {BusyTimeout.TotalSeconds:0} seconds.",
-                "Wait for the other dotnet orch process to finish, or check for a stuck process holding the file.", ex);
+            return connection;
         }
         catch
         {
             await connection.DisposeAsync();
             throw;
         }
+    }
 
-        return new SqliteStateStore(connection, time, full);
+    private static async Task<SqliteConnection> OpenReadOnlyAsync(string full, IReadOnlyList<string> migrations, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await OpenReadOnlyAsync(full, full, migrations, cancellationToken);
+        }
+        catch (SqliteException ex) when (SqliteFaults.IsReadOnly(ex))
+        {
+            // A WAL database whose folder is read-only and has no -shm file opens only as immutable: nobody can write it anyway.
+            return await OpenReadOnlyAsync(full, new Uri(full).AbsoluteUri + "?immutable=1", migrations, cancellationToken);
+        }
+    }
+
+    private static async Task<SqliteConnection> OpenReadOnlyAsync(string full, string source, IReadOnlyList<string> migrations, CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};", cancellationToken);
+            await RefuseNewerSchemaAsync(connection, full, migrations, cancellationToken);
+            await RefuseDamageAsync(connection, full, cancellationToken);
+            var version = Convert.ToInt32(await ScalarAsync(connection, "PRAGMA user_version;", cancellationToken), CultureInfo.InvariantCulture);
+            if (version < migrations.Count)
+            {
+                throw new StateDatabaseException(full, $"{full} is read-only and was written by an older Orch (schema {version}, this Orch reads {migrations.Count}).",
+                    "Open it once with write access so Orch can upgrade it, or point --db at an upgraded copy.", null, StateDatabaseFault.ReadOnly);
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task RefuseDamageAsync(SqliteConnection connection, string full, CancellationToken cancellationToken)
+    {
+        if (new FileInfo(full).Length > CheckOnOpenBytes)
+        {
+            return;
+        }
+
+        var result = Convert.ToString(await ScalarAsync(connection, "PRAGMA quick_check(1);", cancellationToken), CultureInfo.InvariantCulture);
+        if (!string.Equals(result, "ok", StringComparison.Ordinal))
+        {
+            throw SqliteFaults.CorruptFile(full, $"quick_check: {result}");
+        }
     }
 
     private static async Task RefuseNewerSchemaAsync(SqliteConnection connection, string path, IReadOnlyList<string> migrations, CancellationToken cancellationToken)
@@ -619,6 +700,24 @@ public sealed partial class SqliteStateStore : IStateStore
 
     private async Task<T> WriteAsync<T>(Func<SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
+        if (IsReadOnly)
+        {
+            throw SqliteFaults.ReadOnlyFile(DatabasePath);
+        }
+
+        try
+        {
+            return await WriteOnceAsync(work, cancellationToken);
+        }
+        catch (StateDatabaseException ex) when (ex.Fault == StateDatabaseFault.DiskFull && DiskReserve.Release(DatabasePath))
+        {
+            // The disk filled up: the space kept aside lets this write (a job's result, say) still be recorded.
+            return await WriteOnceAsync(work, cancellationToken);
+        }
+    }
+
+    private async Task<T> WriteOnceAsync<T>(Func<SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
         var (result, recorded) = await WithConnectionAsync(async () =>
         {
             // IMMEDIATE takes the write lock up front, so the busy timeout applies to the whole transaction.
@@ -645,12 +744,21 @@ public sealed partial class SqliteStateStore : IStateStore
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            if (_damage is not null)
+            {
+                throw _damage;
+            }
+
             return await work();
         }
-        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
+        catch (SqliteException ex) when (SqliteFaults.Describe(ex, DatabasePath) is { } fault)
         {
-            throw new StateDatabaseException(DatabasePath, $"{DatabasePath} stayed locked by another process for {BusyTimeout.TotalSeconds:0} seconds.",
-                "Wait for the other dotnet orch process to finish, or check for a stuck process holding the file. Nothing stored was lost.", ex);
+            if (fault.Fault is StateDatabaseFault.Corrupt or StateDatabaseFault.NotADatabase)
+            {
+                _damage = fault;
+            }
+
+            throw fault;
         }
         finally
         {
