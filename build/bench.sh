@@ -1,58 +1,99 @@
 #!/usr/bin/env bash
-# Engine overhead: 1,000 trivial jobs (`true`) through the queue with 2 workers, against the same 1,000
-# processes run by `xargs -P 2`, in this one invocation. Prints both, the ratio, and the bookkeeping cost per job.
-#   build/bench.sh [JOBS]   (default 1000)
+# Orch against a baseline measured in this same invocation, one row per figure, printed as one table at the end:
+#   1. 1,000 trivial jobs through the queue with 2 workers, against `xargs -P 2` running the same processes;
+#   2. start-up: `dotnet orch --version` and `status` (empty database) against a bare console app started the same way;
+#   3. `status` and `events RUN` on a database holding 100,000 events of earlier runs, against a fresh database;
+#   4. the MSBuild hook: an incremental `dotnet build` with Orch.MSBuild against one without (build/bench-msbuild.sh);
+#   5. a DAG of 24 workstreams with --parallel 4, against the ideal ready-queue makespan of the same DAG;
+#   6. Orch's cost per workstream (worktree, checkpoint, merge, cleanup) against the same git commands run bare;
+#   7. `plan` of 8,000 workstreams against 1,000 (near-linear is a ratio near 8).
+#   build/bench.sh [JOBS] [--no-msbuild]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-jobs="${1:-1000}"
+jobs=1000
+msbuild=yes
+for arg in "$@"; do
+  case "$arg" in
+    --no-msbuild) msbuild=no ;;
+    *) jobs="$arg" ;;
+  esac
+done
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 dotnet build "$root/src/Orch.Cli/Orch.Cli.csproj" -c Release --nologo -v quiet >/dev/null
 orch=(dotnet "$root/src/Orch.Cli/bin/Release/net10.0/Orch.Cli.dll")
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/.orch" "$work/jobs"
-for i in $(seq -w 1 "$jobs"); do
-  printf 'id: bench-%s\ncommand: [true]\n' "$i" > "$work/jobs/job-$i.yaml"
-done
-cd "$work"
-
+rows="$work/rows.tsv"
 now_ms() { date +%s%3N; }
+# row NAME ORCH_MS BASELINE_NAME BASELINE_MS [NOTE]
+row() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "${5:-}" >> "$rows"; }
+# The median wall time in ms of N runs of a command.
+median_ms() {
+  local n=$1; shift
+  for _ in $(seq "$n"); do
+    local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s%N)
+    echo $(( (t1 - t0) / 1000000 ))
+  done | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+}
 
-t0=$(now_ms); seq "$jobs" | xargs -P 2 -I{} true; t1=$(now_ms)
-xargs_ms=$((t1 - t0))
-
-t0=$(now_ms); "${orch[@]}" worker --drain -v q >/dev/null; t1=$(now_ms)
-startup_ms=$((t1 - t0))
-
-t0=$(now_ms); "${orch[@]}" job submit jobs -v q >/dev/null; t1=$(now_ms)
-submit_ms=$((t1 - t0))
-
-t0=$(now_ms); "${orch[@]}" worker --drain --parallel 2 -v q >/dev/null; t1=$(now_ms)
-orch_ms=$((t1 - t0))
-
+# 1. The queue.
+mkdir -p "$work/queue/.orch" "$work/queue/jobs"
+for i in $(seq -w 1 "$jobs"); do printf 'id: bench-%s\ncommand: [true]\n' "$i" > "$work/queue/jobs/job-$i.yaml"; done
+cd "$work/queue"
+t0=$(now_ms); seq "$jobs" | xargs -P 2 -I{} true; t1=$(now_ms); xargs_ms=$((t1 - t0))
+t0=$(now_ms); "${orch[@]}" worker --drain -v q >/dev/null; t1=$(now_ms); startup_ms=$((t1 - t0))
+"${orch[@]}" job submit jobs -v q >/dev/null
+t0=$(now_ms); "${orch[@]}" worker --drain --parallel 2 -v q >/dev/null; t1=$(now_ms); orch_ms=$((t1 - t0))
 done_count=$("${orch[@]}" status --format json | grep -o '"succeeded":[0-9]*' | cut -d: -f2)
 [[ "$done_count" == "$jobs" ]] || { echo "only ${done_count:-0} of $jobs jobs succeeded" >&2; exit 1; }
+row "queue: $jobs true jobs, 2 workers" "$orch_ms" "xargs -P 2" "$xargs_ms" \
+  "$(awk -v o="$orch_ms" -v s="$startup_ms" -v x="$xargs_ms" -v n="$jobs" 'BEGIN { printf "%.2f ms bookkeeping/job", (o - s - x) / n }')"
 
-awk -v n="$jobs" -v x="$xargs_ms" -v o="$orch_ms" -v s="$startup_ms" -v q="$submit_ms" 'BEGIN {
-  printf "jobs:                          %d\n", n
-  printf "xargs -P 2 (baseline):         %7d ms  (%.3f ms/job)\n", x, x / n
-  printf "orch job submit (1 tx):        %7d ms\n", q
-  printf "orch worker --parallel 2:      %7d ms  (%.3f ms/job)\n", o, o / n
-  printf "orch start-up, empty queue:    %7d ms\n", s
-  printf "ratio orch/xargs:              %7.2fx\n", o / x
-  printf "bookkeeping per job:           %7.3f ms  ((worker - start-up - xargs) / jobs; goal < 1 ms)\n", (o - s - x) / n
-}'
+# 2. Start-up, against a bare console app.
+mkdir -p "$work/hello"
+cat > "$work/hello/hello.csproj" <<'XML'
+<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>
+XML
+echo 'System.Console.WriteLine("1.0.0");' > "$work/hello/Program.cs"
+cp "$root/global.json" "$work/hello/" 2>/dev/null || true
+dotnet build "$work/hello/hello.csproj" -c Release --nologo -v quiet -o "$work/hello/out" >/dev/null
+mkdir -p "$work/empty/.orch"; cd "$work/empty"
+hello_ms=$(median_ms 10 dotnet "$work/hello/out/hello.dll")
+row "start-up: --version" "$(median_ms 10 "${orch[@]}" --version)" "bare console app" "$hello_ms"
+"${orch[@]}" status >/dev/null
+row "start-up: status (empty database)" "$(median_ms 10 "${orch[@]}" status)" "bare console app" "$hello_ms"
 
-# Workstream scheduling: a random DAG of 24 workstreams whose EDIT sleeps a known time, run with --parallel 4,
-# against the makespan of an ideal ready-queue schedule of the same DAG with zero overhead (same rule: a free slot
-# takes the first ready workstream in plan order). Then Orch's cost per workstream (worktree, checkpoints, merge,
-# cleanup) against the same git commands run bare.
-dag="$work/dag"
-mkdir -p "$dag"
-cd "$dag"
-git init -q
-git config user.name bench; git config user.email bench@localhost
+# 3. status and events on 100,000 events, against an empty database.
+mkdir -p "$work/big/.orch"; cd "$work/big"
+printf 'id: seed\ncommand: [true]\n' > seed.yaml
+"${orch[@]}" job run seed.yaml -v q >/dev/null
+python3 - "$work/big/.orch/state.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+while db.execute("SELECT count(*) FROM events").fetchone()[0] < 100_000:
+    # History of other runs: what a report of one run must not slow down with.
+    db.execute("INSERT INTO events (ts, kind, run_id, workstream_id, job_id, data) SELECT ts, kind, 'run-old-' || id, workstream_id, job_id, data FROM events")
+db.commit()
+PY
+run_id=$("${orch[@]}" status --format json | grep -o '"run_id":"[^"]*"' | head -n 1 | cut -d'"' -f4)
+cd "$work/empty"; empty_status=$(median_ms 5 "${orch[@]}" status); empty_events=$(median_ms 5 "${orch[@]}" events)
+cd "$work/big"
+row "status, 100,000 events of history" "$(median_ms 5 "${orch[@]}" status)" "status, empty database" "$empty_status"
+row "events RUN, 100,000 events of history" "$(median_ms 5 "${orch[@]}" events "$run_id" --format json)" "events, empty database" "$empty_events"
+
+# 4. The MSBuild hook.
+if [[ "$msbuild" == yes ]]; then
+  out=$(bash "$root/build/bench-msbuild.sh" 5)
+  without=$(sed -n 's/.*without Orch.MSBuild: *\([0-9]*\) ms.*/\1/p' <<<"$out")
+  with=$(sed -n 's/.*with Orch.MSBuild: *\([0-9]*\) ms.*/\1/p' <<<"$out")
+  row "incremental dotnet build with Orch.MSBuild" "$with" "the same build without it" "$without" "median of 5"
+fi
+
+# 5. A DAG of 24 workstreams whose EDIT sleeps a known time, --parallel 4, against the ideal ready-queue schedule
+# of the same DAG with zero overhead (a free slot takes the first ready workstream in plan order).
+dag="$work/dag"; mkdir -p "$dag"; cd "$dag"
+git init -q; git config user.name bench; git config user.email bench@localhost
 ideal_ms=$(python3 - "$dag" <<'PY'
 import random, sys, os
 random.seed(12)
@@ -70,7 +111,6 @@ for i in range(n):
     lines.append(f"  - {{id: {ws}, depends_on: [{', '.join(deps[ws])}], files_scope: [{ws}/], "
                  f"edit: {{tool: script, command: [sh, -c, 'sleep {dur[ws]}; echo done > {ws}/x.txt']}}, static: [], runtime: []}}")
 open(f"{root}/plan.yaml", "w").write("\n".join(lines) + "\n")
-# Ideal ready-queue schedule, zero overhead.
 order = list(deps)
 done, running, t = {}, {}, 0.0
 while len(done) < n:
@@ -88,19 +128,18 @@ PY
 )
 git add -A; git commit -qm dag
 t0=$(now_ms); "${orch[@]}" run plan.yaml --parallel 4 -v q >/dev/null; t1=$(now_ms)
-dag_ms=$((t1 - t0))
-t0=$(now_ms); "${orch[@]}" status -v q >/dev/null; t1=$(now_ms)
-status_ms=$((t1 - t0))
+row "DAG of 24 workstreams, --parallel 4" "$((t1 - t0))" "ideal ready-queue makespan" "$ideal_ms" "goal <= 1.15x"
+status_ms=$(median_ms 3 "${orch[@]}" status)
 
-# Per-workstream overhead: 24 instant workstreams, one at a time, with cleanup; against bare git doing the same.
-flat="$work/flat"
-mkdir -p "$flat"; cd "$flat"; git init -q; git config user.name bench; git config user.email bench@localhost
+# 6. Per workstream: 24 instant workstreams, one at a time, with cleanup; against bare git doing the same.
+flat="$work/flat"; mkdir -p "$flat"; cd "$flat"
+git init -q; git config user.name bench; git config user.email bench@localhost
 { echo "workstreams:"; for i in $(seq -w 1 24); do mkdir -p "f$i"; echo > "f$i/x.txt"
   echo "  - {id: f$i, files_scope: [f$i/], edit: {tool: script, command: [sh, -c, 'echo done > f$i/x.txt']}, static: [], runtime: []}"; done; } > plan.yaml
 git add -A; git commit -qm flat
 bare="$work/bare"; git clone -q "$flat" "$bare"
 t0=$(now_ms); "${orch[@]}" run plan.yaml -v q >/dev/null; "${orch[@]}" cleanup -v q >/dev/null; t1=$(now_ms)
-flat_ms=$((t1 - t0 - 2 * status_ms))
+flat_ms=$(( (t1 - t0 - 2 * status_ms) / 24 ))
 cd "$bare"; git config user.name bench; git config user.email bench@localhost
 t0=$(now_ms)
 for i in $(seq -w 1 24); do
@@ -110,14 +149,23 @@ for i in $(seq -w 1 24); do
   git worktree remove --force "../wt$i"; git branch -q -d "b$i"
 done
 t1=$(now_ms)
-bare_ms=$((t1 - t0))
+row "per workstream (worktree, checkpoint, merge, cleanup)" "$flat_ms" "the same git commands, bare" "$(( (t1 - t0) / 24 ))"
 
-awk -v d="$dag_ms" -v i="$ideal_ms" -v s="$status_ms" -v f="$flat_ms" -v b="$bare_ms" 'BEGIN {
-  printf "\nDAG of 24 workstreams, --parallel 4\n"
-  printf "ideal ready-queue makespan:    %7d ms  (zero overhead)\n", i
-  printf "orch run makespan:             %7d ms  (%d ms of it is start-up, as for `status`)\n", d, s
-  printf "ratio orch/ideal:              %7.2fx  (goal <= 1.15x)\n", d / i
-  printf "per workstream, orch:          %7.1f ms  (worktree, checkpoint, merge, cleanup; 24 instant workstreams)\n", f / 24
-  printf "per workstream, bare git:      %7.1f ms  (worktree add, commit, merge, worktree remove, branch -d)\n", b / 24
-  printf "ratio orch/git per workstream: %7.2fx\n", f / b
-}'
+# 7. plan: loading, validation and waves, 8,000 workstreams against 1,000.
+cd "$work"
+python3 - <<'PY'
+import random
+for n in (1000, 8000):
+    random.seed(n)
+    with open(f"plan{n}.yaml", "w") as f:
+        f.write("workstreams:\n")
+        for i in range(n):
+            deps = sorted({f"ws{random.randrange(i)}" for _ in range(min(i, 3))}) if i else []
+            f.write(f"  - {{id: ws{i}, depends_on: [{', '.join(deps)}], files_scope: [src/m{i}/], "
+                    f"edit: {{tool: script, command: [sh, e.sh]}}, static: [], runtime: []}}\n")
+PY
+row "plan of 8,000 workstreams" "$(median_ms 3 "${orch[@]}" plan plan8000.yaml --format json)" "plan of 1,000" "$(median_ms 3 "${orch[@]}" plan plan1000.yaml --format json)" "linear would be 8x"
+
+echo
+awk -F'\t' 'BEGIN { printf "%-52s %10s   %-30s %10s %8s   %s\n", "benchmark", "orch ms", "baseline", "ms", "ratio", "note" }
+  { printf "%-52s %10d   %-30s %10d %7.2fx   %s\n", $1, $2, $3, $4, ($4 > 0 ? $2 / $4 : 0), $5 }' "$rows"

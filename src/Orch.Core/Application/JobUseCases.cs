@@ -106,7 +106,7 @@ public sealed class JobUseCases
 
     /// <summary>The jobs in the state database, oldest first.</summary>
     public async Task<IReadOnlyList<JobRecord>> ListAsync(JobQuery query, CancellationToken cancellationToken) =>
-        _engine.HasDatabase ? await (await _engine.StoreAsync(cancellationToken)).ListJobsAsync(query, cancellationToken) : [];
+        _engine.HasDatabase ? await (await _engine.ReadStoreAsync(cancellationToken)).ListJobsAsync(query, cancellationToken) : [];
 
     private static IEnumerable<string> ExpandPaths(IEnumerable<string> paths, List<OrchDiagnostic> diagnostics)
     {

@@ -72,6 +72,10 @@ public sealed class OrchEngine : IAsyncDisposable
     internal async Task<IStateStore> StoreAsync(CancellationToken cancellationToken) =>
         _store ??= await SqliteStateStore.OpenAsync(Options.DatabasePath, Options.Time, cancellationToken);
 
+    /// <summary>The store, for a use case that only reads it: opened with the lighter check, unless something opened it already.</summary>
+    internal async Task<IStateStore> ReadStoreAsync(CancellationToken cancellationToken) =>
+        _store ??= await SqliteStateStore.OpenForReadingAsync(Options.DatabasePath, Options.Time, cancellationToken);
+
     /// <summary>Composes store, bus, pipelines, executor and lifecycle for the project's settings (the defaults when they do not load), once.</summary>
     internal async Task<EngineServices> ServicesAsync(CancellationToken cancellationToken) =>
         _services ??= EngineServices.Compose(await StoreAsync(cancellationToken), Settings.Value ?? ProjectSettings.Empty, Options.Time, Options.Adapters,

@@ -21,7 +21,7 @@ public sealed class ReportUseCases
             return id is null ? new StatusReport { JobCounts = new Dictionary<JobStatus, int>(), Runs = [] } : new StatusReport { Found = false };
         }
 
-        var store = await _engine.StoreAsync(cancellationToken);
+        var store = await _engine.ReadStoreAsync(cancellationToken);
         if (id is null)
         {
             return new StatusReport { JobCounts = await store.CountJobsAsync(cancellationToken), Runs = await store.ListRunsAsync(10, cancellationToken) };
@@ -53,7 +53,7 @@ public sealed class ReportUseCases
             return false;
         }
 
-        var store = await _engine.StoreAsync(cancellationToken);
+        var store = await _engine.ReadStoreAsync(cancellationToken);
         return await store.GetJobAsync(id, cancellationToken) is not null || await store.GetRunAsync(id, cancellationToken) is not null;
     }
 
@@ -69,7 +69,7 @@ public sealed class ReportUseCases
             yield break;
         }
 
-        var store = await _engine.StoreAsync(cancellationToken);
+        var store = await _engine.ReadStoreAsync(cancellationToken);
         var last = afterId;
         while (true)
         {
@@ -110,7 +110,7 @@ public sealed class ReportUseCases
             return runId is null ? CostReport.From([]) : null;
         }
 
-        var store = await _engine.StoreAsync(cancellationToken);
+        var store = await _engine.ReadStoreAsync(cancellationToken);
         if (runId is not null && await store.GetRunAsync(runId, cancellationToken) is null)
         {
             return null;

@@ -42,29 +42,30 @@ public static class PlanValidator
         }
 
         var list = byId.Values.ToList();
-        var ancestors = list.ToDictionary(w => w.Id, w => Ancestors(w.Id, byId), StringComparer.Ordinal);
-        for (var i = 0; i < list.Count; i++)
+        foreach (var (i, j) in ScopeOverlaps.Pairs(list).OrderBy(p => p.A).ThenBy(p => p.B))
         {
-            for (var j = i + 1; j < list.Count; j++)
+            // Ordered by dependencies, two workstreams never run together, so their overlap is by design.
+            if (!Reaches(list[i].Id, list[j].Id, byId) && !Reaches(list[j].Id, list[i].Id, byId))
             {
-                // Ordered by dependencies, two workstreams never run together, so their overlap is by design.
-                var ordered = ancestors[list[i].Id].Contains(list[j].Id) || ancestors[list[j].Id].Contains(list[i].Id);
-                if (!ordered && ScopeMatcher.Overlaps(list[i].AllScope, list[j].AllScope))
-                {
-                    diagnostics.Add(At(list[j], OverlappingScope, FindingSeverity.Warning,
-                        $"workstreams '{list[i].Id}' and '{list[j].Id}' have overlapping files_scope; they will never run at the same time",
-                        "Split their scopes, or make one depend on the other to fix the order."));
-                }
+                diagnostics.Add(At(list[j], OverlappingScope, FindingSeverity.Warning,
+                    $"workstreams '{list[i].Id}' and '{list[j].Id}' have overlapping files_scope; they will never run at the same time",
+                    "Split their scopes, or make one depend on the other to fix the order."));
             }
         }
     }
 
-    private static HashSet<string> Ancestors(string id, Dictionary<string, WorkstreamSpec> byId)
+    /// <summary>True when <paramref name="from"/> depends on <paramref name="to"/>, directly or through others.</summary>
+    private static bool Reaches(string from, string to, Dictionary<string, WorkstreamSpec> byId)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        var pending = new Stack<string>(byId[id].DependsOn);
+        var pending = new Stack<string>(byId[from].DependsOn);
         while (pending.TryPop(out var next))
         {
+            if (next == to)
+            {
+                return true;
+            }
+
             if (byId.TryGetValue(next, out var ws) && seen.Add(next))
             {
                 foreach (var dependency in ws.DependsOn)
@@ -74,40 +75,63 @@ public static class PlanValidator
             }
         }
 
-        return seen;
+        return false;
     }
 
+    /// <summary>Depth-first, with its own stack: a plan may chain thousands of workstreams, deeper than the call stack goes.</summary>
     private static List<List<string>> FindCycles(Dictionary<string, WorkstreamSpec> byId)
     {
         var cycles = new List<List<string>>();
         var state = new Dictionary<string, int>(StringComparer.Ordinal);
-        var stack = new List<string>();
-        foreach (var id in byId.Keys.Order(StringComparer.Ordinal))
+        var path = new List<string>();
+        var onPath = new Dictionary<string, int>(StringComparer.Ordinal);
+        var frames = new Stack<(string Id, int Next)>();
+        foreach (var root in byId.Keys.Order(StringComparer.Ordinal))
         {
-            Visit(id);
+            if (state.GetValueOrDefault(root) != 0)
+            {
+                continue;
+            }
+
+            Enter(root);
+            while (frames.TryPop(out var frame))
+            {
+                var dependencies = byId[frame.Id].DependsOn;
+                var next = frame.Next;
+                while (next < dependencies.Count && !byId.ContainsKey(dependencies[next]))
+                {
+                    next++;
+                }
+
+                if (next == dependencies.Count)
+                {
+                    path.RemoveAt(path.Count - 1);
+                    onPath.Remove(frame.Id);
+                    state[frame.Id] = 2;
+                    continue;
+                }
+
+                frames.Push((frame.Id, next + 1));
+                var dependency = dependencies[next];
+                if (state.GetValueOrDefault(dependency) == 1)
+                {
+                    cycles.Add([.. path[onPath[dependency]..], dependency]);
+                }
+                else if (state.GetValueOrDefault(dependency) == 0)
+                {
+                    Enter(dependency);
+                }
+            }
         }
 
         return cycles;
 
-        void Visit(string id)
+        void Enter(string id)
         {
             state[id] = 1;
-            stack.Add(id);
-            foreach (var next in byId[id].DependsOn.Where(byId.ContainsKey))
-            {
-                if (state.GetValueOrDefault(next) == 1)
-                {
-                    var start = stack.IndexOf(next);
-                    cycles.Add([.. stack[start..], next]);
-                }
-                else if (state.GetValueOrDefault(next) == 0)
-                {
-                    Visit(next);
-                }
-            }
-
-            stack.RemoveAt(stack.Count - 1);
-            state[id] = 2;
+            onPath[id] = path.Count;
+            path.Add(id);
+            frames.Push((id, 0));
         }
     }
 

@@ -54,6 +54,13 @@ public static class ScopeMatcher
         return px.StartsWith(py, StringComparison.Ordinal) || py.StartsWith(px, StringComparison.Ordinal);
     }
 
+    /// <summary>The part of an entry every path it matches starts with: a path without its trailing '/', or a glob's text before its first wildcard.</summary>
+    internal static string LiteralKey(string entry)
+    {
+        var normalized = Normalize(entry);
+        return IsGlob(normalized) ? LiteralPrefix(normalized) : normalized.TrimEnd('/');
+    }
+
     private static bool IsGlob(string entry) => entry.IndexOfAny(['*', '?', '[']) >= 0;
 
     private static string LiteralPrefix(string glob) => glob[..glob.IndexOfAny(['*', '?', '['])];

@@ -12,48 +12,62 @@ public static class WavePlanner
     /// </summary>
     public static IReadOnlyList<Wave> Plan(IReadOnlyList<WorkstreamSpec> workstreams)
     {
+        // Kahn's algorithm, one level at a time: linear in workstreams and dependencies.
         var byId = workstreams.GroupBy(w => w.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var level = new Dictionary<string, int>(StringComparer.Ordinal);
-        var remaining = new HashSet<string>(byId.Keys, StringComparer.Ordinal);
-        var waves = new List<Wave>();
-        while (remaining.Count > 0)
+        var waiting = new Dictionary<string, int>(StringComparer.Ordinal);
+        var dependents = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (id, ws) in byId)
         {
-            var ready = remaining.Where(id => byId[id].DependsOn.All(d => level.ContainsKey(d) || !byId.ContainsKey(d))).Order(StringComparer.Ordinal).ToList();
-            if (ready.Count == 0)
+            var known = ws.DependsOn.Where(byId.ContainsKey).Distinct(StringComparer.Ordinal).ToList();
+            waiting[id] = known.Count;
+            foreach (var dependency in known)
             {
-                return waves;
-            }
+                if (!dependents.TryGetValue(dependency, out var list))
+                {
+                    dependents[dependency] = list = [];
+                }
 
-            foreach (var id in ready)
-            {
-                level[id] = waves.Count;
-                remaining.Remove(id);
+                list.Add(id);
             }
-
-            var members = ready.Select(id => byId[id]).ToList();
-            waves.Add(new Wave(waves.Count + 1, members, ConflictGroups(members)));
         }
 
+        var waves = new List<Wave>();
+        var ready = waiting.Where(kv => kv.Value == 0).Select(kv => kv.Key).ToList();
+        while (ready.Count > 0)
+        {
+            ready.Sort(StringComparer.Ordinal);
+            var members = ready.Select(id => byId[id]).ToList();
+            waves.Add(new Wave(waves.Count + 1, members, ConflictGroups(members)));
+            var next = new List<string>();
+            foreach (var id in ready)
+            {
+                foreach (var dependent in dependents.GetValueOrDefault(id) ?? [])
+                {
+                    if (--waiting[dependent] == 0)
+                    {
+                        next.Add(dependent);
+                    }
+                }
+            }
+
+            ready = next;
+        }
+
+        // Members of a cycle, and what depends on them, never become ready: they get no wave.
         return waves;
     }
 
     private static IReadOnlyList<IReadOnlyList<string>> ConflictGroups(List<WorkstreamSpec> members)
     {
         // Union-find over "scopes overlap": a group is a connected component with more than one member.
-        var parent = members.ToDictionary(m => m.Id, m => m.Id, StringComparer.Ordinal);
-        string Find(string x) => parent[x] == x ? x : parent[x] = Find(parent[x]);
-        for (var i = 0; i < members.Count; i++)
+        var parent = Enumerable.Range(0, members.Count).ToArray();
+        int Find(int x) => parent[x] == x ? x : parent[x] = Find(parent[x]);
+        foreach (var (a, b) in ScopeOverlaps.Pairs(members))
         {
-            for (var j = i + 1; j < members.Count; j++)
-            {
-                if (ScopeMatcher.Overlaps(members[i].AllScope, members[j].AllScope))
-                {
-                    parent[Find(members[i].Id)] = Find(members[j].Id);
-                }
-            }
+            parent[Find(a)] = Find(b);
         }
 
-        return members.GroupBy(m => Find(m.Id)).Where(g => g.Count() > 1)
-            .Select(g => (IReadOnlyList<string>)g.Select(m => m.Id).ToList()).ToList();
+        return Enumerable.Range(0, members.Count).GroupBy(Find).Where(g => g.Count() > 1)
+            .Select(g => (IReadOnlyList<string>)g.Select(i => members[i].Id).ToList()).ToList();
     }
 }

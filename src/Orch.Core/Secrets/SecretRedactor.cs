@@ -96,12 +96,14 @@ public sealed partial class SecretRedactor
     private static bool IsToken(Match match) => match.Groups["known"].Success || IsHighEntropy(match.Value);
 
     /// <summary>
-    /// At least 32 characters of a base64 or URL-safe alphabet, with upper case, lower case and digits, and more than
-    /// 4.3 bits of entropy per character: random keys pass; hex digests (at most 4 bits), words and paths do not.
+    /// At least 32 characters of letters, digits and <c>+=_-</c> (a path's <c>/</c> and <c>.</c> end a candidate), with
+    /// upper case, lower case and at least two digits, more than 4.3 bits of entropy per character, and the kind of
+    /// character (upper, lower, digit, other) changing at more than 45% of neighbours, as it does in random text and
+    /// not in words: random keys pass; hex digests (at most 4 bits), identifiers, test names and paths do not.
     /// </summary>
     private static bool IsHighEntropy(string value)
     {
-        if (value.Length < 32 || !value.Any(char.IsUpper) || !value.Any(char.IsLower) || !value.Any(char.IsDigit))
+        if (value.Length < 32 || !value.Any(char.IsUpper) || !value.Any(char.IsLower) || value.Count(char.IsDigit) < 2)
         {
             return false;
         }
@@ -122,13 +124,21 @@ public sealed partial class SecretRedactor
             }
         }
 
-        return entropy > 4.3;
+        var switches = 0;
+        for (var i = 1; i < value.Length; i++)
+        {
+            switches += Kind(value[i]) != Kind(value[i - 1]) ? 1 : 0;
+        }
+
+        return entropy > 4.3 && switches > 0.45 * (value.Length - 1);
+
+        static int Kind(char c) => char.IsUpper(c) ? 0 : char.IsLower(c) ? 1 : char.IsDigit(c) ? 2 : 3;
     }
 
     // AI tools' endpoints and homes count too: a base URL can carry credentials, and teams point them at private proxies.
     [GeneratedRegex(@"(?:_KEY|_TOKEN|_SECRET|PASSWORD|PASSWD|_PAT|_CREDENTIALS?|APIKEY|_BASE_URL|_API_BASE)$|PASSWORD|SECRET|_AUTH|^AUTH|SESSION|COOKIE|CREDENTIAL|PRIVATE|^CODEX_HOME$", RegexOptions.IgnoreCase)]
     private static partial Regex SecretName();
 
-    [GeneratedRegex(@"(?<known>\bsk-(?:ant-)?[A-Za-z0-9_\-]{20,}|\bgh[pousr]_[A-Za-z0-9]{30,}|\bgithub_pat_[A-Za-z0-9_]{40,}|\bxox[abposr]-[A-Za-z0-9\-]{10,}|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,})|(?<![A-Za-z0-9+/=_\-])[A-Za-z0-9+/=_\-]{32,}", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<known>\bsk-(?:ant-)?[A-Za-z0-9_\-]{20,}|\bgh[pousr]_[A-Za-z0-9]{30,}|\bgithub_pat_[A-Za-z0-9_]{40,}|\bxox[abposr]-[A-Za-z0-9\-]{10,}|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,})|(?<![A-Za-z0-9+=_\-])[A-Za-z0-9+=_\-]{32,}", RegexOptions.CultureInvariant)]
     private static partial Regex TokenShape();
 }

@@ -122,52 +122,63 @@ public sealed class PlanRunner
             }
         }
 
-        while (true)
+        try
         {
-            await SettleAsync();
-            // Plan order among the ready: the order people wrote, which the dependencies already respect.
-            foreach (var ws in pending.ToList())
+            while (true)
             {
-                if (running.Count >= slots || failFast.IsCancellationRequested)
+                await SettleAsync();
+                // Plan order among the ready: the order people wrote, which the dependencies already respect.
+                foreach (var ws in pending.ToList())
+                {
+                    if (running.Count >= slots || failFast.IsCancellationRequested)
+                    {
+                        break;
+                    }
+
+                    if (!ws.DependsOn.All(d => outcomes.TryGetValue(d, out var o) && o.Status == WorkstreamStatus.Succeeded)
+                        || running.Values.Any(r => ScopeMatcher.Overlaps(r.AllScope, ws.AllScope)))
+                    {
+                        continue;
+                    }
+
+                    pending.Remove(ws);
+                    // The base is read here, between merges, so it is exactly the target branch after what has merged.
+                    var start = await StartingPointAsync(ws, worktrees.GetValueOrDefault(ws.Id), root, baseSha, options, cancellationToken);
+                    running[StartAsync(ws, start)] = ws;
+                }
+
+                if (running.Count == 0)
                 {
                     break;
                 }
 
-                if (!ws.DependsOn.All(d => outcomes.TryGetValue(d, out var o) && o.Status == WorkstreamStatus.Succeeded)
-                    || running.Values.Any(r => ScopeMatcher.Overlaps(r.AllScope, ws.AllScope)))
+                var finished = await Task.WhenAny(running.Keys);
+                var spec = running[finished];
+                running.Remove(finished);
+                var outcome = await finished;
+                if (outcome.Status == WorkstreamStatus.Succeeded && merging)
                 {
-                    continue;
+                    var tree = (await _services.Runs.ListWorktreesAsync(runId, CancellationToken.None)).FirstOrDefault(w => w.WorkstreamId == spec.Id);
+                    if (tree is not null && tree.Status != WorktreeStatus.Merged)
+                    {
+                        outcome = await MergeAsync(runId, spec, root, tree, outcome);
+                    }
                 }
 
-                pending.Remove(ws);
-                // The base is read here, between merges, so it is exactly the target branch after what has merged.
-                var start = await StartingPointAsync(ws, worktrees.GetValueOrDefault(ws.Id), root, baseSha, options, cancellationToken);
-                running[StartAsync(ws, start)] = ws;
-            }
-
-            if (running.Count == 0)
-            {
-                break;
-            }
-
-            var finished = await Task.WhenAny(running.Keys);
-            var spec = running[finished];
-            running.Remove(finished);
-            var outcome = await finished;
-            if (outcome.Status == WorkstreamStatus.Succeeded && merging)
-            {
-                var tree = (await _services.Runs.ListWorktreesAsync(runId, CancellationToken.None)).FirstOrDefault(w => w.WorkstreamId == spec.Id);
-                if (tree is not null && tree.Status != WorktreeStatus.Merged)
+                outcomes[outcome.Id] = outcome;
+                if (outcome.Status != WorkstreamStatus.Succeeded && options.FailFast)
                 {
-                    outcome = await MergeAsync(runId, spec, root, tree, outcome);
+                    await failFast.CancelAsync();
                 }
             }
-
-            outcomes[outcome.Id] = outcome;
-            if (outcome.Status != WorkstreamStatus.Succeeded && options.FailFast)
-            {
-                await failFast.CancelAsync();
-            }
+        }
+        catch (Exception) when (running.Count > 0)
+        {
+            // A fault (the store, git) ends the run; the workstreams still running are stopped and waited for first, so
+            // none is left working, or with a job recorded as running, after the run has given up.
+            await failFast.CancelAsync();
+            await Task.WhenAll(running.Keys.Select(t => t.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)));
+            throw;
         }
 
         // Whatever could not start (cancelled, or waiting on something that never came) says why.

@@ -17,6 +17,10 @@ public sealed class SecretRedactorTests
     [DataRow("CODEX_HOME", true)]
     [DataRow("HOME", false)]
     [DataRow("KEYBOARD_LAYOUT", false)]
+    [DataRow("ANTHROPIC_AUTH", true)]
+    [DataRow("MY_SESSION", true)]
+    [DataRow("SESSION_COOKIE", true)]
+    [DataRow("GPG_PRIVATE", true)]
     public void IsSecretName_FollowsTheNamingConventions(string name, bool expected) =>
         Assert.AreEqual(expected, SecretRedactor.IsSecretName(name));
 
@@ -36,4 +40,32 @@ public sealed class SecretRedactorTests
         Assert.IsTrue(redactor.IsEmpty);
         Assert.AreEqual("1 abc", redactor.Redact("1 abc"));
     }
+
+    [TestMethod]
+    [DataRow("key sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8t here")]
+    [DataRow("ghp_Q9x2LmT7wR4kZ8vN1bC6yH3jD5fS0aPqE2uI")]
+    [DataRow("github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJ0123")]
+    [DataRow("xoxb-1234567890-abcdefghij")]
+    [DataRow("aws AKIAIOSFODNN7EXAMPLE")]
+    [DataRow("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U")]
+    [DataRow("token=Zr8Kq2Wx7Lm4Nv9Bc1Ty6Hs3Jd5Fg0PaQ8wE")]
+    public void Redact_TokenShapes_AreMaskedWhateverTheirName(string text)
+    {
+        var redacted = SecretRedactor.None.Redact(text);
+
+        StringAssert.Contains(redacted, SecretRedactor.Mask);
+        Assert.IsFalse(redacted.Contains("EXAMPLE", StringComparison.Ordinal) && text.Contains("AKIA", StringComparison.Ordinal));
+    }
+
+    [TestMethod]
+    [DataRow("commit 9fceb02d0ae598e95dc970b74767f19372d61af8 merged")]
+    [DataRow("id 3f2504e0-4f89-11d3-9a0c-0305e82c3301")]
+    [DataRow("src/Orch.Core/Workflow/WorkstreamRunner.cs(120,5): error CS0103")]
+    [DataRow("Run_WhenSameFindingsReturn_StopsWithOscillationAndSaysWhy")]
+    [DataRow("/work/main/tests/Orch.Reliability.Tests/bin/Release/net10.0")]
+    [DataRow("/tmp/orch-tests/75e4f8da59ce/.orch/worktrees/run-20261125-203924-e062e763/sum-helper/src/Lib/Calc.cs:7")]
+    [DataRow("Shape_BootstrapTestAndAWorkstreamWithAPlantedBug2_AllWorkAsOnATidyRepository1")]
+    [DataRow("job-20261125-203924-15ab8ce9 run-20261125-203924-e062e763")]
+    public void Redact_HashesIdsPathsAndNames_AreLeftAlone(string text) =>
+        Assert.AreEqual(text, SecretRedactor.None.Redact(text));
 }

@@ -49,7 +49,7 @@ internal sealed class Scenario : IDisposable
     {
         Assert.AreEqual("ok", StateFile.Scalar(Database, "PRAGMA integrity_check;"), context);
         Assert.AreEqual("0", StateFile.Scalar(Database, "SELECT count(*) FROM jobs WHERE status IN ('running', 'queued');"),
-            $"every job ends in exactly one terminal state. {context}");
+            $"every job ends in exactly one terminal state ({StateFile.Scalar(Database, "SELECT group_concat(name || ' ' || status || ' ' || coalesce(owner_id, ''), '; ') FROM jobs WHERE status IN ('running', 'queued');")}). {context}");
 
         Assert.AreEqual("", Repository.Git("status", "--porcelain", "--untracked-files=no"), $"the main tree is clean. {context}");
         AssertNoProcessLeft(Repository.Path, context);

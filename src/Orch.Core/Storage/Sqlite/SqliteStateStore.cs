@@ -54,8 +54,14 @@ public sealed partial class SqliteStateStore : IStateStore
     public static Task<SqliteStateStore> OpenAsync(string path, TimeProvider time, CancellationToken cancellationToken) =>
         OpenAsync(path, time, Migrations.All, cancellationToken);
 
-    internal static async Task<SqliteStateStore> OpenAsync(string path, TimeProvider time, IReadOnlyList<string> migrations, CancellationToken cancellationToken)
+    /// <summary>Opens the database for commands that only read it (reports): the check on open is kept to small files, so reports stay fast.</summary>
+    public static Task<SqliteStateStore> OpenForReadingAsync(string path, TimeProvider time, CancellationToken cancellationToken) =>
+        OpenAsync(path, time, Migrations.All, cancellationToken, ReadCheckBytes);
+
+    internal static async Task<SqliteStateStore> OpenAsync(string path, TimeProvider time, IReadOnlyList<string> migrations, CancellationToken cancellationToken,
+        long? checkUpTo = null)
     {
+        var checkBytes = checkUpTo ?? CheckOnOpenBytes;
         var full = Path.GetFullPath(path);
         var exists = File.Exists(full);
         if (!exists)
@@ -65,14 +71,14 @@ public sealed partial class SqliteStateStore : IStateStore
 
         try
         {
-            var connection = await OpenWritableAsync(full, exists, migrations, cancellationToken);
+            var connection = await OpenWritableAsync(full, exists, migrations, checkBytes, cancellationToken);
             DiskReserve.Ensure(full);
             return new SqliteStateStore(connection, time, full, readOnly: false);
         }
         catch (SqliteException ex) when (exists && SqliteFaults.IsReadOnly(ex))
         {
             // A read-only file, folder or mount: reading still works, so status and the other reports do.
-            return new SqliteStateStore(await OpenReadOnlyAsync(full, migrations, cancellationToken), time, full, readOnly: true);
+            return new SqliteStateStore(await OpenReadOnlyAsync(full, migrations, checkBytes, cancellationToken), time, full, readOnly: true);
         }
         catch (SqliteException ex) when (SqliteFaults.Describe(ex, full) is { } fault)
         {
@@ -81,13 +87,17 @@ public sealed partial class SqliteStateStore : IStateStore
     }
 
     /// <summary>
-    /// Files up to this size are checked with <c>PRAGMA quick_check</c> each time they are opened, so a damaged file is
-    /// refused before anything reads or writes it; larger ones are refused at the first damaged page SQLite meets.
-    /// The default value is 64 MiB.
+    /// Files up to this size are checked with <c>PRAGMA quick_check</c> each time a command that writes opens them
+    /// (about 7 ms per MiB), so a damaged file is refused before anything is written to it; larger ones are refused at
+    /// the first damaged page SQLite meets. The default value is 64 MiB.
     /// </summary>
     public static long CheckOnOpenBytes { get; } = 64L * 1024 * 1024;
 
-    private static async Task<SqliteConnection> OpenWritableAsync(string full, bool exists, IReadOnlyList<string> migrations, CancellationToken cancellationToken)
+    /// <summary>The same for commands that only read. The default value is 4 MiB, so that reports stay fast on a large history.</summary>
+    public static long ReadCheckBytes { get; } = 4L * 1024 * 1024;
+
+    private static async Task<SqliteConnection> OpenWritableAsync(string full, bool exists, IReadOnlyList<string> migrations, long checkBytes,
+        CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
@@ -103,7 +113,7 @@ public sealed partial class SqliteStateStore : IStateStore
             await RefuseNewerSchemaAsync(connection, full, migrations, cancellationToken);
             if (exists)
             {
-                await RefuseDamageAsync(connection, full, cancellationToken);
+                await RefuseDamageAsync(connection, full, checkBytes, cancellationToken);
             }
 
             // After the checks: switching to WAL rewrites the file header, and a refused file stays as it was.
@@ -118,20 +128,21 @@ public sealed partial class SqliteStateStore : IStateStore
         }
     }
 
-    private static async Task<SqliteConnection> OpenReadOnlyAsync(string full, IReadOnlyList<string> migrations, CancellationToken cancellationToken)
+    private static async Task<SqliteConnection> OpenReadOnlyAsync(string full, IReadOnlyList<string> migrations, long checkBytes, CancellationToken cancellationToken)
     {
         try
         {
-            return await OpenReadOnlyAsync(full, full, migrations, cancellationToken);
+            return await OpenReadOnlyAsync(full, full, migrations, checkBytes, cancellationToken);
         }
         catch (SqliteException ex) when (SqliteFaults.IsReadOnly(ex))
         {
             // A WAL database whose folder is read-only and has no -shm file opens only as immutable: nobody can write it anyway.
-            return await OpenReadOnlyAsync(full, new Uri(full).AbsoluteUri + "?immutable=1", migrations, cancellationToken);
+            return await OpenReadOnlyAsync(full, new Uri(full).AbsoluteUri + "?immutable=1", migrations, checkBytes, cancellationToken);
         }
     }
 
-    private static async Task<SqliteConnection> OpenReadOnlyAsync(string full, string source, IReadOnlyList<string> migrations, CancellationToken cancellationToken)
+    private static async Task<SqliteConnection> OpenReadOnlyAsync(string full, string source, IReadOnlyList<string> migrations, long checkBytes,
+        CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         try
@@ -139,7 +150,7 @@ public sealed partial class SqliteStateStore : IStateStore
             await connection.OpenAsync(cancellationToken);
             await ExecuteAsync(connection, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};", cancellationToken);
             await RefuseNewerSchemaAsync(connection, full, migrations, cancellationToken);
-            await RefuseDamageAsync(connection, full, cancellationToken);
+            await RefuseDamageAsync(connection, full, checkBytes, cancellationToken);
             var version = Convert.ToInt32(await ScalarAsync(connection, "PRAGMA user_version;", cancellationToken), CultureInfo.InvariantCulture);
             if (version < migrations.Count)
             {
@@ -156,9 +167,9 @@ public sealed partial class SqliteStateStore : IStateStore
         }
     }
 
-    private static async Task RefuseDamageAsync(SqliteConnection connection, string full, CancellationToken cancellationToken)
+    private static async Task RefuseDamageAsync(SqliteConnection connection, string full, long checkBytes, CancellationToken cancellationToken)
     {
-        if (new FileInfo(full).Length > CheckOnOpenBytes)
+        if (new FileInfo(full).Length > checkBytes)
         {
             return;
         }
