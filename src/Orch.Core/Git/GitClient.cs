@@ -30,14 +30,23 @@ public sealed class GitClient : IDisposable
     /// <summary>From now on, Orch's git commands in <paramref name="worktree"/> read <paramref name="excludesFile"/> (see <see cref="WorktreeExcludes"/>).</summary>
     public void UseExcludes(string worktree, string excludesFile) => _excludes[Path.GetFullPath(worktree)] = excludesFile;
 
-    public async Task<ProcessOutcome> TryRunAsync(string directory, IEnumerable<string> args, CancellationToken cancellationToken) =>
-        await _runner.RunAsync(new ProcessRequest
+    /// <summary>
+    /// Runs git. A cancellation is honoured before git starts and after it ends, never by killing it: a git killed
+    /// mid-command leaves <c>index.lock</c> behind, and then every later git command in that tree fails.
+    /// </summary>
+    public async Task<ProcessOutcome> TryRunAsync(string directory, IEnumerable<string> args, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var outcome = await _runner.RunAsync(new ProcessRequest
         {
             Argv = _excludes.TryGetValue(Path.GetFullPath(directory), out var excludes) ? ["git", "-c", $"core.excludesFile={excludes}", .. args] : ["git", .. args],
             WorkingDirectory = directory,
             Environment = Environment,
             Timeout = TimeSpan.FromMinutes(5),
-        }, cancellationToken);
+        }, CancellationToken.None);
+        cancellationToken.ThrowIfCancellationRequested();
+        return outcome;
+    }
 
     public async Task<string> RunAsync(string directory, IEnumerable<string> args, CancellationToken cancellationToken)
     {

@@ -6,8 +6,10 @@ namespace Orch.Reliability.Tests.Support;
 /// <summary>Reads a state database straight through SQLite, read-only, the way an operator would look at it.</summary>
 internal static class StateFile
 {
+    /// <summary>The newest run, or <see langword="null"/> when there is none (a kill may come before the schema is even made).</summary>
     public static string? LatestRun(string database) =>
-        File.Exists(database) ? Scalar(database, "SELECT id FROM runs ORDER BY created_at DESC, id DESC LIMIT 1;") is { Length: > 0 } id ? id : null : null;
+        File.Exists(database) && Scalar(database, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'runs';") == "1"
+            && Scalar(database, "SELECT id FROM runs ORDER BY created_at DESC, id DESC LIMIT 1;") is { Length: > 0 } id ? id : null;
 
     public static string Scalar(string database, string sql)
     {
