@@ -177,7 +177,7 @@ public sealed class PlanRunner
             // A fault (the store, git) ends the run; the workstreams still running are stopped and waited for first, so
             // none is left working, or with a job recorded as running, after the run has given up.
             await failFast.CancelAsync();
-            await Task.WhenAll(running.Keys.Select(t => t.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)));
+            await ((Task)Task.WhenAll(running.Keys)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             throw;
         }
 

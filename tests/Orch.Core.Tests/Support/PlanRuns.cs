@@ -1,9 +1,4 @@
-using System.Text.Json;
-using Orch.Adapters.Registry;
-using Orch.Core.Application;
-using Orch.Core.Git;
 using Orch.Core.Planning;
-using Orch.Core.Serialization;
 using Orch.Core.Settings;
 using Orch.Core.Storage.Sqlite;
 using Orch.Core.Workflow;
@@ -26,15 +21,10 @@ internal static class PlanRuns
     }
 
     /// <summary>Resumes a run the way <c>dotnet orch resume</c> does: from the options it stored.</summary>
-    public static async Task<RunSummary> ResumeAsync(SqliteStateStore store, string runId, ProjectSettings? settings = null)
-    {
-        var stored = JsonSerializer.Deserialize<StoredRunOptions>((await store.GetRunOptionsAsync(runId, CancellationToken.None))!, OrchJson.Options)!;
-        return await Runner(store, settings).ResumeAsync(runId, PlanLoader.Load(stored.Plan), stored, CancellationToken.None);
-    }
+    public static Task<RunSummary> ResumeAsync(SqliteStateStore store, string runId, ProjectSettings? settings = null) =>
+        PlanRunners.ResumeAsync(store, runId, settings);
 
-    public static PlanRunner Runner(SqliteStateStore store, ProjectSettings? settings) =>
-        EngineServices.Compose(store, settings ?? ProjectSettings.Empty, TimeProvider.System, AdapterRegistry.CreateDefault(), [], null, new GitClient(TimeProvider.System))
-            .PlanRunner(TimeProvider.System);
+    public static PlanRunner Runner(SqliteStateStore store, ProjectSettings? settings) => PlanRunners.Create(store, settings);
 
     public static WorkstreamOutcome Outcome(RunSummary summary, string id) => summary.Workstreams.Single(w => w.Id == id);
 

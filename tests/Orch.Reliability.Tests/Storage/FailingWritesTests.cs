@@ -1,10 +1,4 @@
-using System.Text.Json;
-using Orch.Adapters.Registry;
-using Orch.Core.Application;
-using Orch.Core.Git;
 using Orch.Core.Planning;
-using Orch.Core.Serialization;
-using Orch.Core.Settings;
 using Orch.Core.Storage;
 using Orch.Core.Storage.Sqlite;
 using Orch.Core.Workflow;
@@ -35,7 +29,7 @@ public sealed class FailingWritesTests
             var flaky = FlakyStore.Wrap(store, failEvery, out var control);
             try
             {
-                var summary = await Runner(flaky).RunAsync(plan, scenario.Repository.Path, new RunOptions { Parallel = 2 }, id => runId = id, CancellationToken.None);
+                var summary = await PlanRunners.Create(flaky).RunAsync(plan, scenario.Repository.Path, new RunOptions { Parallel = 2 }, id => runId = id, CancellationToken.None);
                 runId = summary.RunId;
             }
             catch (StateDatabaseException ex)
@@ -51,10 +45,8 @@ public sealed class FailingWritesTests
         {
             runId ??= scenario.LatestRun();
             var summary = runId is null
-                ? await Runner(healthy).RunAsync(plan, scenario.Repository.Path, new RunOptions { Parallel = 2 }, null, CancellationToken.None)
-                : await Runner(healthy).ResumeAsync(runId, plan,
-                    JsonSerializer.Deserialize<StoredRunOptions>((await healthy.GetRunOptionsAsync(runId, CancellationToken.None))!, OrchJson.Options)!,
-                    CancellationToken.None);
+                ? await PlanRunners.Create(healthy).RunAsync(plan, scenario.Repository.Path, new RunOptions { Parallel = 2 }, null, CancellationToken.None)
+                : await PlanRunners.ResumeAsync(healthy, runId);
             Assert.IsTrue(summary.Succeeded, string.Join("; ", summary.Workstreams.Select(w => $"{w.Id}: {w.Status} {w.Detail}")));
         }
 
@@ -62,8 +54,4 @@ public sealed class FailingWritesTests
         scenario.AssertConsistent(context);
         scenario.AssertAllMergedOnce(context);
     }
-
-    private static PlanRunner Runner(IStateStore store) =>
-        EngineServices.Compose(store, ProjectSettings.Empty, TimeProvider.System, AdapterRegistry.CreateDefault(), [], null, new GitClient(TimeProvider.System))
-            .PlanRunner(TimeProvider.System);
 }
