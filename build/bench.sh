@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Orch against a baseline measured in this same invocation, one row per figure, printed as one table at the end:
 #   1. 1,000 trivial jobs through the queue with 2 workers, against `xargs -P 2` running the same processes;
-#   2. start-up: `dotnet orch --version` and `status` (with no database, and with a fresh one) against a bare console app;
+#   2. start-up: `dotnet orch --version` and `status` (with no database, a fresh one, and from a ReadyToRun build) against
+#      a bare console app, with the floor: a bare app that only opens SQLite;
 #   3. `status` and `events RUN` on a database holding 100,000 events of earlier runs, against a fresh database;
 #   4. the MSBuild hook: an incremental `dotnet build` with Orch.MSBuild against one without (build/bench-msbuild.sh);
 #   5. a DAG of 24 workstreams with --parallel 4, against the ideal ready-queue makespan of the same DAG;
@@ -66,6 +67,30 @@ row "start-up: status, no database yet" "$(median_ms 10 "${orch[@]}" status)" "b
 printf 'id: seed\ncommand: [true]\n' > seed.yaml
 "${orch[@]}" job run seed.yaml -v q >/dev/null
 row "start-up: status, fresh database" "$(median_ms 10 "${orch[@]}" status)" "bare console app" "$hello_ms"
+# Where the rest goes: the same status from a ReadyToRun build of this machine's runtime (what a RID-specific tool
+# package would ship), and the floor any SQLite reader pays: a bare ReadyToRun app that opens the file and counts jobs
+# (not named "sqlite": NuGet would see a cycle with the SQLite package).
+rid=$(dotnet --info | sed -n 's/^ *RID: *//p' | head -n 1)
+dotnet publish "$root/src/Orch.Cli/Orch.Cli.csproj" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true \
+  -o "$work/r2r" --nologo -v quiet >/dev/null
+row "start-up: status, fresh database, ReadyToRun" "$(median_ms 10 dotnet "$work/r2r/Orch.Cli.dll" status)" "bare console app" "$hello_ms"
+sqlite_version=$(sed -n 's/.*Include="Microsoft.Data.Sqlite" Version="\([^"]*\)".*/\1/p' "$root/Directory.Packages.props")
+mkdir -p "$work/sqlite"
+cat > "$work/sqlite/sqlitefloor.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><InvariantGlobalization>true</InvariantGlobalization></PropertyGroup>
+<ItemGroup><PackageReference Include="Microsoft.Data.Sqlite" Version="$sqlite_version" /></ItemGroup></Project>
+XML
+cat > "$work/sqlite/Program.cs" <<'CS'
+using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={args[0]};Mode=ReadOnly;Pooling=False");
+connection.Open();
+using var command = connection.CreateCommand();
+command.CommandText = "SELECT count(*) FROM jobs";
+System.Console.WriteLine(command.ExecuteScalar());
+CS
+cp "$root/global.json" "$work/sqlite/" 2>/dev/null || true
+dotnet publish "$work/sqlite/sqlitefloor.csproj" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$work/sqlite/out" --nologo -v quiet >/dev/null
+row "floor: bare app reading SQLite, ReadyToRun" "$(median_ms 10 dotnet "$work/sqlite/out/sqlitefloor.dll" "$work/empty/.orch/state.db")" "bare console app" "$hello_ms" \
+  "no SQLite reader starts faster"
 
 # 3. status and events on 100,000 events, against an empty database.
 mkdir -p "$work/big/.orch"; cd "$work/big"

@@ -41,9 +41,9 @@ public sealed class JobExecutor
         _onOutput = onOutput;
     }
 
-    /// <summary>Where a queued job's shell records its exit code while it runs (see <see cref="Queue.Reconciler"/>).</summary>
-    public static string ExitMarker(JobRecord job) =>
-        Path.Combine(job.Spec.RepositoryRoot, ".orch", "exits", $"{job.Id}.{job.Recoveries}.exit");
+    /// <summary>Where a queued job's shell records its exit code (see <see cref="Queue.Reconciler"/>); <see langword="null"/> for a job without a worker.</summary>
+    public static ExitRecord? ExitRecordFor(JobRecord job) =>
+        IsQueued(job) ? new ExitRecord(ExitLedger.PathFor(job.Spec.RepositoryRoot, job.Owner!.Id), ExitLedger.KeyFor(job.Id, job.Recoveries)) : null;
 
     /// <summary>Delays before the second and third try of recording a job's result. The work happened; losing its record would make it run again.</summary>
     private static readonly TimeSpan[] CompletionRetries = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1)];
@@ -99,10 +99,16 @@ public sealed class JobExecutor
         var nextDelay = TimeSpan.Zero;
         ToolResult? last = null;
         var adapter = _adapters.Resolve(spec.Tool);
+        var exitRecord = ExitRecordFor(job);
+        if (exitRecord is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(exitRecord.Ledger)!);
+        }
+
         var runner = new ProcessRunner(logFile, redactor, _time,
             process => RecordProcessAsync(job.Id, process),
             _onOutput is null ? null : line => _onOutput(job.Id, line),
-            IsQueued(job) ? ExitMarker(job) : null,
+            exitRecord,
             spec.StallTimeout);
 
         JobStatus status;

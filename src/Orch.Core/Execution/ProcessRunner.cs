@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using System.Text;
@@ -10,32 +9,29 @@ using Orch.Core.Storage;
 namespace Orch.Core.Execution;
 
 /// <summary>
-/// The only place Orch starts a process. Argv arrays only; on Linux each process leads its own session (through
-/// <c>setsid</c>), so a timeout, a Ctrl-C or the end of the job kills the whole tree, including children that left
+/// The only place Orch starts a process. Argv arrays only; on Linux each process leads its own session (see
+/// <see cref="ChildProcess"/>), so a timeout, a Ctrl-C or the end of the job kills the whole tree, including children that left
 /// their parent, and starts with default signal dispositions (.NET ignores SIGPIPE, and an ignored signal stays ignored
 /// across exec). Output streams line by line, redacted, to the job's log file, within <see cref="OutputLimits"/>.
 /// </summary>
 public sealed partial class ProcessRunner : IProcessLauncher
 {
     private static readonly TimeSpan DrainGrace = TimeSpan.FromSeconds(2);
-    private static readonly string? Setsid = OperatingSystem.IsLinux() ? ExecutableLocator.Find("setsid", "/") : null;
 
     private readonly string? _logFile;
     private readonly SecretRedactor _redactor;
     private readonly TimeProvider _time;
     private readonly Func<ProcessIdentity, Task>? _onStarted;
     private readonly Action<string>? _onOutput;
-    private readonly string? _exitMarker;
+    private readonly ExitRecord? _exitRecord;
     private readonly TimeSpan? _stallAfter;
     private readonly OutputLimits _limits;
 
-    // Writes the exit code next to the job, so that a worker that dies after its job finished does not make it run twice.
-    private const string MarkerScript = "m=$1; shift; \"$@\"; c=$?; printf %s \"$c\" > \"$m\"; exit $c";
 
-    /// <param name="exitMarker">Where the job's own shell records its exit code, for crash recovery; <see langword="null"/> for none.</param>
+    /// <param name="exitRecord">Where the job's own shell records its exit code, so a worker that dies after its job finished does not make it run twice; <see langword="null"/> for none.</param>
     /// <param name="stallAfter">How long a process may print nothing before it is killed and <see cref="ToolStalledException"/> is thrown; <see langword="null"/> for no limit.</param>
     public ProcessRunner(string? logFile, SecretRedactor redactor, TimeProvider time, Func<ProcessIdentity, Task>? onStarted = null, Action<string>? onOutput = null,
-        string? exitMarker = null, TimeSpan? stallAfter = null, OutputLimits? limits = null)
+        ExitRecord? exitRecord = null, TimeSpan? stallAfter = null, OutputLimits? limits = null)
     {
         _limits = limits ?? OutputLimits.Default;
         _stallAfter = stallAfter;
@@ -44,7 +40,7 @@ public sealed partial class ProcessRunner : IProcessLauncher
         _time = time;
         _onStarted = onStarted;
         _onOutput = onOutput;
-        _exitMarker = Setsid is null ? null : exitMarker;
+        _exitRecord = OperatingSystem.IsWindows() ? null : exitRecord;
     }
 
     public async ValueTask<ProcessOutcome> RunAsync(ProcessRequest request, CancellationToken cancellationToken)
@@ -66,60 +62,26 @@ public sealed partial class ProcessRunner : IProcessLauncher
         using var log = new JobLog(_logFile, _limits);
         log.WriteLine($"$ {_redactor.Redact(string.Join(' ', request.Argv.Select(Quote)))}");
 
-        var info = new ProcessStartInfo
+        var argv = new List<string>();
+        if (_exitRecord is not null)
         {
-            FileName = Setsid ?? executable,
-            WorkingDirectory = request.WorkingDirectory,
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        if (Setsid is not null && ChildSignals.ResetCommand is { } reset)
-        {
-            foreach (var argument in reset)
-            {
-                info.ArgumentList.Add(argument);
-            }
+            argv.AddRange(["/bin/sh", "-c", ExitLedger.Script, "orch-job", _exitRecord.Ledger, _exitRecord.Key]);
         }
 
-        if (_exitMarker is not null)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(_exitMarker)!);
-            File.Delete(_exitMarker);
-            foreach (var argument in new[] { "/bin/sh", "-c", MarkerScript, "orch-job", _exitMarker })
-            {
-                info.ArgumentList.Add(argument);
-            }
-        }
+        argv.Add(executable);
+        argv.AddRange(request.Argv.Skip(1));
 
-        if (Setsid is not null)
-        {
-            info.ArgumentList.Add(executable);
-        }
-
-        foreach (var argument in request.Argv.Skip(1))
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        using var process = new Process { StartInfo = info };
+        ChildProcess process;
         try
         {
-            process.Start();
+            process = ChildProcess.Start(argv, request.WorkingDirectory, environment);
         }
-        catch (System.ComponentModel.Win32Exception ex)
+        catch (ChildStartException ex)
         {
             return Failed($"could not start '{request.Argv[0]}': {ex.Message}");
         }
 
+        using var owned = process;
         var identity = new ProcessIdentity(process.Id, ProcessInfo.StartTicks(process.Id));
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
@@ -132,6 +94,7 @@ public sealed partial class ProcessRunner : IProcessLauncher
         using var stall = new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, stall.Token);
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(linked.Token);
+        int exitCode;
         var watchdog = _stallAfter is { } quiet ? WatchAsync(quiet, lastOutput, stall, watching.Token) : Task.CompletedTask;
         try
         {
@@ -140,45 +103,39 @@ public sealed partial class ProcessRunner : IProcessLauncher
                 await _onStarted(identity);
             }
 
-            await WriteInputAsync(process, request.StandardInput);
-            await process.WaitForExitAsync(linked.Token);
+            await WriteInputAsync(process.StandardInput, request.StandardInput);
+            exitCode = await process.WaitForExitAsync(linked.Token);
         }
         catch (OperationCanceledException)
         {
-            KillTree(process);
-            await process.WaitForExitAsync(CancellationToken.None);
+            process.KillTree();
+            exitCode = await process.WaitForExitAsync(CancellationToken.None);
         }
         finally
         {
             await watching.CancelAsync();
             await watchdog;
             // Whatever the job left running in its session dies with it.
-            if (Setsid is not null)
+            if (process.LeadsGroup)
             {
                 ProcessInfo.KillGroup(process.Id);
             }
         }
 
         await Task.WhenAny(readers, Task.Delay(DrainGrace, _time, CancellationToken.None));
-        if (_exitMarker is not null)
-        {
-            // This process saw the exit itself; the marker is only for a worker that did not live to see it.
-            File.Delete(_exitMarker);
-        }
-
         var duration = _time.GetElapsedTime(started);
         var timedOut = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
         var stalled = stall.IsCancellationRequested && !timedOut && !cancellationToken.IsCancellationRequested;
         log.WriteLine(timedOut ? $"# killed after {request.Timeout!.Value.TotalSeconds:0.###} s (timeout)" :
             stalled ? $"# killed after {_stallAfter!.Value.TotalSeconds:0.###} s without output (stalled)" :
-            cancellationToken.IsCancellationRequested ? "# killed (cancelled)" : $"# exit code {process.ExitCode}");
+            cancellationToken.IsCancellationRequested ? "# killed (cancelled)" : $"# exit code {exitCode}");
         cancellationToken.ThrowIfCancellationRequested();
         if (stalled)
         {
             throw new ToolStalledException(_stallAfter!.Value);
         }
 
-        return new ProcessOutcome(timedOut ? null : process.ExitCode, timedOut, Snapshot(stdout), Snapshot(stderr), duration);
+        return new ProcessOutcome(timedOut ? null : exitCode, timedOut, Snapshot(stdout), Snapshot(stderr), duration);
 
         ProcessOutcome Failed(string reason)
         {
@@ -211,33 +168,16 @@ public sealed partial class ProcessRunner : IProcessLauncher
         }
     }
 
-    private static void KillTree(Process process)
-    {
-        if (Setsid is not null && ProcessInfo.KillGroup(process.Id))
-        {
-            return;
-        }
-
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
-
-    private static async Task WriteInputAsync(Process process, string? input)
+    private static async Task WriteInputAsync(Stream stdin, string? input)
     {
         try
         {
             if (input is not null)
             {
-                await process.StandardInput.WriteAsync(input);
+                await stdin.WriteAsync(Encoding.UTF8.GetBytes(input));
             }
 
-            process.StandardInput.Close();
+            stdin.Close();
         }
         catch (IOException)
         {

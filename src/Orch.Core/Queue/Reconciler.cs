@@ -29,6 +29,7 @@ public sealed class Reconciler
     public async Task<int> ReconcileAsync(WorkerIdentity self, CancellationToken cancellationToken)
     {
         var changed = 0;
+        var deadLedgers = new HashSet<string>(StringComparer.Ordinal);
         foreach (var job in await _store.ListJobsAsync(new JobQuery(JobStatus.Running, Limit: 10_000), cancellationToken))
         {
             if (job.Owner is not { } owner || owner.Id == self.Id || !IsDead(owner, self))
@@ -44,8 +45,9 @@ public sealed class Reconciler
             }
 
             // The job finished after its worker died: its shell left the exit code, so it completed, exactly once.
-            var marker = JobExecutor.ExitMarker(job);
-            if (!orphanAlive && File.Exists(marker) && int.TryParse(File.ReadAllText(marker).Trim(), out var exitCode))
+            var ledger = ExitLedger.PathFor(job.Spec.RepositoryRoot, owner.Id);
+            deadLedgers.Add(ledger);
+            if (!orphanAlive && ExitLedger.Find(ledger, ExitLedger.KeyFor(job.Id, job.Recoveries)) is { } exitCode)
             {
                 var succeeded = job.Spec.SuccessExitCodes.Count == 0 || job.Spec.SuccessExitCodes.Contains(exitCode);
                 await _store.CompleteJobAsync(new JobCompletion
@@ -57,7 +59,6 @@ public sealed class Reconciler
                     Events = [EventEnvelope.Of(new JobRecovered($"finished after owner {owner.Id} died", ExitCode: exitCode)
                         { Timestamp = _time.GetUtcNow(), RunId = job.RunId, JobId = job.Id })],
                 }, cancellationToken);
-                File.Delete(marker);
                 changed++;
                 continue;
             }
@@ -83,6 +84,12 @@ public sealed class Reconciler
                 Events = [EventEnvelope.Of(new JobAbandoned { Timestamp = _time.GetUtcNow(), RunId = job.RunId, JobId = job.Id })],
             }, cancellationToken);
             changed++;
+        }
+
+        // Every job of those dead workers is settled now; nothing will read their ledgers again.
+        foreach (var ledger in deadLedgers)
+        {
+            ExitLedger.Delete(ledger);
         }
 
         return changed;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Orch.Core.Execution;
 using Orch.Core.Jobs;
 using Orch.Core.Storage;
@@ -12,6 +13,7 @@ public sealed class Worker
     private readonly Reconciler _reconciler;
     private readonly TimeProvider _time;
     private readonly WorkerOptions _options;
+    private readonly ConcurrentDictionary<string, byte> _repositories = new(StringComparer.Ordinal);
 
     public Worker(IJobStore store, JobLifecycle lifecycle, Reconciler reconciler, TimeProvider time, WorkerOptions options)
     {
@@ -51,6 +53,17 @@ public sealed class Worker
         {
             // Another slot's failure cancelled this one; that failure is the one to report.
         }
+        finally
+        {
+            if (!slots.Any(s => s.IsFaulted && s.Exception!.InnerException is not OperationCanceledException))
+            {
+                // Each job it took is recorded or back in the queue: no one needs its exit codes.
+                foreach (var root in _repositories.Keys)
+                {
+                    ExitLedger.Delete(ExitLedger.PathFor(root, Identity.Id));
+                }
+            }
+        }
 
         var failed = slots.Where(s => s.IsFaulted).Select(s => s.Exception!.InnerException!).FirstOrDefault(e => e is not OperationCanceledException);
         if (failed is not null)
@@ -84,6 +97,7 @@ public sealed class Worker
                 continue;
             }
 
+            _repositories.TryAdd(job.Spec.RepositoryRoot, 0);
             var outcome = await _lifecycle.RunClaimedAsync(job, cancellationToken);
             lock (outcomes)
             {

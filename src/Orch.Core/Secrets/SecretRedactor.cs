@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 
 namespace Orch.Core.Secrets;
@@ -46,7 +47,7 @@ public sealed partial class SecretRedactor
         var values = new List<string>();
         foreach (DictionaryEntry entry in Environment.GetEnvironmentVariables())
         {
-            if (entry.Key is string name && entry.Value is string value && (IsSecretName(name) || LooksLikeToken(value)))
+            if (entry.Key is string name && entry.Value is string value && IsSecretVariable(name, value))
             {
                 values.Add(value);
             }
@@ -63,6 +64,21 @@ public sealed partial class SecretRedactor
         }
 
         return new SecretRedactor(values);
+    }
+
+    // Orch's environment rarely changes, and every job asks: the verdict for a name and value is kept while both stay the same.
+    private static readonly ConcurrentDictionary<string, (string Value, bool Secret)> EnvironmentVerdicts = new(StringComparer.Ordinal);
+
+    private static bool IsSecretVariable(string name, string value)
+    {
+        if (EnvironmentVerdicts.TryGetValue(name, out var known) && string.Equals(known.Value, value, StringComparison.Ordinal))
+        {
+            return known.Secret;
+        }
+
+        var secret = IsSecretName(name) || LooksLikeToken(value);
+        EnvironmentVerdicts[name] = (value, secret);
+        return secret;
     }
 
     public SecretRedactor With(IEnumerable<KeyValuePair<string, string>> variables) =>

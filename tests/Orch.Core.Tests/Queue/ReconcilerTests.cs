@@ -1,3 +1,4 @@
+using Orch.Core.Execution;
 using Orch.Core.Jobs;
 using Orch.Core.Queue;
 using Orch.Core.Storage;
@@ -78,16 +79,17 @@ public sealed class ReconcilerTests
     }
 
     [TestMethod]
-    public async Task Reconcile_JobThatFinishedAfterItsWorkerDied_IsCompletedFromItsExitMarkerNotRunAgain()
+    public async Task Reconcile_JobThatFinishedAfterItsWorkerDied_IsCompletedFromItsExitLedgerNotRunAgain()
     {
         using var dir = new TempDirectory();
         await using var store = await SqliteStateStore.OpenAsync(dir.Combine("state.db"), TimeProvider.System, CancellationToken.None);
         await store.EnqueueJobsAsync(null, [Spec(dir.Path)], CancellationToken.None);
         var job = (await store.ClaimNextJobAsync(Owner(OwnerIdentity.WorkerPrefix, 999_200), CancellationToken.None))!;
         await store.RecordProcessAsync(job.Id, new ProcessIdentity(999_201, 1), CancellationToken.None);
-        var marker = Orch.Core.Execution.JobExecutor.ExitMarker(job);
-        Directory.CreateDirectory(Path.GetDirectoryName(marker)!);
-        File.WriteAllText(marker, "0");
+        var ledger = ExitLedger.PathFor(job.Spec.RepositoryRoot, job.Owner!.Id);
+        Directory.CreateDirectory(Path.GetDirectoryName(ledger)!);
+        // Another job's line and a key that only starts like this one's come first: only the exact key counts.
+        File.WriteAllText(ledger, $"job-other.0 0\n{job.Id}.{job.Recoveries}0 1\n{job.Id}.{job.Recoveries} 0\n");
 
         await new Reconciler(store, TimeProvider.System, _ => false).ReconcileAsync(OwnerIdentity.Worker(), CancellationToken.None);
 
@@ -95,7 +97,7 @@ public sealed class ReconcilerTests
         Assert.AreEqual(JobStatus.Succeeded, stored.Status, "its work is done; running it again would do it twice");
         Assert.AreEqual(0, stored.ExitCode);
         Assert.AreEqual(0, stored.Recoveries);
-        Assert.IsFalse(File.Exists(marker));
+        Assert.IsFalse(File.Exists(ledger), "every job of the dead worker is settled, so its ledger goes");
         Assert.IsNull(await store.ClaimNextJobAsync(Owner(OwnerIdentity.WorkerPrefix, 999_202), CancellationToken.None), "nothing was requeued");
     }
 }

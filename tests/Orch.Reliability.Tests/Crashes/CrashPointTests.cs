@@ -42,6 +42,30 @@ public sealed class CrashPointTests
     }
 
     [TestMethod]
+    public async Task Worker_KilledAfterItsJobExited_NextWorkerCompletesItFromTheLedgerWithoutRunningItAgain()
+    {
+        using var repo = new TempDirectory();
+        File.WriteAllText(repo.Combine("job.yaml"), "id: once\ncommand: \"echo ran >> runs.txt\"\n");
+        var database = repo.Combine(".orch", "state.db");
+        var submitted = await OrchProcess.RunAsync(repo.Path, database, null, "job", "submit", "job.yaml");
+        Assert.AreEqual(0, submitted.Exit, submitted.Err);
+
+        var (exit, _, error) = await OrchProcess.RunAsync(repo.Path, database,
+            new Dictionary<string, string> { ["ORCH_CRASH_AT"] = CrashPoints.AfterProcessExit }, "worker", "--drain");
+        Assert.AreEqual(Killed, exit, error);
+        var ledgers = Directory.GetFiles(repo.Combine(".orch", "exits"));
+        Assert.AreEqual(1, ledgers.Length, "the job's shell left its exit code in the dead worker's ledger");
+
+        var next = await OrchProcess.RunAsync(repo.Path, database, null, "worker", "--drain");
+        var status = await OrchProcess.RunAsync(repo.Path, database, null, "status", "--format", "json");
+
+        Assert.AreEqual(0, next.Exit, next.Out + next.Err);
+        Assert.AreEqual("ran\n", File.ReadAllText(repo.Combine("runs.txt")), "the job ran once, not again after its worker died");
+        StringAssert.Contains(status.Out, "\"succeeded\":1");
+        Assert.IsFalse(File.Exists(ledgers[0]), "once the dead worker's jobs are settled, its ledger goes");
+    }
+
+    [TestMethod]
     public async Task Run_KilledMidMergeConflict_ResumeAbortsTheHalfMergeAndReportsTheConflict()
     {
         using var repo = new TestRepository(new Dictionary<string, string>

@@ -1,0 +1,288 @@
+using System.IO.Pipes;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace Orch.Core.Execution;
+
+/// <summary>
+/// A child started with <c>posix_spawn</c>: a new session (<c>POSIX_SPAWN_SETSID</c>), every signal at its default
+/// disposition and none blocked, no descriptor but its three pipes (made close-on-exec in Orch, so no other child
+/// inherits them), and its
+/// exit collected by <c>waitpid</c> on a thread of its own (the runtime only reaps the children it started itself).
+/// </summary>
+internal sealed unsafe partial class SpawnedChild : ChildProcess
+{
+    private const int CloseOnExec = 0x80000; // O_CLOEXEC
+    private const short SetSignalDefaults = 0x04, SetSignalMask = 0x08, SetSession = 0x80;
+    private const int Interrupted = 4, NoChild = 10; // EINTR, ECHILD
+    // Larger than posix_spawnattr_t (336 bytes), posix_spawn_file_actions_t (80) and sigset_t (128) in glibc and musl.
+    private const int OpaqueBytes = 1024;
+
+    private static volatile bool s_unsupported = !OperatingSystem.IsLinux();
+    private static volatile bool s_closeFrom = true;
+
+    private readonly int _id;
+    private readonly Task<int> _exit;
+    private readonly AnonymousPipeClientStream _input;
+    private readonly StreamReader _output;
+    private readonly StreamReader _error;
+
+    private SpawnedChild(int id, int input, int output, int error)
+    {
+        _id = id;
+        _input = new AnonymousPipeClientStream(PipeDirection.Out, new SafePipeHandle(input, ownsHandle: true));
+        _output = new StreamReader(new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(output, ownsHandle: true)), Encoding.UTF8);
+        _error = new StreamReader(new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(error, ownsHandle: true)), Encoding.UTF8);
+        var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _exit = exit.Task;
+        // A blocking waitpid per child: a small thread is cheaper than polling, and it ends when the child does.
+        new Thread(() => Reap(id, exit), maxStackSize: 256 * 1024) { IsBackground = true, Name = $"orch wait {id}" }.Start();
+    }
+
+    public static bool IsSupported => !s_unsupported;
+
+    public override int Id => _id;
+
+    public override Stream StandardInput => _input;
+
+    public override StreamReader StandardOutput => _output;
+
+    public override StreamReader StandardError => _error;
+
+    public override bool LeadsGroup => true;
+
+    public override Task<int> WaitForExitAsync(CancellationToken cancellationToken) => _exit.WaitAsync(cancellationToken);
+
+    protected override void KillSelf() => ProcessInfo.KillGroup(_id);
+
+    public override void Dispose()
+    {
+        _input.Dispose();
+        _output.Dispose();
+        _error.Dispose();
+    }
+
+    /// <summary>Starts the child; <see langword="null"/> when this C library cannot (Orch then uses <see cref="ManagedChild"/>).</summary>
+    /// <exception cref="ChildStartException">posix_spawn refused, for example for a file that is not executable.</exception>
+    public static SpawnedChild? TryStart(IReadOnlyList<string> argv, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    {
+        try
+        {
+            return Spawn(argv, workingDirectory, environment);
+        }
+        catch (EntryPointNotFoundException)
+        {
+            // posix_spawn_file_actions_addchdir_np came with glibc 2.29 and musl 1.1.24.
+            s_unsupported = true;
+            return null;
+        }
+    }
+
+    private static SpawnedChild Spawn(IReadOnlyList<string> argv, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    {
+        var pipes = stackalloc int[6] { -1, -1, -1, -1, -1, -1 };
+        var actions = NativeMemory.AllocZeroed(OpaqueBytes);
+        var attributes = NativeMemory.AllocZeroed(OpaqueBytes);
+        var defaults = NativeMemory.AllocZeroed(OpaqueBytes);
+        var mask = NativeMemory.AllocZeroed(OpaqueBytes);
+        var strings = new Utf8Block([argv[0], workingDirectory, .. argv, .. environment.Select(kv => $"{kv.Key}={kv.Value}")]);
+        var argumentArray = (byte**)NativeMemory.AllocZeroed((nuint)(argv.Count + 1), (nuint)sizeof(byte*));
+        var environmentArray = (byte**)NativeMemory.AllocZeroed((nuint)(environment.Count + 1), (nuint)sizeof(byte*));
+        var actionsReady = false;
+        var attributesReady = false;
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                if (Pipe2(pipes + 2 * i, CloseOnExec) != 0)
+                {
+                    throw new ChildStartException(Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()));
+                }
+            }
+
+            for (var i = 0; i < argv.Count; i++)
+            {
+                argumentArray[i] = strings[2 + i];
+            }
+
+            for (var i = 0; i < environment.Count; i++)
+            {
+                environmentArray[i] = strings[2 + argv.Count + i];
+            }
+
+            Check(SpawnFileActionsInit(actions));
+            actionsReady = true;
+            // dup2 onto 0, 1 and 2 clears close-on-exec for those three alone.
+            Check(SpawnFileActionsAddDup2(actions, pipes[0], 0));
+            Check(SpawnFileActionsAddDup2(actions, pipes[3], 1));
+            Check(SpawnFileActionsAddDup2(actions, pipes[5], 2));
+            Check(SpawnFileActionsAddChdir(actions, strings[1]));
+            if (s_closeFrom)
+            {
+                try
+                {
+                    // Whatever Orch inherited without close-on-exec (a parent's pipes, say) stays out of the job.
+                    Check(SpawnFileActionsAddCloseFrom(actions, 3));
+                }
+                catch (EntryPointNotFoundException)
+                {
+                    s_closeFrom = false; // glibc before 2.34
+                }
+            }
+
+            Check(SpawnAttrInit(attributes));
+            attributesReady = true;
+            // Every bit, not sigfillset: that leaves out the C library's own real-time signals, which stay ignored if Orch's were.
+            new Span<byte>(defaults, OpaqueBytes).Fill(0xff);
+            Check(SigEmptySet(mask));
+            Check(SpawnAttrSetSigDefault(attributes, defaults));
+            Check(SpawnAttrSetSigMask(attributes, mask));
+            Check(SpawnAttrSetFlags(attributes, SetSignalDefaults | SetSignalMask | SetSession));
+
+            int pid;
+            var result = PosixSpawn(&pid, strings[0], actions, attributes, argumentArray, environmentArray);
+            if (result != 0)
+            {
+                throw new ChildStartException(Marshal.GetPInvokeErrorMessage(result));
+            }
+
+            var child = new SpawnedChild(pid, pipes[1], pipes[2], pipes[4]);
+            pipes[1] = pipes[2] = pipes[4] = -1;
+            return child;
+        }
+        finally
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                if (pipes[i] >= 0)
+                {
+                    _ = Close(pipes[i]);
+                }
+            }
+
+            if (actionsReady)
+            {
+                _ = SpawnFileActionsDestroy(actions);
+            }
+
+            if (attributesReady)
+            {
+                _ = SpawnAttrDestroy(attributes);
+            }
+
+            NativeMemory.Free(actions);
+            NativeMemory.Free(attributes);
+            NativeMemory.Free(defaults);
+            NativeMemory.Free(mask);
+            NativeMemory.Free(argumentArray);
+            NativeMemory.Free(environmentArray);
+            strings.Dispose();
+        }
+
+        static void Check(int result)
+        {
+            if (result != 0)
+            {
+                throw new ChildStartException(Marshal.GetPInvokeErrorMessage(result == -1 ? Marshal.GetLastPInvokeError() : result));
+            }
+        }
+    }
+
+    private static void Reap(int pid, TaskCompletionSource<int> exit)
+    {
+        int status;
+        while (true)
+        {
+            if (WaitPid(pid, &status, 0) == pid)
+            {
+                // WIFEXITED: the exit code; else the signal, as a shell reports it.
+                exit.SetResult((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f));
+                return;
+            }
+
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno != Interrupted)
+            {
+                exit.SetException(new InvalidOperationException(errno == NoChild
+                    ? $"the exit status of process {pid} was collected by someone else (is SIGCHLD ignored where Orch was started?)"
+                    : $"waiting for process {pid} failed: {Marshal.GetPInvokeErrorMessage(errno)}"));
+                return;
+            }
+        }
+    }
+
+    /// <summary>NUL-terminated UTF-8 copies of strings in one native block.</summary>
+    private sealed class Utf8Block : IDisposable
+    {
+        private readonly byte* _block;
+        private readonly int[] _offsets;
+
+        public Utf8Block(IReadOnlyList<string> values)
+        {
+            _offsets = new int[values.Count];
+            var total = 0;
+            for (var i = 0; i < values.Count; i++)
+            {
+                _offsets[i] = total;
+                total += Encoding.UTF8.GetByteCount(values[i]) + 1;
+            }
+
+            _block = (byte*)NativeMemory.Alloc((nuint)Math.Max(total, 1));
+            for (var i = 0; i < values.Count; i++)
+            {
+                var written = Encoding.UTF8.GetBytes(values[i], new Span<byte>(_block + _offsets[i], total - _offsets[i]));
+                _block[_offsets[i] + written] = 0;
+            }
+        }
+
+        public byte* this[int index] => _block + _offsets[index];
+
+        public void Dispose() => NativeMemory.Free(_block);
+    }
+
+    [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
+    private static partial int Pipe2(int* fds, int flags);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
+    private static partial int WaitPid(int pid, int* status, int options);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn")]
+    private static partial int PosixSpawn(int* pid, byte* path, void* fileActions, void* attributes, byte** argv, byte** envp);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_init")]
+    private static partial int SpawnFileActionsInit(void* actions);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_destroy")]
+    private static partial int SpawnFileActionsDestroy(void* actions);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_adddup2")]
+    private static partial int SpawnFileActionsAddDup2(void* actions, int fd, int newFd);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_addchdir_np")]
+    private static partial int SpawnFileActionsAddChdir(void* actions, byte* path);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawn_file_actions_addclosefrom_np")]
+    private static partial int SpawnFileActionsAddCloseFrom(void* actions, int from);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_init")]
+    private static partial int SpawnAttrInit(void* attributes);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_destroy")]
+    private static partial int SpawnAttrDestroy(void* attributes);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setflags")]
+    private static partial int SpawnAttrSetFlags(void* attributes, short flags);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setsigdefault")]
+    private static partial int SpawnAttrSetSigDefault(void* attributes, void* signals);
+
+    [LibraryImport("libc", EntryPoint = "posix_spawnattr_setsigmask")]
+    private static partial int SpawnAttrSetSigMask(void* attributes, void* signals);
+
+    [LibraryImport("libc", EntryPoint = "sigemptyset", SetLastError = true)]
+    private static partial int SigEmptySet(void* signals);
+}

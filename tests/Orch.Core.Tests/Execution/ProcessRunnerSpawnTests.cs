@@ -1,0 +1,125 @@
+using System.Globalization;
+using Orch.Abstractions.Adapters;
+using Orch.Core.Execution;
+using Orch.Core.Secrets;
+using Orch.Testing;
+
+namespace Orch.Core.Tests.Execution;
+
+/// <summary>What every child Orch starts can rely on, however it was started.</summary>
+[TestClass]
+[TestCategory(Categories.Process)]
+public sealed class ProcessRunnerSpawnTests
+{
+    private static ValueTask<ProcessOutcome> RunAsync(TempDirectory dir, string script, ExitRecord? exitRecord = null,
+        IReadOnlyDictionary<string, string>? environment = null, string? input = null) =>
+        new ProcessRunner(dir.Combine("job.log"), SecretRedactor.None, TimeProvider.System, exitRecord: exitRecord)
+            .RunAsync(new ProcessRequest
+            {
+                Argv = ["sh", "-c", script],
+                WorkingDirectory = dir.Path,
+                Environment = environment ?? new Dictionary<string, string>(),
+                StandardInput = input,
+                Timeout = TimeSpan.FromSeconds(30),
+            }, CancellationToken.None);
+
+    [TestMethod]
+    public async Task Run_OnLinux_ChildLeadsItsOwnSessionWithNoSignalIgnoredOrBlocked()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Inconclusive("sessions and /proc are Linux facts");
+        }
+
+        using var dir = new TempDirectory();
+
+        var outcome = await RunAsync(dir, "echo pid $$; cut -d' ' -f6 /proc/$$/stat; grep -E '^Sig(Ign|Blk)' /proc/$$/status");
+
+        var lines = outcome.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.AreEqual(0, outcome.ExitCode, outcome.StandardError);
+        Assert.AreEqual(lines[0]["pid ".Length..], lines[1], "the session id is the child's own pid: it leads its session, so a kill takes its whole tree");
+        foreach (var mask in lines.Skip(2))
+        {
+            Assert.AreEqual(0UL, ulong.Parse(mask.Split(':')[1].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture), mask);
+        }
+    }
+
+    [TestMethod]
+    public async Task Run_WhileAnotherChildRuns_ChildHasOnlyItsOwnThreeDescriptors()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("/proc/PID/fd is a Unix fact");
+        }
+
+        using var dir = new TempDirectory();
+        // The first child holds its pipes open while the second lists every descriptor it has.
+        var holder = RunAsync(dir, "sleep 2");
+
+        var outcome = await RunAsync(dir, "exec ls /proc/self/fd");
+        await holder;
+
+        // 3 is the folder ls itself reads.
+        CollectionAssert.AreEquivalent(new[] { "0", "1", "2", "3" }, outcome.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            "a leaked pipe end would keep another job's output open after it exits");
+    }
+
+    [TestMethod]
+    public async Task Run_WithEnvironmentInputAndWorkingDirectory_ChildSeesAllThreeAndItsExitCode()
+    {
+        using var dir = new TempDirectory();
+        Directory.CreateDirectory(dir.Combine("sub dir"));
+        var runner = new ProcessRunner(null, SecretRedactor.None, TimeProvider.System);
+
+        var outcome = await runner.RunAsync(new ProcessRequest
+        {
+            Argv = ["sh", "-c", "pwd; echo \"$ORCH_TEST_VALUE\"; cat; exit 7"],
+            WorkingDirectory = dir.Combine("sub dir"),
+            Environment = new Dictionary<string, string> { ["ORCH_TEST_VALUE"] = "é ü 'quoted' $HOME" },
+            StandardInput = "from stdin\n",
+            Timeout = TimeSpan.FromSeconds(30),
+        }, CancellationToken.None);
+
+        Assert.AreEqual(7, outcome.ExitCode);
+        var lines = outcome.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.AreEqual(Path.GetFullPath(dir.Combine("sub dir")), Path.GetFullPath(lines[0]));
+        Assert.AreEqual("é ü 'quoted' $HOME", lines[1], "values are passed as they are, not through a shell");
+        Assert.AreEqual("from stdin", lines[2]);
+    }
+
+    [TestMethod]
+    public async Task Run_KilledBySignal_ReportsTheSignalAsAShellDoes()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("signals are a Unix fact");
+        }
+
+        using var dir = new TempDirectory();
+
+        var outcome = await RunAsync(dir, "kill -TERM $$");
+
+        Assert.AreEqual(128 + 15, outcome.ExitCode);
+    }
+
+    [TestMethod]
+    public async Task Run_WithExitRecord_AppendsItsKeyAndExitCodeToTheLedger()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Assert.Inconclusive("the ledger is written by /bin/sh");
+        }
+
+        using var dir = new TempDirectory();
+        var ledger = dir.Combine("exits", "worker.exits");
+        Directory.CreateDirectory(Path.GetDirectoryName(ledger)!);
+
+        await RunAsync(dir, "exit 3", new ExitRecord(ledger, "job-a.0"));
+        await RunAsync(dir, "echo 'output is not the ledger'", new ExitRecord(ledger, "job-b.1"));
+
+        Assert.AreEqual("job-a.0 3\njob-b.1 0\n", File.ReadAllText(ledger));
+        Assert.AreEqual(3, ExitLedger.Find(ledger, "job-a.0"));
+        Assert.AreEqual(0, ExitLedger.Find(ledger, "job-b.1"));
+        Assert.IsNull(ExitLedger.Find(ledger, "job-b.0"));
+    }
+}
