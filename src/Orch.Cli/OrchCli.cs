@@ -33,6 +33,7 @@ public static class OrchCli
         root.Subcommands.Add(ImportConfigCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(BootstrapCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(ProfilesCommand.Create(options, stdout, stderr));
+        root.Subcommands.Add(PluginCommand.Create(options, stdout, stderr));
         // What Orch.MSBuild calls: documented for it, kept out of the list people read.
         root.Subcommands.Add(Hide(StaticCommand.Create(options, stdout, stderr)));
         root.Subcommands.Add(Hide(TestResultsCommand.Create(options, stdout, stderr)));

@@ -12,13 +12,21 @@ internal static class BootstrapCommand
     {
         var force = new Option<bool>("--force") { Description = "Replace files you changed since the last bootstrap." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show what would be written, and write nothing." };
-        var command = new Command("bootstrap", "Discover the repository, choose a profile and write .orch/orch.yaml and a starter workstream.") { force, dryRun };
-        return command.WithAction(options, stdout, stderr, (context, parse, ct) => context.WithEngineAsync(engine => Task.FromResult(Run(context, engine, parse.GetValue(force), parse.GetValue(dryRun)))));
+        var profile = new Option<string?>("--profile") { Description = "Use this profile (a plugin's, say) whatever the discovery finds; `profiles list` names them." };
+        var command = new Command("bootstrap", "Discover the repository, choose a profile and write .orch/orch.yaml and a starter workstream.") { force, dryRun, profile };
+        return command.WithAction(options, stdout, stderr, (context, parse, ct) => context.WithEngineAsync(engine =>
+            Task.FromResult(Run(context, engine, parse.GetValue(force), parse.GetValue(dryRun), parse.GetValue(profile)))));
     }
 
-    private static int Run(CliContext context, OrchEngine engine, bool force, bool dryRun)
+    private static int Run(CliContext context, OrchEngine engine, bool force, bool dryRun, string? profile)
     {
-        var result = engine.Project.Bootstrap(force, dryRun);
+        if (profile is not null && engine.Project.Profiles().Value?.Find(profile) is null)
+        {
+            return context.Fail(new OrchError(null, $"there is no profile '{profile}'",
+                $"the profiles are {string.Join(", ", engine.Project.Profiles().Value?.All.Select(p => p.Id) ?? [])}; a plugin's profiles appear once it is added (`dotnet orch plugin add`)."));
+        }
+
+        var result = engine.Project.Bootstrap(force, dryRun, profile);
         DiagnosticsPrinter.Print(context, result.Diagnostics);
         var (discovery, selection, artifacts, blocked, write) = (result.Discovery, result.Selection, result.Artifacts, result.Blocked, result.Written);
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Orch.Cli.Hosting;
 using Orch.Cli.Rendering;
-using Orch.Core.Application;
 using Spectre.Console;
 
 namespace Orch.Cli.Commands;
@@ -11,31 +10,31 @@ internal static class ProfilesCommand
 {
     public static Command Create(GlobalOptions options, TextWriter stdout, TextWriter stderr)
     {
-        var list = new Command("list", "List the built-in profiles.");
-        list.WithAction(options, stdout, stderr, (context, parse, ct) =>
+        var list = new Command("list", "List the profiles: the built-in ones and the plugins'.");
+        list.WithAction(options, stdout, stderr, (context, parse, ct) => context.WithEngineAsync(engine =>
         {
-            var catalog = ProjectUseCases.Profiles().Value!;
+            var catalog = engine.Project.Profiles().Value!;
             if (context.Json)
             {
                 JsonOutput.WriteLine(context.Out, new { schema_version = JsonOutput.SchemaVersion, profiles = catalog.All.Select(Json) });
                 return Task.FromResult(ExitCodes.Ok);
             }
 
-            var table = Tables.New("profile", "extends", "description");
+            var table = Tables.New("profile", "extends", "from", "description");
             foreach (var profile in catalog.All)
             {
-                table.AddRow(profile.Id, profile.Extends ?? "", Markup.Escape(profile.Description));
+                table.AddRow(Markup.Escape(profile.Id), Markup.Escape(profile.Extends ?? ""), Markup.Escape(profile.Origin), Markup.Escape(profile.Description));
             }
 
             Tables.Write(context.Console, table);
             return Task.FromResult(ExitCodes.Ok);
-        });
+        }));
 
         var id = new Argument<string>("id") { Description = "The profile." };
         var show = new Command("show", "Show one profile, with what it inherits resolved.") { id };
-        show.WithAction(options, stdout, stderr, (context, parse, ct) =>
+        show.WithAction(options, stdout, stderr, (context, parse, ct) => context.WithEngineAsync(engine =>
         {
-            var catalog = ProjectUseCases.Profiles().Value!;
+            var catalog = engine.Project.Profiles().Value!;
             var name = parse.GetValue(id)!;
             if (catalog.Find(name) is not { } profile)
             {
@@ -65,9 +64,9 @@ internal static class ProfilesCommand
             }
 
             return Task.FromResult(ExitCodes.Ok);
-        });
+        }));
 
-        return new Command("profiles", "The built-in profiles: commands, parsers, breakers and routing per domain.") { list, show };
+        return new Command("profiles", "The profiles, built-in and from plugins: commands, parsers, breakers and routing per domain.") { list, show };
     }
 
     private static object Json(Core.Profiles.Profile p) => new
@@ -75,6 +74,7 @@ internal static class ProfilesCommand
         id = p.Id,
         extends = p.Extends,
         description = p.Description,
+        origin = p.Origin,
         legacy_profiles = p.LegacyProfiles,
         @static = p.Static.Select(c => new { command = c.Command, shell = c.UseShell, autofix = c.Autofix }),
         runtime = p.Runtime.Select(c => new { command = c.Command, shell = c.UseShell }),

@@ -23,6 +23,7 @@ internal static class ToolsCommand
                 version = t.Availability.Version,
                 path = t.Availability.Path,
                 install_hint = t.Availability.InstallHint,
+                origin = t.Origin,
             }).ToList();
             if (context.Json)
             {
@@ -30,11 +31,11 @@ internal static class ToolsCommand
                 return ExitCodes.Ok;
             }
 
-            var table = Tables.New("tool", "capabilities", "available", "version", "install");
+            var table = Tables.New("tool", "capabilities", "available", "version", "from", "install");
             foreach (var row in rows)
             {
                 table.AddRow(row.name, string.Join(", ", row.capabilities), row.available ? "[green]yes[/]" : "[red]no[/]",
-                    Markup.Escape(row.version ?? ""), Markup.Escape(row.install_hint ?? ""));
+                    Markup.Escape(row.version ?? ""), Markup.Escape(row.origin), Markup.Escape(row.install_hint ?? ""));
             }
 
             Tables.Write(context.Console, table);

@@ -78,7 +78,9 @@ internal sealed class CliContext
     public OrchEngine BuildEngine(Verbosity jobDetail = Verbosity.Diagnostic)
     {
         var builder = new OrchEngineBuilder().ForRepository(RepositoryRoot).UseDatabase(DatabasePath).UseTimeProvider(Time)
-            .AddEventSink(new ConsoleEventSink(this, jobDetail == Verbosity.Normal ? Verbosity.Normal : Verbosity.Detailed));
+            .AddEventSink(new ConsoleEventSink(this, jobDetail == Verbosity.Normal ? Verbosity.Normal : Verbosity.Detailed))
+            // A broken plugin is reported and left out; the command goes on without it.
+            .OnPluginProblem(problem => Error.WriteLine($"warning: plugin {problem.DisplayName.Trim()} {problem.Reason}"));
         if (EventsFile is { } file)
         {
             builder.ExportEventsTo(file);

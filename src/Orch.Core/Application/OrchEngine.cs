@@ -1,6 +1,9 @@
+using Orch.Adapters.Registry;
 using Orch.Core.Diagnostics;
 using Orch.Core.Git;
 using Orch.Core.Jobs;
+using Orch.Core.Plugins;
+using Orch.Core.Profiles;
 using Orch.Core.Settings;
 using Orch.Core.Storage;
 using Orch.Core.Storage.Sqlite;
@@ -17,16 +20,21 @@ public sealed class OrchEngine : IAsyncDisposable
     private IStateStore? _store;
     private EngineServices? _services;
     private GitClient? _git;
+    private PluginSet? _plugins;
+    private AdapterRegistry? _adapters;
+    private LoadResult<ProfileCatalog>? _profiles;
+    private readonly List<PluginProblem> _adapterConflicts = [];
 
     internal OrchEngine(OrchEngineOptions options)
     {
         Options = options;
-        _settings = new(() => ProjectSettings.Load(options.RepositoryRoot));
+        _settings = new(() => ProjectSettings.Load(options.RepositoryRoot, Profiles.Value));
         Plans = new PlanUseCases(this);
         Jobs = new JobUseCases(this);
         Checks = new CheckUseCases(this);
         Reports = new ReportUseCases(this);
         Project = new ProjectUseCases(this);
+        PluginManagement = new PluginUseCases(this);
     }
 
     /// <summary>The repository the engine works on.</summary>
@@ -53,7 +61,72 @@ public sealed class OrchEngine : IAsyncDisposable
     /// <summary>The repository's set-up: bootstrap, profiles, tools, formats, legacy imports.</summary>
     public ProjectUseCases Project { get; }
 
+    /// <summary>The repository's plugins: add, list, remove, restore.</summary>
+    public PluginUseCases PluginManagement { get; }
+
     internal OrchEngineOptions Options { get; }
+
+    /// <summary>The repository's plugins (<c>.orch/plugins.lock</c>), loaded on first use; unloaded when the engine is disposed.</summary>
+    public PluginSet Plugins
+    {
+        get
+        {
+            if (_plugins is null)
+            {
+                _plugins = Options.LoadPlugins ? PluginLoader.LoadFor(RepositoryRoot) : PluginSet.Empty;
+                foreach (var problem in _plugins.Problems)
+                {
+                    Options.OnPluginProblem?.Invoke(problem);
+                }
+            }
+
+            return _plugins;
+        }
+    }
+
+    /// <summary>Plugins that did not load, and plugin adapters left out because their name was taken, each with the reason.</summary>
+    public IReadOnlyList<PluginProblem> PluginProblems
+    {
+        get
+        {
+            _ = Adapters;
+            return [.. Plugins.Problems, .. _adapterConflicts];
+        }
+    }
+
+    /// <summary>The built-in adapters (or the host's), then each plugin's whose name is free.</summary>
+    internal AdapterRegistry Adapters => _adapters ??= MergeAdapters();
+
+    /// <summary>The built-in profiles and the plugins', with <c>extends</c> resolved.</summary>
+    public LoadResult<ProfileCatalog> Profiles => _profiles ??= Plugins.Plugins.Count == 0
+        ? ProfileCatalog.LoadBuiltIn()
+        : ProfileCatalog.Load([ProfileCatalog.BuiltInSource, .. Plugins.ProfileSources]);
+
+    private AdapterRegistry MergeAdapters()
+    {
+        var adapters = Options.Adapters.Adapters.ToList();
+        foreach (var plugin in Plugins.Plugins)
+        {
+            foreach (var adapter in plugin.Adapters)
+            {
+                if (adapters.Any(a => string.Equals(a.Name, adapter.Name, StringComparison.OrdinalIgnoreCase)))
+                {
+                    _adapterConflicts.Add(new PluginProblem(plugin.Id, plugin.Version,
+                        $"its adapter '{adapter.Name}' was left out: another adapter has that name"));
+                    continue;
+                }
+
+                adapters.Add(adapter);
+            }
+        }
+
+        foreach (var problem in _adapterConflicts)
+        {
+            Options.OnPluginProblem?.Invoke(problem);
+        }
+
+        return new AdapterRegistry(adapters);
+    }
 
     internal TimeProvider Time => Options.Time;
 
@@ -78,7 +151,7 @@ public sealed class OrchEngine : IAsyncDisposable
 
     /// <summary>Composes store, bus, pipelines, executor and lifecycle for the project's settings (the defaults when they do not load), once.</summary>
     internal async Task<EngineServices> ServicesAsync(CancellationToken cancellationToken) =>
-        _services ??= EngineServices.Compose(await StoreAsync(cancellationToken), Settings.Value ?? ProjectSettings.Empty, Options.Time, Options.Adapters,
+        _services ??= EngineServices.Compose(await StoreAsync(cancellationToken), Settings.Value ?? ProjectSettings.Empty, Options.Time, Adapters,
             Options.Sinks, Options.OnToolOutput, Git);
 
     public async ValueTask DisposeAsync()
@@ -93,5 +166,7 @@ public sealed class OrchEngine : IAsyncDisposable
         {
             await _store.DisposeAsync();
         }
+
+        _plugins?.Dispose();
     }
 }

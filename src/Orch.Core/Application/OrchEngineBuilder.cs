@@ -16,6 +16,8 @@ public sealed class OrchEngineBuilder
     private TimeProvider _time = TimeProvider.System;
     private AdapterRegistry? _adapters;
     private Action<string, string>? _onToolOutput;
+    private bool _loadPlugins = true;
+    private Action<Plugins.PluginProblem>? _onPluginProblem;
 
     /// <summary>The repository the engine works on. Required.</summary>
     public OrchEngineBuilder ForRepository(string root)
@@ -66,10 +68,24 @@ public sealed class OrchEngineBuilder
         return this;
     }
 
+    /// <summary>Whether the repository's plugins (<c>.orch/plugins.lock</c>) load. The default value is <see langword="true"/>.</summary>
+    public OrchEngineBuilder UsePlugins(bool load)
+    {
+        _loadPlugins = load;
+        return this;
+    }
+
+    /// <summary>Is told of each plugin that does not load, or whose adapter is left out, when the plugins first load.</summary>
+    public OrchEngineBuilder OnPluginProblem(Action<Plugins.PluginProblem>? onProblem)
+    {
+        _onPluginProblem = onProblem;
+        return this;
+    }
+
     public OrchEngine Build()
     {
         var root = _repositoryRoot ?? throw new InvalidOperationException("ForRepository must be called before Build.");
         return new OrchEngine(new OrchEngineOptions(root, _databasePath ?? Path.Combine(root, ".orch", "state.db"), _time,
-            _adapters ?? AdapterRegistry.CreateDefault(), _sinks.ToList(), _onToolOutput));
+            _adapters ?? AdapterRegistry.CreateDefault(), _sinks.ToList(), _onToolOutput) { LoadPlugins = _loadPlugins, OnPluginProblem = _onPluginProblem });
     }
 }

@@ -5,4 +5,9 @@ namespace Orch.Core.Application;
 
 /// <summary>What <see cref="OrchEngineBuilder"/> gathered; see its methods for each default.</summary>
 internal sealed record OrchEngineOptions(
-    string RepositoryRoot, string DatabasePath, TimeProvider Time, AdapterRegistry Adapters, IReadOnlyList<IEventSink> Sinks, Action<string, string>? OnToolOutput);
+    string RepositoryRoot, string DatabasePath, TimeProvider Time, AdapterRegistry Adapters, IReadOnlyList<IEventSink> Sinks, Action<string, string>? OnToolOutput)
+{
+    public bool LoadPlugins { get; init; } = true;
+
+    public Action<Plugins.PluginProblem>? OnPluginProblem { get; init; }
+}

@@ -45,7 +45,7 @@ public sealed class PlanUseCases
         }
 
         // Before any worktree: a tool that is not there is the user's to install, not a finding for the AI.
-        var missing = await PlanPreflight.CheckAsync(plan, settings.Value!, _engine.RepositoryRoot, _engine.Options.Adapters,
+        var missing = await PlanPreflight.CheckAsync(plan, settings.Value!, _engine.RepositoryRoot, _engine.Adapters,
             new ProcessRunner(null, SecretRedactor.None, _engine.Time), cancellationToken);
         if (missing.Count > 0)
         {

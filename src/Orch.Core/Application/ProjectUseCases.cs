@@ -17,16 +17,21 @@ public sealed class ProjectUseCases
 
     internal ProjectUseCases(OrchEngine engine) => _engine = engine;
 
-    /// <summary>The profiles Orch knows, with <c>extends</c> resolved, and any problem in them.</summary>
-    public static LoadResult<ProfileCatalog> Profiles() => ProfileCatalog.LoadBuiltIn();
+    /// <summary>The profiles Orch knows (built-in and the plugins'), with <c>extends</c> resolved, and any problem in them.</summary>
+    public LoadResult<ProfileCatalog> Profiles() => _engine.Profiles;
 
     /// <summary>Discovers the repository, picks a profile with its reason, and writes settings and a starter workstream unless that would replace the user's edits.</summary>
-    public BootstrapResult Bootstrap(bool force, bool dryRun)
+    /// <param name="profile">A profile to use whatever the discovery finds (a plugin's, say); <see langword="null"/> to let it choose.</param>
+    public BootstrapResult Bootstrap(bool force, bool dryRun, string? profile = null)
     {
-        var catalog = ProfileCatalog.LoadBuiltIn();
+        var catalog = _engine.Profiles.Value is null ? ProfileCatalog.LoadBuiltIn() : _engine.Profiles;
         var root = _engine.RepositoryRoot;
         var discovery = new RepositoryDiscovery(new MsBuildProjectEvaluator(), _engine.Time).Discover(root);
         var selection = ProfileSelector.Select(discovery, catalog.Value!);
+        if (profile is not null)
+        {
+            selection = selection with { Profile = profile, Reason = $"chosen with --profile ({catalog.Value!.Find(profile)?.Origin ?? "unknown"})" };
+        }
         var artifacts = BootstrapArtifacts.Plan(root, discovery, selection, catalog.Value!.Find(selection.Profile)!);
         var write = !dryRun && (force || !artifacts.Any(a => a.WouldOverwrite));
         if (write)
@@ -41,9 +46,12 @@ public sealed class ProjectUseCases
     public async Task<IReadOnlyList<ToolStatus>> ToolsAsync(CancellationToken cancellationToken)
     {
         var launcher = new ProcessRunner(null, SecretRedactor.FromEnvironment(), _engine.Time);
-        var adapters = _engine.Options.Adapters.Adapters.OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+        var adapters = _engine.Adapters.Adapters.OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
         var probes = await Task.WhenAll(adapters.Select(a => a.ProbeAsync(launcher, cancellationToken).AsTask()));
-        return adapters.Zip(probes, (a, p) => new ToolStatus(a.Name, a.Capabilities, p)).ToList();
+        return adapters.Zip(probes, (a, p) => new ToolStatus(a.Name, a.Capabilities, p)
+        {
+            Origin = a is Plugins.PluginAdapter plugin ? plugin.Plugin : ProfileCatalog.BuiltInOrigin,
+        }).ToList();
     }
 
     /// <summary>Checks a file or a folder of Orch and legacy files, every problem at once.</summary>

@@ -25,7 +25,7 @@ public static class BootstrapArtifacts
         {
             [".orch/orch.yaml"] = Settings(discovery, selection, profile),
             [".orch/workstreams/starter.yaml"] = Starter(profile),
-            [".orch/.gitignore"] = "# Orch's state and scratch space. orch.yaml and workstreams/ are meant to be committed.\nstate.db\nstate.db-*\nworktrees/\nlogs/\nruns/\n",
+            [".orch/.gitignore"] = "# Orch's state and scratch space. orch.yaml, workstreams/ and plugins.lock are meant to be committed.\nstate.db\nstate.db-*\nworktrees/\nlogs/\nruns/\nexits/\nplugins/\n",
         };
         return files.Select(f =>
         {

@@ -25,4 +25,7 @@ public sealed record Profile
 
     /// <summary>Per capability, the tools to try in order.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Routing { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Where the profile comes from: <c>built-in</c>, or the plugin as "Id Version".</summary>
+    public string Origin { get; init; } = ProfileCatalog.BuiltInOrigin;
 }

@@ -18,8 +18,14 @@ public sealed class ProfileCatalog
 
     public Profile? Find(string id) => _profiles.GetValueOrDefault(id);
 
+    /// <summary>The <see cref="Profile.Origin"/> of Orch's own profiles.</summary>
+    public const string BuiltInOrigin = "built-in";
+
+    /// <summary>Orch's own profiles, as a source to load plugin profiles beside.</summary>
+    public static IProfileSource BuiltInSource { get; } = new EmbeddedProfileSource(typeof(ProfileCatalog).Assembly, BuiltInOrigin);
+
     // The built-in profiles are embedded and never change while the process runs: parse them once.
-    private static readonly Lazy<LoadResult<ProfileCatalog>> BuiltIn = new(() => Load([new EmbeddedProfileSource(typeof(ProfileCatalog).Assembly, "built-in")]));
+    private static readonly Lazy<LoadResult<ProfileCatalog>> BuiltIn = new(() => Load([BuiltInSource]));
 
     public static LoadResult<ProfileCatalog> LoadBuiltIn() => BuiltIn.Value;
 
@@ -31,10 +37,10 @@ public sealed class ProfileCatalog
         foreach (var (source, doc) in sources.SelectMany(s => s.GetProfiles().Select(d => (Source: s, Document: d))))
         {
             // Messages name the source unless it is Orch's own.
-            var document = SourceDocument.Parse(source.Name == "built-in" ? doc.Path : $"{source.Name}:{doc.Path}", doc.Text, diagnostics);
+            var document = SourceDocument.Parse(source.Name == BuiltInOrigin ? doc.Path : $"{source.Name}:{doc.Path}", doc.Text, diagnostics);
             if (document?.Root is YamlMappingNode map && Read(document, map, diagnostics) is { } profile)
             {
-                raw[profile.Id] = (profile, map);
+                raw[profile.Id] = (profile with { Origin = source.Name }, map);
             }
         }
 

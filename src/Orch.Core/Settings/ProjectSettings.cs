@@ -30,7 +30,8 @@ public sealed record ProjectSettings(ToolSettings Tools, WorktreeHooks Worktree)
 
     public static string PathFor(string repositoryRoot) => Path.Combine(repositoryRoot, ".orch", "orch.yaml");
 
-    public static LoadResult<ProjectSettings> Load(string repositoryRoot)
+    /// <summary>Reads <c>.orch/orch.yaml</c>; its profile is looked up in <paramref name="profiles"/> (the built-in ones when <see langword="null"/>).</summary>
+    public static LoadResult<ProjectSettings> Load(string repositoryRoot, ProfileCatalog? profiles = null)
     {
         var path = PathFor(repositoryRoot);
         var diagnostics = new List<OrchDiagnostic>();
@@ -58,7 +59,7 @@ public sealed record ProjectSettings(ToolSettings Tools, WorktreeHooks Worktree)
         var prices = ReadPrices(reader.Map("prices"));
         var budgets = ReadBudgets(reader.Map("budgets"));
         var escalation = ReadEscalation(reader.Map("escalation"));
-        var profile = ReadProfile(reader, out var overrides);
+        var profile = ReadProfile(reader, profiles ?? ProfileCatalog.LoadBuiltIn().Value!, out var overrides);
         var settings = new ProjectSettings(tools, worktree)
         {
             Prices = PriceTable.Default.With(prices), Budgets = budgets, Escalation = escalation, Profile = profile, Overrides = overrides,
@@ -66,12 +67,11 @@ public sealed record ProjectSettings(ToolSettings Tools, WorktreeHooks Worktree)
         return new LoadResult<ProjectSettings>(diagnostics.Any(d => d.IsError) ? null : settings, diagnostics);
     }
 
-    private static Profile? ReadProfile(FieldReader reader, out List<(string Path, string Profile)> overrides)
+    private static Profile? ReadProfile(FieldReader reader, ProfileCatalog catalog, out List<(string Path, string Profile)> overrides)
     {
         overrides = [];
         reader.Text("version");
         var id = reader.Text("profile");
-        var catalog = ProfileCatalog.LoadBuiltIn().Value!;
         if (reader.Node("overrides") is YamlSequenceNode list)
         {
             foreach (var item in list.Children.OfType<YamlMappingNode>())

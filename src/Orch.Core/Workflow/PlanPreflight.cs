@@ -93,6 +93,13 @@ public static partial class PlanPreflight
                 return;
             }
 
+            // A plugin's tool is its adapter, not a program on PATH: the adapter says whether what it needs is there.
+            if (adapters.Knows(tool) && adapters.Resolve(tool) is Plugins.PluginAdapter plugin
+                && (await plugin.ProbeAsync(launcher, cancellationToken)).IsAvailable)
+            {
+                return;
+            }
+
             var file = ws?.SourceFile ?? ProjectSettings.PathFor(repositoryRoot);
             diagnostics.Add(new OrchDiagnostic(DiagnosticCodes.ToolMissing, FindingSeverity.Error,
                 $"'{executable}', {what}, was not found on PATH or in the repository", file, ws?.SourceLine, null,

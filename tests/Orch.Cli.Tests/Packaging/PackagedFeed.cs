@@ -11,18 +11,7 @@ internal static class PackagedFeed
 
     public static string Version => Packed.Value.Version;
 
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Orchestrator.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Orchestrator.sln not found above the test folder");
-    }
+    public static string RepositoryRoot() => Orch.Testing.SourceTree.Root();
 
     public static (int Exit, string Output) Run(string directory, string file, params string[] args)
     {

@@ -33,7 +33,8 @@ public sealed class ProcessRunnerSpawnTests
 
         using var dir = new TempDirectory();
 
-        var outcome = await RunAsync(dir, "echo pid $$; cut -d' ' -f6 /proc/$$/stat; grep -E '^Sig(Ign|Blk)' /proc/$$/status");
+        // grep reads its own masks, which it inherited through exec: a shell's own would show what it blocks while it waits.
+        var outcome = await RunAsync(dir, "echo pid $$; cut -d' ' -f6 /proc/$$/stat; exec grep -E '^Sig(Ign|Blk)' /proc/self/status");
 
         var lines = outcome.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.AreEqual(0, outcome.ExitCode, outcome.StandardError);
