@@ -23,6 +23,7 @@ public static class OrchCli
         root.Subcommands.Add(PlanCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(RunCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(ResumeCommand.Create(options, stdout, stderr));
+        root.Subcommands.Add(CancelCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(DemoCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(CleanupCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(CostsCommand.Create(options, stdout, stderr));
@@ -41,6 +42,8 @@ public static class OrchCli
         root.Subcommands.Add(WorkerCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(StatusCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(EventsCommand.Create(options, stdout, stderr));
+        root.Subcommands.Add(FindingsCommand.Create(options, stdout, stderr));
+        root.Subcommands.Add(LogsCommand.Create(options, stdout, stderr));
         return root;
     }
 

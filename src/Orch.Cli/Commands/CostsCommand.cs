@@ -35,8 +35,26 @@ internal static class CostsCommand
                     by_workstream = report.ByWorkstream.Select(r => new { run_id = r.RunId, workstream = r.Workstream, totals = Json(r.Totals) }),
                     by_phase = report.ByPhase.Select(r => new { run_id = r.RunId, workstream = r.Workstream, phase = r.Phase, totals = Json(r.Totals) }),
                     by_tool = report.ByTool.Select(r => new { tool = r.Tool, model = r.Model, totals = Json(r.Totals) }),
+                    fix_yield = report.Yield.Select(y => new
+                    {
+                        phase = y.Phase, tool = y.Tool, workstreams = y.Workstreams, fix_rounds = y.Rounds, findings_before = y.FindingsBefore,
+                        findings_after = y.FindingsAfter, @fixed = y.Fixed, tokens = y.Tokens, cost_usd = y.CostUsd,
+                        tokens_per_fixed = y.TokensPerFixed, cost_per_fixed_usd = y.CostPerFixed,
+                    }),
                 });
                 return ExitCodes.Ok;
+            }
+
+            if (report.Yield.Count > 0)
+            {
+                var table = Tables.New("FIX loop (phase, tool)", "rounds", "findings", "fixed", "tokens", "cost", "per finding fixed");
+                foreach (var y in report.Yield)
+                {
+                    table.AddRow(Markup.Escape($"{y.Phase} {y.Tool}"), N(y.Rounds), $"{y.FindingsBefore} → {y.FindingsAfter}", N(y.Fixed), N(y.Tokens), Money(y.CostUsd),
+                        y.CostPerFixed is { } each ? $"{Money(each)}, {N(y.TokensPerFixed!.Value)} tokens" : "nothing fixed");
+                }
+
+                Tables.Write(context.Console, table);
             }
 
             if (report.Total.Calls == 0)

@@ -92,11 +92,13 @@ internal static class StatusCommand
                     delay_ms = (long)a.DelayBefore.TotalMilliseconds,
                     error = a.Error,
                 }),
+                log_file = ReportUseCases.LogFileOf(job),
             });
             return ExitCodes.Ok;
         }
 
         JobListCommand.Render(context, [job]);
+        context.Say($"  log: {ReportUseCases.LogFileOf(job)}");
         foreach (var a in attempts)
         {
             context.Say($"  attempt {a.Number}: {OrchJson.EnumText(a.Status)} exit={a.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-"} " +
@@ -156,6 +158,7 @@ internal static class StatusCommand
         stop_reason = run.StopReason,
         created_at = run.CreatedAt,
         finished_at = run.FinishedAt,
+        cancel_requested_at = run.CancelRequestedAt,
     };
 
     private static string Time(DateTimeOffset time) => time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);

@@ -37,7 +37,7 @@ internal sealed class ConsoleEventSink(CliContext context, Verbosity jobDetail) 
             WorkstreamStarted w => $"  {w.Workstream}: started in {w.Worktree}" + (w.Base is { Length: >= 7 } b ? $" on {b[..7]}" : ""),
             HookStarted h when detailed => $"  {h.Workstream}: hook {h.Hook} `{h.Command}` started",
             HookFinished { Succeeded: false } h => $"  {h.Workstream}: hook {h.Hook} `{h.Command}` failed{Suffix(h.Error)} (log: {h.LogFile})",
-            PhaseChecked p => $"  {p.Workstream}: {Word(p.Phase)} check {p.Attempt} " + (p.Passed ? "passed" : $"found {p.Findings} finding(s)"),
+            PhaseChecked p => $"  {p.Workstream}: {Word(p.Phase)} check {p.Attempt} " + (p.Passed ? "passed" : $"found {p.Findings} finding(s)") + Top(p),
             WorkstreamCheckpoint c when detailed => $"  {c.Workstream}: checkpoint {c.Commit[..Math.Min(7, c.Commit.Length)]} ({c.Label})",
             WorkstreamScopeViolation v => $"  {v.Workstream}: changed files outside its scope: {string.Join(", ", v.Files)}",
             WorkstreamFinished f => $"  {f.Workstream}: {Word(f.Status)} ({Word(f.StopReason)}){Suffix(f.Detail)}",
@@ -50,6 +50,20 @@ internal sealed class ConsoleEventSink(CliContext context, Verbosity jobDetail) 
         {
             context.Out.WriteLine(line);
         }
+    }
+
+    // The findings a check sent to FIX, capped: what the AI is asked to fix, with file:line.
+    private static string Top(PhaseChecked check)
+    {
+        if (check.Passed || check.Top is not { Count: > 0 } top)
+        {
+            return "";
+        }
+
+        var lines = top.Take(5).Select(f =>
+            $"{Environment.NewLine}    {(f.File is null ? "" : f.Line is null ? $"{f.File}: " : $"{f.File}:{f.Line}: ")}{(f.Code is null ? "" : f.Code + " ")}{f.Message}");
+        var more = check.Findings > 5 ? $"{Environment.NewLine}    … and {check.Findings - 5} more (`dotnet orch findings {check.RunId}`)" : "";
+        return string.Concat(lines) + more;
     }
 
     private static string Word<T>(T value) where T : struct, Enum => OrchJson.EnumText(value);

@@ -59,15 +59,79 @@ public sealed class PlanUseCases
         }
 
         var services = await _engine.ServicesAsync(cancellationToken);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var watching = new CancellationTokenSource();
+        var watcher = Task.CompletedTask;
         try
         {
-            var summary = await services.PlanRunner(_engine.Time).RunAsync(plan, _engine.RepositoryRoot, options,
-                onRunCreated is null ? null : id => onRunCreated(id, plan.Workstreams.Count), cancellationToken);
+            var summary = await services.PlanRunner(_engine.Time).RunAsync(plan, _engine.RepositoryRoot, options, id =>
+            {
+                watcher = WatchForCancelAsync(services.Store, id, cancel, watching.Token);
+                onRunCreated?.Invoke(id, plan.Workstreams.Count);
+            }, cancel.Token);
             return new PlanRunResult(diagnostics, summary);
         }
         catch (GitException ex)
         {
             return new PlanRunResult(diagnostics, null, new OrchError(null, ex.Message));
+        }
+        finally
+        {
+            await watching.CancelAsync();
+            await watcher;
+        }
+    }
+
+    /// <summary>How often a running plan looks for a <c>cancel RUN</c> from another process. The default value is 500 ms.</summary>
+    internal static TimeSpan CancelPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Asks run <paramref name="runId"/> to stop; the process running it stops it as on Ctrl-C, and it can be resumed.</summary>
+    public async Task<OrchError?> CancelAsync(string runId, CancellationToken cancellationToken)
+    {
+        if (!_engine.HasDatabase)
+        {
+            return new OrchError("ORCH2002", $"no run '{runId}': there is no database at {_engine.DatabasePath}", "`dotnet orch status` lists recent runs.");
+        }
+
+        var store = await _engine.StoreAsync(cancellationToken);
+        var run = await store.GetRunAsync(runId, cancellationToken);
+        if (run is null)
+        {
+            return new OrchError("ORCH2002", $"no run '{runId}' in {_engine.DatabasePath}", "`dotnet orch status` lists recent runs.");
+        }
+
+        if (run.Status != RunStatus.Running)
+        {
+            return new OrchError(null, $"run {runId} is not running (it {OrchJson.EnumText(run.Status)})", $"`dotnet orch status {runId}` shows how it ended.");
+        }
+
+        return await store.RequestCancelAsync(runId, cancellationToken) || run.CancelRequestedAt is not null ? null
+            : new OrchError(null, $"run {runId} ended before the cancel reached it", $"`dotnet orch status {runId}` shows how it ended.");
+    }
+
+    // Polls the run's row: a cancel from another process (or the dashboard) stops this run as Ctrl-C would.
+    private async Task WatchForCancelAsync(IStateStore store, string runId, CancellationTokenSource cancel, CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested && !cancel.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(CancelPollInterval, _engine.Time, stop);
+                if ((await store.GetRunAsync(runId, stop))?.CancelRequestedAt is not null)
+                {
+                    await cancel.CancelAsync();
+                    return;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (StateDatabaseException)
+            {
+                // The run's own writes will meet the same fault and report it; the watcher only watches.
+                return;
+            }
         }
     }
 
@@ -110,8 +174,19 @@ public sealed class PlanUseCases
         }
 
         onResuming?.Invoke(stored.Plan);
-        var summary = await services.PlanRunner(_engine.Time).ResumeAsync(runId, plan, stored, cancellationToken);
-        return new PlanRunResult(diagnostics, summary);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var watching = new CancellationTokenSource();
+        var watcher = WatchForCancelAsync(services.Store, runId, cancel, watching.Token);
+        try
+        {
+            var summary = await services.PlanRunner(_engine.Time).ResumeAsync(runId, plan, stored, cancel.Token);
+            return new PlanRunResult(diagnostics, summary);
+        }
+        finally
+        {
+            await watching.CancelAsync();
+            await watcher;
+        }
     }
 
     private async Task<OrchError> AlreadyRunningAsync(string planPath, CancellationToken cancellationToken)

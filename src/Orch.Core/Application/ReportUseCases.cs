@@ -45,6 +45,136 @@ public sealed class ReportUseCases
         return new StatusReport { Found = false };
     }
 
+    /// <summary>
+    /// What each check of a run found, FIX round by FIX round: every STATIC and RUNTIME check job of each workstream, in
+    /// order, with the findings it reported (none for a clean check). <see langword="null"/> when there is no such run.
+    /// </summary>
+    public async Task<IReadOnlyList<CheckRound>?> FindingsAsync(string runId, string? workstream, string? phase, CancellationToken cancellationToken)
+    {
+        if (!_engine.HasDatabase)
+        {
+            return null;
+        }
+
+        var store = await _engine.ReadStoreAsync(cancellationToken);
+        if (await store.GetRunAsync(runId, cancellationToken) is null)
+        {
+            return null;
+        }
+
+        return (await store.ListCheckFindingsAsync(runId, cancellationToken))
+            .Select(CheckRound.Of)
+            .OfType<CheckRound>()
+            .Where(c => (workstream is null || c.Workstream == workstream) && (phase is null || string.Equals(c.Phase, phase, StringComparison.OrdinalIgnoreCase)))
+            .ToList();
+    }
+
+    /// <summary>The jobs a <c>logs</c> target names: one job (<c>JOB</c>), or a workstream's jobs in order (<c>RUN/WS</c>); <see langword="null"/> when it names nothing.</summary>
+    public async Task<IReadOnlyList<JobRecord>?> LogJobsAsync(string target, CancellationToken cancellationToken)
+    {
+        if (!_engine.HasDatabase)
+        {
+            return null;
+        }
+
+        var store = await _engine.ReadStoreAsync(cancellationToken);
+        var slash = target.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            return await store.GetJobAsync(target, cancellationToken) is { } job ? [job] : null;
+        }
+
+        var (runId, workstream) = (target[..slash], target[(slash + 1)..]);
+        if (await store.GetRunAsync(runId, cancellationToken) is null
+            || !(await store.ListWorkstreamsAsync(runId, cancellationToken)).Any(w => w.Id == workstream))
+        {
+            return null;
+        }
+
+        return (await store.ListJobsAsync(new JobQuery(RunId: runId, Limit: 100_000), cancellationToken))
+            .Where(j => j.Spec.Name.StartsWith(workstream + ":", StringComparison.Ordinal)).ToList();
+    }
+
+    /// <summary>Where a job's log is.</summary>
+    public static string LogFileOf(JobRecord job) => job.Spec.LogFile ?? Path.Combine(job.Spec.RepositoryRoot, ".orch", "logs", $"{job.Id}.log");
+
+    /// <summary>
+    /// The logs of what <paramref name="target"/> names (see <see cref="LogJobsAsync"/>), a header line before each job's.
+    /// With <paramref name="follow"/>, keeps printing what the jobs write, and the logs of new jobs of the workstream, until
+    /// the job or the run ends or <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    public async IAsyncEnumerable<LogLine> LogsAsync(string target, bool follow, TimeSpan pollInterval, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var read = new Dictionary<string, long>(StringComparer.Ordinal);
+        var runId = target.Contains('/', StringComparison.Ordinal) ? target[..target.IndexOf('/', StringComparison.Ordinal)] : null;
+        while (true)
+        {
+            var jobs = await LogJobsAsync(target, cancellationToken) ?? [];
+            foreach (var job in jobs)
+            {
+                var file = LogFileOf(job);
+                if (!read.TryGetValue(job.Id, out var offset))
+                {
+                    yield return new LogLine(job.Id, $"==> {job.Spec.Name} ({job.Id}, {Serialization.OrchJson.EnumText(job.Status)}): {file} <==", IsHeader: true);
+                }
+
+                var (lines, next) = ReadNew(file, offset, flush: !follow || job.FinishedAt is not null);
+                read[job.Id] = next;
+                foreach (var line in lines)
+                {
+                    yield return new LogLine(job.Id, line, IsHeader: false);
+                }
+            }
+
+            if (!follow || (jobs.All(j => j.FinishedAt is not null) && (runId is null || await RunEndedAsync(runId, cancellationToken))))
+            {
+                yield break;
+            }
+
+            try
+            {
+                await Task.Delay(pollInterval, _engine.Time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private async Task<bool> RunEndedAsync(string runId, CancellationToken cancellationToken) =>
+        (await (await _engine.ReadStoreAsync(cancellationToken)).GetRunAsync(runId, cancellationToken))?.Status != RunStatus.Running;
+
+    // The whole lines written since offset; a line still being written waits for its end unless the job is over.
+    private static (List<string> Lines, long Next) ReadNew(string file, long offset, bool flush)
+    {
+        try
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (stream.Length < offset)
+            {
+                offset = 0; // rotated: the log starts again
+            }
+
+            stream.Seek(offset, SeekOrigin.Begin);
+            var buffer = new byte[stream.Length - offset];
+            stream.ReadExactly(buffer);
+            var end = flush ? buffer.Length : Array.LastIndexOf(buffer, (byte)'\n') + 1;
+            var text = System.Text.Encoding.UTF8.GetString(buffer, 0, end);
+            var lines = text.Split('\n').ToList();
+            if (lines.Count > 0 && lines[^1].Length == 0)
+            {
+                lines.RemoveAt(lines.Count - 1);
+            }
+
+            return (lines, offset + end);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return ([], offset);
+        }
+    }
+
     /// <summary>True when <paramref name="id"/> names a run or a job.</summary>
     public async Task<bool> ExistsAsync(string id, CancellationToken cancellationToken)
     {
@@ -116,7 +246,9 @@ public sealed class ReportUseCases
             return null;
         }
 
-        return CostReport.From(await store.ListCostsAsync(runId, cancellationToken));
+        var costs = await store.ListCostsAsync(runId, cancellationToken);
+        var report = CostReport.From(costs);
+        return runId is null ? report : report with { Yield = FixYield.Of(await store.ListCheckFindingsAsync(runId, cancellationToken), costs) };
     }
 
     private static async Task<bool> IsFinishedAsync(IStateStore store, string subject, CancellationToken ct)

@@ -10,6 +10,9 @@ public sealed record CostReport(
     IReadOnlyList<(string RunId, string Workstream, string Phase, CostTotals Totals)> ByPhase,
     IReadOnlyList<(string Tool, string Model, CostTotals Totals)> ByTool)
 {
+    /// <summary>For one run: whether each phase's FIX loop paid for itself. Empty for a report over every run.</summary>
+    public IReadOnlyList<FixYield> Yield { get; init; } = [];
+
     public static CostReport From(IReadOnlyList<CostRecord> records) => new(
         Sum(records),
         records.GroupBy(r => r.RunId ?? "").Select(g => (g.Key, Sum(g))).ToList(),

@@ -24,6 +24,18 @@ public interface IRunStore
     /// <returns>The run, or <see langword="null"/> when there is none with that id.</returns>
     Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken);
 
+    /// <summary>Asks a running run to stop: the process running it sees the request and stops as on Ctrl-C.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>True when the request was recorded; false when the run is not running or was already asked.</returns>
+    Task<bool> RequestCancelAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Each finished job of a run with the findings it reported, in the order the jobs were made.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The jobs, a check that found nothing included.</returns>
+    Task<IReadOnlyList<CheckFindings>> ListCheckFindingsAsync(string runId, CancellationToken cancellationToken);
+
     /// <summary>Lists the newest runs first.</summary>
     /// <param name="limit">How many runs at most.</param>
     /// <param name="cancellationToken">Cancels the read.</param>

@@ -9,4 +9,8 @@ namespace Orch.Core.Storage;
 /// <param name="StopReason">Why it stopped, when it did not succeed.</param>
 /// <param name="CreatedAt">When it started.</param>
 /// <param name="FinishedAt">When it ended, or <see langword="null"/> while running.</param>
-public sealed record RunRecord(string Id, string Kind, string? Source, RunStatus Status, string? StopReason, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt);
+public sealed record RunRecord(string Id, string Kind, string? Source, RunStatus Status, string? StopReason, DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt)
+{
+    /// <summary>When another process asked the run to stop (<c>cancel RUN</c>), or <see langword="null"/>.</summary>
+    public DateTimeOffset? CancelRequestedAt { get; init; }
+}

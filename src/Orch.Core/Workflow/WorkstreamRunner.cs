@@ -215,7 +215,8 @@ public sealed class WorkstreamRunner
                 var (findings, baseline) = failed ? await WithoutBaselineAsync(check, found, ct) : (found, []);
                 failed &= findings.Count > 0;
                 await _services.Bus.PublishAsync(new PhaseChecked(spec.Id, phase, attempt, !failed, findings.Count,
-                    findings.Select(FindingSignature.Of).Distinct().Order(StringComparer.Ordinal).ToList(), baseline.Count) { RunId = context.RunId });
+                    findings.Select(FindingSignature.Of).Distinct().Order(StringComparer.Ordinal).ToList(), baseline.Count,
+                    findings.Take(PhaseChecked.TopCount).ToList()) { RunId = context.RunId });
                 if (!failed)
                 {
                     leftAlone += baseline.Count;

@@ -57,6 +57,31 @@ public sealed class AiToolRunTests
     }
 
     [TestMethod]
+    public async Task Costs_OfARunWhoseFixLoopFixedTheFinding_ShowTheYieldPerFindingFixed()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string> { ["src/a.txt"] = "ok\n" });
+        // The EDIT breaks the file (a finding the base commit does not have); the FIX, handed that finding, repairs it.
+        InstallFakes(repo, "", ("claude",
+            "FAKE_COST=0.03 FAKE_EDIT='if grep -q E1 \"$ORCH_FINDINGS_FILE\"; then echo good > src/a.txt; else echo bad > src/a.txt; fi'"));
+        repo.Write("plan.yaml", "id: fixme\nfiles_scope: [src/]\nedit: {tool: claude, prompt: Make the check pass}\n" +
+                                "static: [[sh, -c, 'if grep -q bad src/a.txt; then echo \"src/a.txt:1:1: error E1: still bad\"; exit 1; fi']]\nruntime: []\n");
+        var (exit, output, err) = await OrchRunner.RunAsync(repo.Path, Db(repo), "run", "plan.yaml", "--format", "json");
+        Assert.AreEqual(0, exit, output + err);
+
+        var costs = await OrchRunner.RunAsync(repo.Path, Db(repo), "costs", Last(output).GetProperty("run_id").GetString()!, "--format", "json");
+
+        var loop = JsonDocument.Parse(costs.Out).RootElement.GetProperty("fix_yield").EnumerateArray().Single();
+        Assert.AreEqual("static", loop.GetProperty("phase").GetString());
+        Assert.AreEqual("claude", loop.GetProperty("tool").GetString());
+        Assert.AreEqual(1, loop.GetProperty("fix_rounds").GetInt32());
+        Assert.AreEqual(1, loop.GetProperty("findings_before").GetInt32());
+        Assert.AreEqual(0, loop.GetProperty("findings_after").GetInt32());
+        Assert.AreEqual(1, loop.GetProperty("fixed").GetInt32());
+        Assert.AreEqual(0.03m, loop.GetProperty("cost_usd").GetDecimal(), "the FIX call alone; the EDIT's $0.03 is not the loop's");
+        Assert.AreEqual(0.03m, loop.GetProperty("cost_per_fixed_usd").GetDecimal());
+    }
+
+    [TestMethod]
     public async Task Costs_AfterARunWithEveryAiTool_TotalsMatchTheSumOfTheirCalls()
     {
         using var repo = new TestRepository(new Dictionary<string, string> { ["a/x.txt"] = "a\n", ["b/x.txt"] = "b\n", ["c/x.txt"] = "c\n" });

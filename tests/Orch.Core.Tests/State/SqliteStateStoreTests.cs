@@ -42,7 +42,7 @@ public sealed class SqliteStateStoreTests
             }
         }
 
-        CollectionAssert.AreEqual(new[] { "attempts", "costs", "events", "findings", "jobs", "legacy_imports", "phases", "runs", "test_results", "workstreams", "worktrees" }, tables);
+        CollectionAssert.AreEqual(new[] { "attempts", "costs", "events", "findings", "job_findings", "jobs", "legacy_imports", "phases", "runs", "test_results", "workstreams", "worktrees" }, tables);
         cmd.CommandText = "PRAGMA journal_mode;";
         Assert.AreEqual("wal", await cmd.ExecuteScalarAsync());
     }

@@ -135,6 +135,45 @@ public abstract class StateStoreContract
     }
 
     [TestMethod]
+    public async Task CheckFindings_EachJobKeepsWhatItFoundAsItFoundIt_AndACleanJobIsListedEmpty()
+    {
+        await using var store = await FreshAsync();
+        var run = await store.CreateRunAsync("plan", null, CancellationToken.None);
+        var jobs = await store.EnqueueJobsAsync(run.Id, [Spec("w:static-1-1"), Spec("w:static-2-1"), Spec("w:static-3-1")], CancellationToken.None);
+        var finding = new Finding("src/a.cs", 3, 1, "CS0103", "missing name", FindingSeverity.Error, "dotnet");
+        foreach (var (job, found) in jobs.Zip(new Finding[][] { [finding], [finding with { Line = 7 }], [] }))
+        {
+            var claimed = await store.ClaimNextJobAsync(Owner, CancellationToken.None);
+            Assert.AreEqual(job.Id, claimed!.Id);
+            await store.CompleteJobAsync(new JobCompletion { JobId = job.Id, Status = found.Length == 0 ? JobStatus.Succeeded : JobStatus.Failed, Findings = found },
+                CancellationToken.None);
+        }
+
+        var checks = await store.ListCheckFindingsAsync(run.Id, CancellationToken.None);
+
+        CollectionAssert.AreEqual(new[] { "w:static-1-1", "w:static-2-1", "w:static-3-1" }, checks.Select(c => c.Name).ToArray());
+        Assert.AreEqual(3, checks[0].Findings.Single().Line);
+        Assert.AreEqual(7, checks[1].Findings.Single().Line, "the second round as it was, though the run keeps one row for the finding");
+        Assert.IsEmpty(checks[2].Findings);
+    }
+
+    [TestMethod]
+    public async Task Runs_RequestCancel_OnlyOnceAndOnlyWhileRunning_AndResumeClearsIt()
+    {
+        await using var store = await FreshAsync();
+        var run = await store.CreateRunAsync("plan", null, CancellationToken.None);
+
+        Assert.IsTrue(await store.RequestCancelAsync(run.Id, CancellationToken.None));
+        Assert.IsFalse(await store.RequestCancelAsync(run.Id, CancellationToken.None), "asked already");
+        Assert.IsNotNull((await store.GetRunAsync(run.Id, CancellationToken.None))!.CancelRequestedAt);
+        await store.FinishRunAsync(run.Id, RunStatus.Cancelled, "cancelled", CancellationToken.None);
+        Assert.IsFalse(await store.RequestCancelAsync(run.Id, CancellationToken.None), "not running");
+        await store.ReopenRunAsync(run.Id, CancellationToken.None);
+        Assert.IsNull((await store.GetRunAsync(run.Id, CancellationToken.None))!.CancelRequestedAt, "a resumed run is not stopped by the old request");
+        Assert.IsFalse(await store.RequestCancelAsync("run-none", CancellationToken.None));
+    }
+
+    [TestMethod]
     public async Task Jobs_ClaimFromTwoStoresAtOnce_HandEachJobOutExactlyOnce()
     {
         await using var first = await FreshAsync();

@@ -183,6 +183,27 @@ internal static class Migrations
         );
         CREATE INDEX ix_test_results_lookup ON test_results (project, test, branch, id);
         """,
+
+        // 6: what each check found as it found it (findings keeps one row per signature for the run), for `findings`
+        // per FIX round; and a cancel that another process asked for.
+        """
+        CREATE TABLE job_findings (
+          id INTEGER PRIMARY KEY,
+          run_id TEXT NOT NULL DEFAULT '',
+          workstream_id TEXT,
+          job_id TEXT NOT NULL,
+          signature TEXT NOT NULL,
+          tool TEXT NOT NULL,
+          file TEXT,
+          line INTEGER,
+          col INTEGER,
+          code TEXT,
+          message TEXT NOT NULL,
+          severity TEXT NOT NULL
+        );
+        CREATE INDEX ix_job_findings_run ON job_findings (run_id, job_id);
+        ALTER TABLE runs ADD COLUMN cancel_requested_at TEXT;
+        """,
     ];
 
     public static int LatestVersion => All.Count;

@@ -234,7 +234,7 @@ public sealed partial class SqliteStateStore : IStateStore
         WriteAsync(async tx =>
         {
             var now = _time.GetUtcNow();
-            await ExecuteAsync(_connection, "UPDATE runs SET status = $status, stop_reason = $reason, finished_at = $now WHERE id = $id;",
+            await ExecuteAsync(_connection, "UPDATE runs SET status = $status, stop_reason = $reason, finished_at = $now, cancel_requested_at = NULL WHERE id = $id;",
                 cancellationToken, tx, ("$status", OrchJson.EnumText(status)), ("$reason", stopReason), ("$now", Text(now)), ("$id", runId));
             await InsertEventAsync(tx, Envelope(new RunFinished(status, stopReason), now, runId), cancellationToken);
             return 0;
@@ -245,6 +245,47 @@ public sealed partial class SqliteStateStore : IStateStore
         {
             var runs = await QueryRunsAsync("WHERE id = $id", cancellationToken, ("$id", runId));
             return runs.Count == 0 ? null : runs[0];
+        }, cancellationToken);
+
+    public Task<bool> RequestCancelAsync(string runId, CancellationToken cancellationToken) =>
+        WriteAsync(async tx =>
+        {
+            using var cmd = Command("UPDATE runs SET cancel_requested_at = $now WHERE id = $id AND status = 'running' AND cancel_requested_at IS NULL;", tx);
+            Bind(cmd, ("$now", Text(_time.GetUtcNow())), ("$id", runId));
+            return await cmd.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<CheckFindings>> ListCheckFindingsAsync(string runId, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async () =>
+        {
+            var findings = new Dictionary<string, List<Finding>>(StringComparer.Ordinal);
+            using (var cmd = Command("SELECT job_id, file, line, col, code, message, severity, tool FROM job_findings WHERE run_id = $run ORDER BY id;", null))
+            {
+                Bind(cmd, ("$run", runId));
+                using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var finding = new Finding(NullableString(reader, 1), NullableInt(reader, 2), NullableInt(reader, 3), NullableString(reader, 4),
+                        reader.GetString(5), OrchJson.ParseEnum<FindingSeverity>(reader.GetString(6)), reader.GetString(7));
+                    (findings.TryGetValue(reader.GetString(0), out var list) ? list : findings[reader.GetString(0)] = []).Add(finding);
+                }
+            }
+
+            // Every finished job of the run, so a check that found nothing is listed too.
+            var checks = new List<CheckFindings>();
+            using (var cmd = Command("SELECT id, workstream_id, name, tool, status, finished_at FROM jobs WHERE run_id = $run AND finished_at IS NOT NULL ORDER BY seq;", null))
+            {
+                Bind(cmd, ("$run", runId));
+                using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var id = reader.GetString(0);
+                    checks.Add(new CheckFindings(id, NullableString(reader, 1), reader.GetString(2), reader.GetString(3),
+                        OrchJson.ParseEnum<JobStatus>(reader.GetString(4)), ParseTime(reader.GetString(5)), findings.GetValueOrDefault(id) ?? []));
+                }
+            }
+
+            return (IReadOnlyList<CheckFindings>)checks;
         }, cancellationToken);
 
     public Task<IReadOnlyList<RunRecord>> ListRunsAsync(int limit, CancellationToken cancellationToken) =>
@@ -506,7 +547,9 @@ public sealed partial class SqliteStateStore : IStateStore
     public Task ReopenRunAsync(string runId, CancellationToken cancellationToken) =>
         WriteAsync(async tx =>
         {
-            await ExecuteAsync(_connection, "UPDATE runs SET status = 'running', stop_reason = NULL, finished_at = NULL WHERE id = $id;", cancellationToken, tx, ("$id", runId));
+            // A resumed run starts without the cancel that stopped it.
+            await ExecuteAsync(_connection, "UPDATE runs SET status = 'running', stop_reason = NULL, finished_at = NULL, cancel_requested_at = NULL WHERE id = $id;",
+                cancellationToken, tx, ("$id", runId));
             await InsertEventAsync(tx, Envelope(new RunResumed(), _time.GetUtcNow(), runId), cancellationToken);
             return 0;
         }, cancellationToken);
@@ -656,6 +699,17 @@ public sealed partial class SqliteStateStore : IStateStore
                 ("$severity", OrchJson.EnumText(finding.Severity)), ("$now", Text(now)));
             await upsert.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        using var seen = Command(
+            "INSERT INTO job_findings (run_id, workstream_id, job_id, signature, tool, file, line, col, code, message, severity) " +
+            "VALUES ($run, $ws, $job, $sig, $tool, $file, $line, $col, $code, $message, $severity);", tx);
+        foreach (var finding in findings)
+        {
+            Bind(seen, ("$run", runId ?? ""), ("$ws", workstreamId), ("$job", jobId), ("$sig", FindingSignature.Of(finding)), ("$tool", finding.Tool),
+                ("$file", finding.File), ("$line", finding.Line), ("$col", finding.Column), ("$code", finding.Code), ("$message", finding.Message),
+                ("$severity", OrchJson.EnumText(finding.Severity)));
+            await seen.ExecuteNonQueryAsync(cancellationToken);
+        }
     }
 
     private async Task InsertEventAsync(SqliteTransaction tx, NewEvent evt, CancellationToken cancellationToken) =>
@@ -664,14 +718,17 @@ public sealed partial class SqliteStateStore : IStateStore
 
     private async Task<IReadOnlyList<RunRecord>> QueryRunsAsync(string tail, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
-        using var cmd = Command($"SELECT id, kind, source, status, stop_reason, created_at, finished_at FROM runs {tail};", null);
+        using var cmd = Command($"SELECT id, kind, source, status, stop_reason, created_at, finished_at, cancel_requested_at FROM runs {tail};", null);
         Bind(cmd, parameters);
         var list = new List<RunRecord>();
         using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             list.Add(new RunRecord(reader.GetString(0), reader.GetString(1), NullableString(reader, 2), OrchJson.ParseEnum<RunStatus>(reader.GetString(3)),
-                NullableString(reader, 4), ParseTime(reader.GetString(5)), reader.IsDBNull(6) ? null : ParseTime(reader.GetString(6))));
+                NullableString(reader, 4), ParseTime(reader.GetString(5)), reader.IsDBNull(6) ? null : ParseTime(reader.GetString(6)))
+            {
+                CancelRequestedAt = reader.IsDBNull(7) ? null : ParseTime(reader.GetString(7)),
+            });
         }
 
         return list;

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Orch.Cli.Tests.Support;
+using Orch.Core.Schemas;
+using Orch.Testing;
+
+namespace Orch.Cli.Tests.Operator;
+
+/// <summary>What an operator reaches for while a run goes on: its findings round by round, its logs, and a cancel from elsewhere.</summary>
+[TestClass]
+[TestCategory(Categories.Process)]
+public sealed class OperatorCommandsTests
+{
+    private static string Db(TestRepository repo) => repo.Combine(".orch", "state.db");
+
+    // Each FIX (the script) adds a line, so every round's finding says something new and the loop runs to max_attempts.
+    private const string GrowingFinding =
+        "id: notes\nfiles_scope: [src/]\nedit: {tool: script, command: [sh, -c, 'echo more >> src/a.txt; echo edited src/a.txt']}\n" +
+        "static: [[sh, -c, 'echo \"src/a.txt:1:1: error E1: still $(wc -l < src/a.txt) lines\"; exit 1']]\nruntime: []\n" +
+        "circuit_breaker: {max_attempts: 3}\n";
+
+    private static async Task<string> RunToEndAsync(TestRepository repo)
+    {
+        repo.Write("plan.yaml", GrowingFinding);
+        var (exit, output, error) = await OrchRunner.RunAsync(repo.Path, Db(repo), "run", "plan.yaml", "--format", "json");
+        Assert.AreEqual(1, exit, output + error);
+        return JsonDocument.Parse(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement.GetProperty("run_id").GetString()!;
+    }
+
+    [TestMethod]
+    public async Task Findings_OfARunWithAFixLoop_ListEachRoundWithFileLineAndTheMessageOfThatRound()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string> { ["src/a.txt"] = "a\n" });
+        var runId = await RunToEndAsync(repo);
+
+        var json = await OrchRunner.RunAsync(repo.Path, Db(repo), "findings", runId, "--format", "json");
+        var console = await OrchRunner.RunAsync(repo.Path, Db(repo), "findings", runId);
+        var runtimeOnly = await OrchRunner.RunAsync(repo.Path, Db(repo), "findings", runId, "--phase", "runtime", "--format", "json");
+
+        Assert.AreEqual(0, json.Exit, json.Err);
+        var checks = JsonDocument.Parse(json.Out).RootElement.GetProperty("checks").EnumerateArray().ToList();
+        Assert.HasCount(3, checks, "one check before any FIX and one after each of two FIXes");
+        CollectionAssert.AreEqual(new[] { 1, 2, 3 }, checks.Select(c => c.GetProperty("round").GetInt32()).ToArray());
+        var messages = checks.Select(c => c.GetProperty("findings").EnumerateArray().Single()).ToList();
+        CollectionAssert.AreEqual(new[] { "error E1: still 2 lines", "error E1: still 3 lines", "error E1: still 4 lines" },
+            messages.Select(f => f.GetProperty("message").GetString()).ToArray(), "each round as it was, not the last one three times");
+        foreach (var finding in messages)
+        {
+            Assert.AreEqual("src/a.txt", finding.GetProperty("file").GetString());
+            Assert.AreEqual(1, finding.GetProperty("line").GetInt32());
+            Assert.IsTrue(SchemaCatalog.Get(SchemaCatalog.Finding).Evaluate(finding).IsValid, finding.ToString());
+        }
+
+        StringAssert.Contains(console.Out, "notes  STATIC round 2");
+        StringAssert.Contains(console.Out, "src/a.txt:1:1  error  error E1: still 3 lines");
+        Assert.AreEqual(0, JsonDocument.Parse(runtimeOnly.Out).RootElement.GetProperty("checks").GetArrayLength());
+        Assert.AreEqual(2, (await OrchRunner.RunAsync(repo.Path, Db(repo), "findings", "run-nope")).Exit);
+    }
+
+    [TestMethod]
+    public async Task Run_InPlainOutput_ShowsWhatEachCheckSendsToFixWithFileAndLine()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string> { ["src/a.txt"] = "a\n" });
+        repo.Write("plan.yaml", GrowingFinding);
+
+        var (exit, output, _) = await OrchRunner.RunAsync(repo.Path, Db(repo), "run", "plan.yaml");
+
+        Assert.AreEqual(1, exit);
+        StringAssert.Contains(output, "notes: STATIC check 1 found 1 finding(s)" + Environment.NewLine + "    src/a.txt:1: error E1: still 2 lines");
+        StringAssert.Contains(output, "    src/a.txt:1: error E1: still 3 lines");
+    }
+
+    [TestMethod]
+    public async Task Logs_OfAWorkstreamAndOfAJob_PrintTheirLogsWithAHeaderEach()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string> { ["src/a.txt"] = "a\n" });
+        var runId = await RunToEndAsync(repo);
+
+        var all = await OrchRunner.RunAsync(repo.Path, Db(repo), "logs", $"{runId}/notes");
+        var jobId = all.Out.Split('\n').First(l => l.StartsWith("==> notes:EDIT-1", StringComparison.Ordinal)).Split('(', ',')[1];
+        var one = await OrchRunner.RunAsync(repo.Path, Db(repo), "logs", jobId);
+        var missing = await OrchRunner.RunAsync(repo.Path, Db(repo), "logs", $"{runId}/nope");
+
+        Assert.AreEqual(0, all.Exit, all.Err);
+        StringAssert.Contains(all.Out, "==> notes:static-1-1");
+        StringAssert.Contains(all.Out, "still 2 lines", "the first check's output");
+        StringAssert.Contains(all.Out, "edited src/a.txt", "the edit's output");
+        Assert.AreEqual(0, one.Exit, one.Err);
+        Assert.AreEqual(1, one.Out.Split('\n').Count(l => l.StartsWith("==> ", StringComparison.Ordinal)), one.Out);
+        StringAssert.Contains(one.Out, "edited src/a.txt");
+        Assert.AreEqual(2, missing.Exit);
+        StringAssert.Contains(missing.Err, "ORCH2002");
+    }
+
+    [TestMethod]
+    public async Task Cancel_FromASecondProcess_StopsALiveRun_ThatResumeThenFinishes()
+    {
+        using var outside = new TempDirectory();
+        var slow = outside.Combine("slow");
+        File.WriteAllText(slow, "");
+        using var repo = new TestRepository(new Dictionary<string, string>
+        {
+            ["a/x.txt"] = "\n",
+            ["plan.yaml"] = "workstreams:\n  - {id: w, files_scope: [a/], edit: {tool: script, command: [sh, -c, " +
+                            $"'if [ -f {slow} ]; then sleep 60; fi; echo done > a/x.txt']}}, static: [], runtime: []}}\n",
+        });
+        using var running = OrchProcess.Start(repo.Path, Db(repo), null, "run", "plan.yaml");
+        var runId = await WaitForRunningAsync(repo);
+
+        var cancel = await OrchRunner.RunAsync(repo.Path, Db(repo), "cancel", runId);
+
+        Assert.AreEqual(0, cancel.Exit, cancel.Out + cancel.Err);
+        var clock = Stopwatch.StartNew();
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await running.WaitForExitAsync(timeout.Token);
+        }
+
+        Assert.AreEqual(130, running.ExitCode, "stopped as by Ctrl-C: " + await running.StandardError.ReadToEndAsync());
+        Assert.IsLessThan(20, clock.Elapsed.TotalSeconds, "it stopped at the request, not when the 60 s edit ended");
+        var again = await OrchRunner.RunAsync(repo.Path, Db(repo), "cancel", runId);
+        Assert.AreEqual(2, again.Exit, "a run that is not running cannot be cancelled");
+
+        File.Delete(slow);
+        var resumed = await OrchRunner.RunAsync(repo.Path, Db(repo), "resume", runId);
+
+        Assert.AreEqual(0, resumed.Exit, resumed.Out + resumed.Err);
+        Assert.AreEqual("done\n", File.ReadAllText(repo.Combine("a", "x.txt")));
+    }
+
+    private static async Task<string> WaitForRunningAsync(TestRepository repo)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            var status = await OrchRunner.RunAsync(repo.Path, Db(repo), "status", "--format", "json");
+            if (status.Exit == 0 && status.Out.Length > 0)
+            {
+                var run = JsonDocument.Parse(status.Out).RootElement.GetProperty("runs").EnumerateArray().FirstOrDefault();
+                if (run.ValueKind == JsonValueKind.Object && run.GetProperty("status").GetString() == "running")
+                {
+                    return run.GetProperty("run_id").GetString()!;
+                }
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("the run never showed as running");
+    }
+}
