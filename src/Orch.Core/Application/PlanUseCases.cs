@@ -24,6 +24,28 @@ public sealed class PlanUseCases
         return new PlanDescription(plan, WavePlanner.Plan(plan.Workstreams));
     }
 
+    /// <summary>
+    /// Predicts a plan's duration and cost from the jobs of earlier runs in the database, before anything runs; parts
+    /// the history does not know are left unknown. <see langword="null"/> when the plan or the settings do not load.
+    /// </summary>
+    public async Task<Estimates.PlanEstimate?> EstimateAsync(Plan plan, int parallel, CancellationToken cancellationToken)
+    {
+        if (plan.HasErrors || _engine.Settings.Value is not { } settings)
+        {
+            return null;
+        }
+
+        var history = Estimates.JobHistory.From([], []);
+        if (_engine.HasDatabase)
+        {
+            var store = await _engine.ReadStoreAsync(cancellationToken);
+            history = Estimates.JobHistory.From(await store.ListJobsAsync(new JobQuery(Limit: 100_000), cancellationToken),
+                await store.ListCostsAsync(null, cancellationToken));
+        }
+
+        return Estimates.PlanEstimate.Of(plan, settings, _engine.RepositoryRoot, history, parallel);
+    }
+
     /// <summary>Runs a plan: each workstream through EDIT, STATIC and RUNTIME in its own worktree.</summary>
     /// <param name="planPath">A workstream file, a plan file or a folder of them.</param>
     /// <param name="options">How to run.</param>

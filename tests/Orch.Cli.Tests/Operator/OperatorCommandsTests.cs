@@ -71,6 +71,24 @@ public sealed class OperatorCommandsTests
     }
 
     [TestMethod]
+    public async Task PlanEstimate_BeforeAnyRunIsUnknown_AndAfterOneComesFromItsJobs()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string> { ["src/a.txt"] = "a\n", ["plan.yaml"] = GrowingFinding });
+
+        var before = await OrchRunner.RunAsync(repo.Path, Db(repo), "plan", "plan.yaml", "--estimate", "--format", "json");
+        await RunToEndAsync(repo);
+        var after = await OrchRunner.RunAsync(repo.Path, Db(repo), "plan", "plan.yaml", "--estimate", "--format", "json");
+
+        var unknown = JsonDocument.Parse(before.Out).RootElement.GetProperty("estimate");
+        Assert.IsFalse(unknown.TryGetProperty("duration_s", out _), "unknown is left out, never a made-up figure: " + before.Out);
+        Assert.AreEqual(0, unknown.GetProperty("samples").GetInt32());
+        var known = JsonDocument.Parse(after.Out).RootElement.GetProperty("estimate");
+        Assert.AreEqual(JsonValueKind.Number, known.GetProperty("duration_s").ValueKind, after.Out);
+        Assert.AreEqual(2.0, known.GetProperty("workstreams")[0].GetProperty("static_fix_rounds").GetDouble(), "the run it learned from took two FIX rounds");
+        Assert.AreEqual(0m, known.GetProperty("cost_usd").GetDecimal(), "the script tool spends nothing");
+    }
+
+    [TestMethod]
     public async Task Logs_OfAWorkstreamAndOfAJob_PrintTheirLogsWithAHeaderEach()
     {
         using var repo = new TestRepository(new Dictionary<string, string> { ["src/a.txt"] = "a\n" });

@@ -1,0 +1,119 @@
+using System.Text.RegularExpressions;
+using Orch.Core.Jobs;
+using Orch.Core.Storage;
+
+namespace Orch.Core.Estimates;
+
+/// <summary>
+/// How long, and what, the jobs of earlier runs took, by kind: an EDIT or a FIX by its tool, a check by its phase and
+/// command. Only finished jobs count; the median stands for each kind, so one slow outlier does not move it.
+/// </summary>
+public sealed partial class JobHistory
+{
+    private readonly Dictionary<string, List<double>> _seconds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<decimal>> _dollars = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Fixes, HashSet<string> Loops)> _rounds = new(StringComparer.Ordinal);
+
+    /// <summary>How many finished jobs the history holds.</summary>
+    public int Samples { get; private set; }
+
+    public static JobHistory From(IEnumerable<JobRecord> jobs, IEnumerable<CostRecord> costs)
+    {
+        var history = new JobHistory();
+        var spent = costs.Where(c => c.JobId is not null).GroupBy(c => c.JobId!).ToDictionary(g => g.Key, g => g.Sum(c => c.Entry.CostUsd ?? 0), StringComparer.Ordinal);
+        foreach (var job in jobs.Where(j => j.StartedAt is not null && j.FinishedAt is not null && j.Status != JobStatus.Cancelled))
+        {
+            var colon = job.Spec.Name.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0 || Kind(job.Spec.Name[(colon + 1)..], job) is not { } kind)
+            {
+                continue;
+            }
+
+            history.Samples++;
+            Add(history._seconds, kind.Key, (job.FinishedAt!.Value - job.StartedAt!.Value).TotalSeconds);
+            if (spent.TryGetValue(job.Id, out var usd))
+            {
+                Add(history._dollars, kind.Key, usd);
+            }
+
+            if (kind.Loop is { } phase)
+            {
+                // A FIX round of a workstream's phase, or a check that may have none: how many FIX rounds a phase takes.
+                var loop = $"{job.RunId}/{job.Spec.Name[..colon]}";
+                var (fixes, loops) = history._rounds.TryGetValue(phase, out var seen) ? seen : (0, new HashSet<string>(StringComparer.Ordinal));
+                loops.Add(loop);
+                history._rounds[phase] = (fixes + (kind.Key.StartsWith("fix:", StringComparison.Ordinal) ? 1 : 0), loops);
+            }
+        }
+
+        return history;
+    }
+
+    /// <summary>The median duration of a kind, or <see langword="null"/> when no earlier job was of it.</summary>
+    public TimeSpan? Duration(string key) => _seconds.TryGetValue(key, out var list) ? TimeSpan.FromSeconds(Median(list)) : null;
+
+    /// <summary>The median spend of a kind, or <see langword="null"/> when none of its jobs recorded a cost.</summary>
+    public decimal? Cost(string key) => _dollars.TryGetValue(key, out var list) ? Median(list) : null;
+
+    /// <summary>The mean number of FIX rounds a phase took per workstream, or <see langword="null"/> with no history of that phase.</summary>
+    public double? FixRounds(string phase) => _rounds.TryGetValue(phase, out var r) && r.Loops.Count > 0 ? (double)r.Fixes / r.Loops.Count : null;
+
+    public static string EditKey(string tool) => $"edit:{tool}";
+
+    public static string FixKey(string tool) => $"fix:{tool}";
+
+    public static string CheckKey(string phase, string command) => $"check:{phase}:{command}";
+
+    private static (string Key, string? Loop)? Kind(string label, JobRecord job)
+    {
+        if (EditLabel().IsMatch(label))
+        {
+            return (EditKey(job.Spec.Tool), null);
+        }
+
+        if (FixLabel().Match(label) is { Success: true } fix)
+        {
+            return (FixKey(job.Spec.Tool), fix.Groups[1].Value.ToLowerInvariant());
+        }
+
+        if (CheckLabel().Match(label) is { Success: true } check)
+        {
+            var phase = check.Groups[1].Value;
+            var command = job.Spec.UseShell ? job.Spec.Command[0] : string.Join(' ', job.Spec.Command);
+            return (CheckKey(phase, command), phase);
+        }
+
+        return null;
+    }
+
+    private static void Add<T>(Dictionary<string, List<T>> samples, string key, T value)
+    {
+        if (!samples.TryGetValue(key, out var list))
+        {
+            samples[key] = list = [];
+        }
+
+        list.Add(value);
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static decimal Median(List<decimal> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    [GeneratedRegex("^EDIT-\\d+$", RegexOptions.IgnoreCase)]
+    private static partial Regex EditLabel();
+
+    [GeneratedRegex("^(static|runtime)-fix-\\d+$", RegexOptions.IgnoreCase)]
+    private static partial Regex FixLabel();
+
+    [GeneratedRegex("^(static|runtime)-\\d+-\\d+$")]
+    private static partial Regex CheckLabel();
+}
