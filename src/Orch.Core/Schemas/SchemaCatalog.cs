@@ -15,6 +15,9 @@ public static class SchemaCatalog
     public const string Event = "event.v1.schema.json";
     public const string Finding = "finding.v1.schema.json";
     public const string CostRecord = "cost-record.v1.schema.json";
+    public const string FindingsOutput = "output/findings.v1.schema.json";
+    public const string CostsOutput = "output/costs.v1.schema.json";
+    public const string PluginsOutput = "output/plugins.v1.schema.json";
     public const string LegacyJob = "legacy/job.schema.json";
     public const string LegacyWorkstream = "legacy/workstream.schema.json";
     public const string LegacyTaskSpec = "legacy/task_spec.schema.json";

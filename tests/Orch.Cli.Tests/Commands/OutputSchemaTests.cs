@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Json.Schema;
 using Orch.Cli.Tests.Support;
 using Orch.Core.Schemas;
 using Orch.Core.Serialization;
@@ -13,12 +12,7 @@ namespace Orch.Cli.Tests.Commands;
 [TestCategory(Categories.Process)]
 public sealed class OutputSchemaTests
 {
-    private static void AssertValid(string schema, JsonElement json)
-    {
-        var result = SchemaCatalog.Get(schema).Evaluate(json, new EvaluationOptions { OutputFormat = OutputFormat.List });
-        var errors = (result.Details ?? []).Where(d => d.Errors is not null).SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"));
-        Assert.IsTrue(result.IsValid, $"{json}\n does not match {schema}:\n{string.Join('\n', errors)}");
-    }
+    private static void AssertValid(string schema, JsonElement json) => SchemaAssert.Valid(schema, json);
 
     [TestMethod]
     public async Task EventsAndFindings_OfARealJob_MatchTheirSchemas()

@@ -38,6 +38,7 @@ public sealed class OperatorCommandsTests
         var runtimeOnly = await OrchRunner.RunAsync(repo.Path, Db(repo), "findings", runId, "--phase", "runtime", "--format", "json");
 
         Assert.AreEqual(0, json.Exit, json.Err);
+        SchemaAssert.Valid(SchemaCatalog.FindingsOutput, json.Out);
         var checks = JsonDocument.Parse(json.Out).RootElement.GetProperty("checks").EnumerateArray().ToList();
         Assert.HasCount(3, checks, "one check before any FIX and one after each of two FIXes");
         CollectionAssert.AreEqual(new[] { 1, 2, 3 }, checks.Select(c => c.GetProperty("round").GetInt32()).ToArray());

@@ -1,6 +1,8 @@
 using System.IO.Compression;
 using System.Text.Json;
 using Orch.Cli.Tests.Packaging;
+using Orch.Cli.Tests.Support;
+using Orch.Core.Schemas;
 using Orch.Testing;
 
 namespace Orch.Cli.Tests.Plugins;
@@ -135,6 +137,7 @@ public sealed class PluginCommandTests
             var listed = await Orch(repo, "plugin", "list", "--format", "json");
 
             Assert.AreEqual(0, restored.Exit, restored.Out + restored.Err);
+            SchemaAssert.Valid(SchemaCatalog.PluginsOutput, listed.Out);
             Assert.IsTrue(JsonDocument.Parse(listed.Out).RootElement.GetProperty("plugins")[0].GetProperty("loaded").GetBoolean(), listed.Out + listed.Err);
         }
         finally

@@ -70,6 +70,7 @@ public sealed class AiToolRunTests
 
         var costs = await OrchRunner.RunAsync(repo.Path, Db(repo), "costs", Last(output).GetProperty("run_id").GetString()!, "--format", "json");
 
+        SchemaAssert.Valid(Orch.Core.Schemas.SchemaCatalog.CostsOutput, costs.Out);
         var loop = JsonDocument.Parse(costs.Out).RootElement.GetProperty("fix_yield").EnumerateArray().Single();
         Assert.AreEqual("static", loop.GetProperty("phase").GetString());
         Assert.AreEqual("claude", loop.GetProperty("tool").GetString());
