@@ -1,7 +1,8 @@
 using System.CommandLine;
 using Orch.Cli.Hosting;
-using Orch.Core.Storage;
 using Orch.Cli.Rendering;
+using Orch.Core.Application;
+using Orch.Core.Storage;
 
 namespace Orch.Cli.Commands;
 
@@ -17,6 +18,9 @@ internal static class ResumeCommand
 
     private static async Task<int> ResumeAsync(CliContext context, string runId, CancellationToken cancellationToken)
     {
+        // The live view's ETAs start unknown on resume: the plan file is only known once the run is found.
+        await using var view = LiveRunView.Fits(context) ? new LiveRunView(context, null) : null;
+        context.LiveView = view;
         await using var engine = context.BuildEngine();
         if ((await engine.Reports.StatusAsync(runId, cancellationToken)).Run is { Status: RunStatus.Succeeded } finished)
         {
@@ -25,7 +29,16 @@ internal static class ResumeCommand
             return ExitCodes.Ok;
         }
 
-        var result = await engine.Plans.ResumeAsync(runId, plan => context.Say($"resuming run {runId} from {plan}", Verbosity.Normal), cancellationToken);
+        var result = await engine.Plans.ResumeAsync(runId, plan =>
+        {
+            context.Say($"resuming run {runId} from {plan}", Verbosity.Normal);
+            view?.Start(PlanUseCases.Describe(plan).Plan.Workstreams.Count);
+        }, cancellationToken);
+        if (view is not null)
+        {
+            await view.DisposeAsync();
+        }
+
         DiagnosticsPrinter.Print(context, result.Diagnostics);
         if (result.Error is { } error)
         {

@@ -29,9 +29,24 @@ internal static class RunCommand
 
     internal static async Task<int> RunAsync(CliContext context, string planPath, RunOptions runOptions, CancellationToken cancellationToken)
     {
+        await using var view = LiveRunView.Fits(context) ? new LiveRunView(context, runOptions.BudgetUsd) : null;
+        context.LiveView = view;
         await using var engine = context.BuildEngine();
-        var result = await engine.Plans.RunAsync(planPath, runOptions,
-            (runId, count) => context.Say($"run {runId}: {count} workstream(s) from {planPath}", Verbosity.Normal), cancellationToken);
+        if (view is not null)
+        {
+            await view.LoadEstimatesAsync(engine, planPath, runOptions.Parallel, cancellationToken);
+        }
+
+        var result = await engine.Plans.RunAsync(planPath, runOptions, (runId, count) =>
+        {
+            context.Say($"run {runId}: {count} workstream(s) from {planPath}", Verbosity.Normal);
+            view?.Start(count);
+        }, cancellationToken);
+        if (view is not null)
+        {
+            await view.DisposeAsync();
+        }
+
         DiagnosticsPrinter.Print(context, result.Diagnostics);
         if (result.Error is { } error)
         {

@@ -70,6 +70,12 @@ internal sealed class CliContext
 
     public bool Json => Format == OutputFormat.Json;
 
+    /// <summary>True when stdout is this process's own terminal, not a pipe, a file or a test's writer.</summary>
+    public bool IsTerminal => ReferenceEquals(Out, System.Console.Out) && !System.Console.IsOutputRedirected;
+
+    /// <summary>A live view (run, resume on a terminal) that takes the place of the line-by-line console output; set before <see cref="BuildEngine"/>.</summary>
+    public Orch.Abstractions.Events.IEventSink? LiveView { get; set; }
+
     /// <summary>
     /// Builds the engine for this command's repository and database, with the console (and, with --events-file, a JSONL
     /// export) as event sinks. <paramref name="jobDetail"/> is the verbosity at which per-job lines and tool output show:
@@ -78,7 +84,7 @@ internal sealed class CliContext
     public OrchEngine BuildEngine(Verbosity jobDetail = Verbosity.Diagnostic)
     {
         var builder = new OrchEngineBuilder().ForRepository(RepositoryRoot).UseDatabase(DatabasePath).UseTimeProvider(Time)
-            .AddEventSink(new ConsoleEventSink(this, jobDetail == Verbosity.Normal ? Verbosity.Normal : Verbosity.Detailed))
+            .AddEventSink(LiveView ?? new ConsoleEventSink(this, jobDetail == Verbosity.Normal ? Verbosity.Normal : Verbosity.Detailed))
             // A broken plugin is reported and left out; the command goes on without it.
             .OnPluginProblem(problem => Error.WriteLine($"warning: plugin {problem.DisplayName.Trim()} {problem.Reason}"));
         if (EventsFile is { } file)

@@ -90,6 +90,53 @@ public sealed class OperatorCommandsTests
     }
 
     [TestMethod]
+    public async Task Run_OnATerminal_DrawsTheLiveView_AndWithNoColorPrintsPlainLines()
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists("/usr/bin/script"))
+        {
+            Assert.Inconclusive("needs util-linux script(1) to give the run a terminal");
+        }
+
+        using var repo = new TestRepository(new Dictionary<string, string> { ["src/a.txt"] = "a\n" });
+        repo.Write("plan.yaml", GrowingFinding);
+
+        var live = await OnTerminalAsync(repo, noColor: false);
+        var plain = await OnTerminalAsync(repo, noColor: true);
+
+        StringAssert.Contains(live, "1/1 done", "the header counts the workstreams done");
+        StringAssert.Contains(live, "ETA");
+        StringAssert.Contains(live, "notes STATIC round 1: src/a.txt:1 error E1: still 2 lines", "the findings of each FIX round, as they come");
+        StringAssert.Contains(live, "\u001b[", "drawn with terminal control sequences");
+        Assert.IsFalse(plain.Contains("1/1 done", StringComparison.Ordinal), "NO_COLOR: no live view");
+        StringAssert.Contains(plain, "notes: STATIC check 1 found 1 finding(s)");
+    }
+
+    // Runs the plan under script(1), which gives it a pseudo-terminal, and returns what the terminal got.
+    private static async Task<string> OnTerminalAsync(TestRepository repo, bool noColor)
+    {
+        var info = new ProcessStartInfo("/usr/bin/script") { WorkingDirectory = repo.Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "-qec", $"dotnet '{OrchProcess.Dll}' run plan.yaml", "/dev/null" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["ORCH_DB"] = Db(repo);
+        info.Environment["TERM"] = "xterm-256color";
+        info.Environment.Remove("NO_COLOR");
+        info.Environment.Remove("CI");
+        if (noColor)
+        {
+            info.Environment["NO_COLOR"] = "1";
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return await output;
+    }
+
+    [TestMethod]
     public async Task Logs_OfAWorkstreamAndOfAJob_PrintTheirLogsWithAHeaderEach()
     {
         using var repo = new TestRepository(new Dictionary<string, string> { ["src/a.txt"] = "a\n" });
