@@ -17,6 +17,20 @@ rm -rf "$results"
 mkdir -p "$results"
 
 dotnet build Orchestrator.sln -c Release --nologo -v minimal
+
+# The SARIF 2.1.0 schema, for the test of `findings --format sarif`: the npm package @microsoft/jest-sarif ships the
+# OASIS schema. Without npm or a registry the test reports inconclusive.
+sarif="$root/artifacts/schemas/sarif-2.1.0.json"
+if [[ ! -f "$sarif" ]] && command -v npm >/dev/null 2>&1; then
+  tmp=$(mktemp -d)
+  if (cd "$tmp" && timeout 120 npm pack -q @microsoft/jest-sarif@1.0.0-beta.0 >/dev/null 2>&1 \
+      && tar xzf ./*.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json); then
+    mkdir -p "$(dirname "$sarif")" && cp "$tmp/package/lib/schemas/sarif-2.1.0-rtm.5.json" "$sarif"
+  else
+    echo "note: the SARIF schema could not be fetched; the SARIF test will be inconclusive" >&2
+  fi
+  rm -rf "$tmp"
+fi
 # One dotnet test per project, each with its own TRX name, so no result file can overwrite another.
 status=0
 for project in tests/*/*.Tests.csproj; do

@@ -26,6 +26,12 @@ internal static class FindingsCommand
                 return ExitCodes.InvalidInput;
             }
 
+            if (context.Format == OutputFormat.Sarif)
+            {
+                context.Out.WriteLine(Sarif.Write(checks, engine.RepositoryRoot));
+                return ExitCodes.Ok;
+            }
+
             if (context.Json)
             {
                 JsonOutput.WriteLine(context.Out, new

@@ -13,6 +13,12 @@ internal static class CommandGuard
         command.SetAction((parse, ct) =>
         {
             var context = new CliContext(parse, options, stdout, stderr);
+            if (context.Format == OutputFormat.Sarif && command.Name != "findings")
+            {
+                context.Error.WriteLine($"error: --format sarif is for `dotnet orch findings`; `{command.Name}` prints console or json");
+                return Task.FromResult(ExitCodes.InvalidInput);
+            }
+
             return RunAsync(context, () => run(context, parse, ct), ct);
         });
         return command;

@@ -4,4 +4,7 @@ public enum OutputFormat
 {
     Console,
     Json,
+
+    /// <summary>SARIF 2.1.0, which GitHub code scanning reads; <c>findings</c> only.</summary>
+    Sarif,
 }
