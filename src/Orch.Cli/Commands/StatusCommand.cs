@@ -15,32 +15,62 @@ internal static class StatusCommand
     public static Command Create(GlobalOptions options, TextWriter stdout, TextWriter stderr)
     {
         var id = new Argument<string?>("id") { Description = "A run id or a job id. Without one: the queue and the latest runs.", Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("status", "Show the queue, a run or a job.") { id };
+        var watch = new Option<bool>("--watch", "-w") { Description = "Refresh until Ctrl-C, or until the run or job ends." };
+        var interval = new Option<double>("--interval") { Description = "Seconds between refreshes with --watch. Default: 2.", DefaultValueFactory = _ => 2 };
+        var command = new Command("status", "Show the queue, a run or a job.") { id, watch, interval };
         command.WithAction(options, stdout, stderr, async (context, parse, ct) =>
         {
             await using var engine = context.BuildEngine();
             var subject = parse.GetValue(id);
-            var report = await engine.Reports.StatusAsync(subject, ct);
-            if (subject is null)
+            var every = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(interval), 0.1, 3600));
+            while (true)
             {
-                return Overview(context, report);
-            }
+                if (parse.GetValue(watch) && !context.Json && context.IsTerminal)
+                {
+                    context.Console.Clear();
+                }
 
-            if (report.Job is { } job)
-            {
-                return Job(context, job, report.Attempts);
-            }
+                var report = await engine.Reports.StatusAsync(subject, ct);
+                var exit = Show(context, subject, report);
+                var ended = report.Run is { Status: not RunStatus.Running } || report.Job is { Status: not (Core.Jobs.JobStatus.Queued or Core.Jobs.JobStatus.Running) };
+                if (!parse.GetValue(watch) || exit != ExitCodes.Ok || ended)
+                {
+                    return exit;
+                }
 
-            if (report.Run is { } run)
-            {
-                return Run(context, run, report);
+                try
+                {
+                    await Task.Delay(every, context.Time, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    return ExitCodes.Ok; // Ctrl-C is how a watch ends
+                }
             }
-
-            context.Error.WriteLine($"error ORCH2002: no run or job '{subject}' in {context.DatabasePath}");
-            context.Error.WriteLine("  hint: `dotnet orch status` lists recent runs; `dotnet orch job list` lists jobs.");
-            return ExitCodes.InvalidInput;
         });
         return command;
+    }
+
+    private static int Show(CliContext context, string? subject, StatusReport report)
+    {
+        if (subject is null)
+        {
+            return Overview(context, report);
+        }
+
+        if (report.Job is { } job)
+        {
+            return Job(context, job, report.Attempts);
+        }
+
+        if (report.Run is { } run)
+        {
+            return Run(context, run, report);
+        }
+
+        context.Error.WriteLine($"error ORCH2002: no run or job '{subject}' in {context.DatabasePath}");
+        context.Error.WriteLine("  hint: `dotnet orch status` lists recent runs; `dotnet orch job list` lists jobs.");
+        return ExitCodes.InvalidInput;
     }
 
     private static int Overview(CliContext context, StatusReport report)
@@ -124,7 +154,16 @@ internal static class StatusCommand
                 run_id = run.Id,
                 status = OrchJson.EnumText(run.Status),
                 run = RunJson(run),
-                workstreams = workstreams.Select(w => new { id = w.Id, status = w.Status, stop_reason = w.StopReason, attempts = w.Attempts, detail = w.Detail }),
+                workstreams = workstreams.Select(w => new
+                {
+                    id = w.Id, status = w.Status, stop_reason = w.StopReason, attempts = w.Attempts, detail = w.Detail,
+                    spent_usd = report.Spent.GetValueOrDefault(w.Id), logs = report.LogFolders.GetValueOrDefault(w.Id),
+                    phases = report.Phases.GetValueOrDefault(w.Id, []).Select(p => new
+                    {
+                        name = OrchJson.EnumText(p.Name), status = OrchJson.EnumText(p.Status), attempts = p.Attempts,
+                        stop_reason = p.StopReason is { } r ? OrchJson.EnumText(r) : null, checkpoint = p.CheckpointSha,
+                    }),
+                }),
                 jobs = jobs.Select(JobListCommand.ToJson),
             });
             return ExitCodes.Ok;
@@ -133,13 +172,20 @@ internal static class StatusCommand
         context.Say($"run {run.Id} ({run.Kind}): {OrchJson.EnumText(run.Status)}{(run.StopReason is null ? "" : $" ({run.StopReason})")}");
         if (workstreams.Count > 0)
         {
-            var table = Tables.New("workstream", "status", "stop reason", "checks", "detail");
+            var table = Tables.New("workstream", "status", "stop reason", "phases", "spent", "detail");
             foreach (var w in workstreams)
             {
-                table.AddRow(Markup.Escape(w.Id), OrchJson.EnumText(w.Status), w.StopReason is { } reason ? OrchJson.EnumText(reason) : "", w.Attempts.ToString(CultureInfo.InvariantCulture), Markup.Escape(w.Detail ?? ""));
+                var phases = string.Join(", ", report.Phases.GetValueOrDefault(w.Id, []).Select(p => $"{OrchJson.EnumText(p.Name)} {OrchJson.EnumText(p.Status)}" +
+                    (p.Attempts > 1 ? $" ×{p.Attempts}" : "")));
+                table.AddRow(Markup.Escape(w.Id), OrchJson.EnumText(w.Status), w.StopReason is { } reason ? OrchJson.EnumText(reason) : "", Markup.Escape(phases),
+                    report.Spent.GetValueOrDefault(w.Id).ToString("$0.00", CultureInfo.InvariantCulture), Markup.Escape(w.Detail ?? ""));
             }
 
             Tables.Write(context.Console, table);
+            if (workstreams.Count > 0)
+            {
+                context.Say($"logs: {Path.Combine(Path.GetDirectoryName(report.LogFolders.Values.First())!, "WORKSTREAM")} (`dotnet orch logs {run.Id}/WORKSTREAM`)");
+            }
         }
         else
         {

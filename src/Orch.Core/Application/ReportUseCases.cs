@@ -34,11 +34,22 @@ public sealed class ReportUseCases
 
         if (await store.GetRunAsync(id, cancellationToken) is { } run)
         {
+            var workstreams = await store.ListWorkstreamsAsync(run.Id, cancellationToken);
+            var phases = new Dictionary<string, IReadOnlyList<PhaseRecord>>(StringComparer.Ordinal);
+            foreach (var ws in workstreams)
+            {
+                phases[ws.Id] = await store.ListPhasesAsync(run.Id, ws.Id, cancellationToken);
+            }
+
+            var costs = await store.ListCostsAsync(run.Id, cancellationToken);
             return new StatusReport
             {
                 Run = run,
-                Workstreams = await store.ListWorkstreamsAsync(run.Id, cancellationToken),
+                Workstreams = workstreams,
                 Jobs = await store.ListJobsAsync(new JobQuery(RunId: run.Id), cancellationToken),
+                Phases = phases,
+                Spent = workstreams.ToDictionary(w => w.Id, w => costs.Where(c => c.WorkstreamId == w.Id).Sum(c => c.Entry.CostUsd ?? 0), StringComparer.Ordinal),
+                LogFolders = workstreams.ToDictionary(w => w.Id, w => Path.Combine(_engine.RepositoryRoot, ".orch", "logs", run.Id, w.Id), StringComparer.Ordinal),
             };
         }
 

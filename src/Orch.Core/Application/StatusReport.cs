@@ -24,4 +24,13 @@ public sealed record StatusReport
     public IReadOnlyList<WorkstreamRecord> Workstreams { get; init; } = [];
 
     public IReadOnlyList<JobRecord> Jobs { get; init; } = [];
+
+    /// <summary>For a run: each workstream's phases, by workstream id.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<PhaseRecord>> Phases { get; init; } = new Dictionary<string, IReadOnlyList<PhaseRecord>>();
+
+    /// <summary>For a run: what each workstream's AI calls cost, by workstream id.</summary>
+    public IReadOnlyDictionary<string, decimal> Spent { get; init; } = new Dictionary<string, decimal>();
+
+    /// <summary>For a run: the folder of each workstream's logs, by workstream id.</summary>
+    public IReadOnlyDictionary<string, string> LogFolders { get; init; } = new Dictionary<string, string>();
 }

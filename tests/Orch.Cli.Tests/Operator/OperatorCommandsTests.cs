@@ -230,6 +230,28 @@ public sealed class OperatorCommandsTests
         Assert.AreEqual("done\n", File.ReadAllText(repo.Combine("a", "x.txt")));
     }
 
+    [TestMethod]
+    public async Task StatusWatch_OfALiveRun_RefreshesUntilItEndsThenExits()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string>
+        {
+            ["a/x.txt"] = "\n",
+            ["plan.yaml"] = "workstreams:\n  - {id: w, files_scope: [a/], edit: {tool: script, command: [sh, -c, 'sleep 3; echo done > a/x.txt']}, static: [], runtime: []}\n",
+        });
+        using var running = OrchProcess.Start(repo.Path, Db(repo), null, "run", "plan.yaml");
+        var runId = await WaitForRunningAsync(repo);
+
+        var (exit, output, error) = await OrchRunner.RunAsync(repo.Path, Db(repo), "status", runId, "--watch", "--interval", "0.3", "--format", "json");
+
+        Assert.AreEqual(0, exit, error);
+        var states = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("status").GetString()).ToList();
+        Assert.IsGreaterThan(1, states.Count, "it refreshed while the run went on");
+        Assert.AreEqual("running", states[0]);
+        Assert.AreEqual("succeeded", states[^1], "and stopped once the run ended");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await running.WaitForExitAsync(timeout.Token);
+    }
+
     private static async Task<string> WaitForRunningAsync(TestRepository repo)
     {
         var deadline = Stopwatch.StartNew();
