@@ -252,6 +252,29 @@ public sealed class OperatorCommandsTests
         await running.WaitForExitAsync(timeout.Token);
     }
 
+    [TestMethod]
+    public async Task LogsFollow_OfALiveWorkstream_PrintsLinesAsTheyComeAndEndsWithTheRun()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string>
+        {
+            ["a/x.txt"] = "\n",
+            ["plan.yaml"] = "workstreams:\n  - {id: w, files_scope: [a/], edit: {tool: script, command: [sh, -c, " +
+                            "'echo first line; sleep 2; echo second line; echo done > a/x.txt']}, static: [[sh, -c, 'echo checked']], runtime: []}\n",
+        });
+        using var running = OrchProcess.Start(repo.Path, Db(repo), null, "run", "plan.yaml");
+        var runId = await WaitForRunningAsync(repo);
+
+        var (exit, output, error) = await OrchRunner.RunAsync(repo.Path, Db(repo), "logs", $"{runId}/w", "--follow");
+
+        Assert.AreEqual(0, exit, error);
+        var lines = output.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        Assert.IsLessThan(lines.IndexOf("second line"), lines.IndexOf("first line"), output);
+        Assert.Contains("checked", lines, "the check that came after the edit, followed into");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await running.WaitForExitAsync(timeout.Token);
+        Assert.AreEqual(0, running.ExitCode);
+    }
+
     private static async Task<string> WaitForRunningAsync(TestRepository repo)
     {
         var deadline = Stopwatch.StartNew();
