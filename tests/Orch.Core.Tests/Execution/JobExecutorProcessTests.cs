@@ -119,8 +119,8 @@ public sealed class JobExecutorProcessTests
         Assert.HasCount(4, starts, "one attempt plus exactly three retries");
         var gaps = starts.Zip(starts.Skip(1), (a, b) => b - a).ToArray();
         // Each gap is the backoff plus process start-up, measured from inside the processes, so allow a little timer slack.
+        // Lower bounds only: a pause of the test process (another test's full GC) can stretch any gap, never shorten it.
         Assert.IsTrue(gaps[0] >= 190 && gaps[1] >= 380 && gaps[2] >= 760, $"gaps between attempts (ms): {string.Join(", ", gaps)}");
-        Assert.IsTrue(gaps[1] > gaps[0] && gaps[2] > gaps[1], $"delays must grow: {string.Join(", ", gaps)}");
         var stored = await store.ListAttemptsAsync(outcome.JobId, CancellationToken.None);
         CollectionAssert.AreEqual(new[] { 0.0, 200.0, 400.0, 800.0 }, stored.Select(a => a.DelayBefore.TotalMilliseconds).ToArray());
         Assert.AreEqual(4, (await store.GetJobAsync(outcome.JobId, CancellationToken.None))!.Attempts);
