@@ -88,8 +88,8 @@ internal sealed class LiveRunView(CliContext context, decimal? budget) : IEventS
                 case WorkstreamStarted w:
                     _running[w.Workstream] = ("EDIT", context.Time.GetTimestamp());
                     break;
-                case JobStarted s when s.Name.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon && _running.TryGetValue(s.Name[..colon], out var state):
-                    _running[s.Name[..colon]] = (Phase(s.Name[(colon + 1)..]), state.Started);
+                case JobStarted s when Core.Application.ReportUseCases.StepOf(s.Name) is { } step && _running.TryGetValue(step.Workstream, out var state):
+                    _running[step.Workstream] = (step.Step, state.Started);
                     break;
                 case PhaseChecked { Passed: false } p:
                     foreach (var f in (p.Top ?? []).Take(3))
@@ -112,19 +112,6 @@ internal sealed class LiveRunView(CliContext context, decimal? budget) : IEventS
                     break;
             }
         }
-    }
-
-    // "EDIT-1" → "EDIT", "static-2-1" → "STATIC check 2", "STATIC-FIX-1" → "STATIC FIX 1".
-    private static string Phase(string label)
-    {
-        var parts = label.Split('-');
-        return parts switch
-        {
-            [var edit, _] when edit.Equals("EDIT", StringComparison.OrdinalIgnoreCase) => "EDIT",
-            [var phase, var fix, var n] when fix.Equals("FIX", StringComparison.OrdinalIgnoreCase) => $"{phase.ToUpperInvariant()} FIX {n}",
-            [var phase, var round, ..] when int.TryParse(round, CultureInfo.InvariantCulture, out _) => $"{phase.ToUpperInvariant()} check {round}",
-            _ => label,
-        };
     }
 
     private IRenderable Render()

@@ -1,8 +1,7 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Orch.Abstractions.Diagnostics;
 using Orch.Core.Jobs;
 using Orch.Core.Storage;
+using Orch.Core.Workflow;
 
 namespace Orch.Core.Application;
 
@@ -16,20 +15,12 @@ namespace Orch.Core.Application;
 /// <param name="Status">How the job ended.</param>
 /// <param name="FinishedAt">When it ended.</param>
 /// <param name="Findings">What it found, as it reported them.</param>
-public sealed partial record CheckRound(string Workstream, string Phase, int Round, int Command, string JobId, string Tool, JobStatus Status,
+public sealed record CheckRound(string Workstream, string Phase, int Round, int Command, string JobId, string Tool, JobStatus Status,
     DateTimeOffset FinishedAt, IReadOnlyList<Finding> Findings)
 {
-    /// <summary>The round a job was, from its name (<c>WORKSTREAM:PHASE-ROUND-COMMAND</c>); <see langword="null"/> for a job that is not a check.</summary>
-    public static CheckRound? Of(CheckFindings job)
-    {
-        var colon = job.Name.IndexOf(':', StringComparison.Ordinal);
-        var match = colon < 0 ? Match.Empty : Label().Match(job.Name[(colon + 1)..]);
-        return !match.Success ? null : new CheckRound(job.WorkstreamId ?? job.Name[..colon], match.Groups[1].Value,
-            int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture),
-            job.JobId, job.Tool, job.Status, job.FinishedAt, job.Findings);
-    }
-
-    // A check's label, and the parts a dotnet check splits into (static-2-1-build).
-    [GeneratedRegex(@"^(static|runtime)-(\d+)-(\d+)(?:-[a-z0-9-]+)?$")]
-    private static partial Regex Label();
+    /// <summary>The round a job was, from its name (<see cref="JobName"/>); <see langword="null"/> for a job that is not a check.</summary>
+    public static CheckRound? Of(CheckFindings job) =>
+        JobName.Parse(job.Name) is { Kind: JobKind.Check } name
+            ? new CheckRound(job.WorkstreamId ?? name.Workstream, name.Phase!, name.Round, name.Command, job.JobId, job.Tool, job.Status, job.FinishedAt, job.Findings)
+            : null;
 }

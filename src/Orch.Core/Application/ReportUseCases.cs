@@ -106,6 +106,10 @@ public sealed class ReportUseCases
             .Where(j => j.Spec.Name.StartsWith(workstream + ":", StringComparison.Ordinal)).ToList();
     }
 
+    /// <summary>A workstream job's workstream and step as people read it (<c>EDIT</c>, <c>STATIC check 2</c>), from its name; <see langword="null"/> for other jobs.</summary>
+    public static (string Workstream, string Step)? StepOf(string jobName) =>
+        Workflow.JobName.Parse(jobName) is { } name ? (name.Workstream, name.Display) : null;
+
     /// <summary>Where a job's log is.</summary>
     public static string LogFileOf(JobRecord job) => job.Spec.LogFile ?? Path.Combine(job.Spec.RepositoryRoot, ".orch", "logs", $"{job.Id}.log");
 

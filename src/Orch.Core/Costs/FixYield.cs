@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using Orch.Core.Application;
 using Orch.Core.Storage;
+using Orch.Core.Workflow;
 
 namespace Orch.Core.Costs;
 
@@ -8,7 +8,7 @@ namespace Orch.Core.Costs;
 /// Whether a FIX loop paid for itself: per phase and FIX tool (a chain when escalation handed over), how many FIX rounds
 /// ran, the findings before the first FIX and after the last, and the tokens and dollars spent per finding fixed.
 /// </summary>
-public sealed partial record FixYield(string Phase, string Tool, int Workstreams, int Rounds, int FindingsBefore, int FindingsAfter,
+public sealed record FixYield(string Phase, string Tool, int Workstreams, int Rounds, int FindingsBefore, int FindingsAfter,
     long Tokens, decimal CostUsd)
 {
     /// <summary>Findings gone between the first check and the last; never negative.</summary>
@@ -24,9 +24,9 @@ public sealed partial record FixYield(string Phase, string Tool, int Workstreams
     public static IReadOnlyList<FixYield> Of(IReadOnlyList<CheckFindings> jobs, IReadOnlyList<CostRecord> costs)
     {
         var checks = jobs.Select(CheckRound.Of).OfType<CheckRound>().Where(c => c.Command == 1).ToList();
-        var fixes = jobs.Select(j => (Job: j, Match: FixLabel().Match(j.Name[(j.Name.IndexOf(':', StringComparison.Ordinal) + 1)..])))
-            .Where(f => f.Match.Success)
-            .Select(f => (Workstream: f.Job.WorkstreamId ?? f.Job.Name[..f.Job.Name.IndexOf(':', StringComparison.Ordinal)], Phase: f.Match.Groups[1].Value.ToLowerInvariant(), f.Job.Tool))
+        var fixes = jobs.Select(j => (Job: j, Name: JobName.Parse(j.Name)))
+            .Where(f => f.Name is { Kind: JobKind.Fix })
+            .Select(f => (Workstream: f.Job.WorkstreamId ?? f.Name!.Workstream, Phase: f.Name!.Phase!, f.Job.Tool))
             .ToList();
         var loops = fixes.GroupBy(f => (f.Workstream, f.Phase)).Select(g =>
         {
@@ -41,7 +41,4 @@ public sealed partial record FixYield(string Phase, string Tool, int Workstreams
             .OrderBy(y => y.Phase, StringComparer.Ordinal).ThenBy(y => y.Tool, StringComparer.Ordinal)
             .ToList();
     }
-
-    [GeneratedRegex("^(static|runtime)-fix-\\d+$", RegexOptions.IgnoreCase)]
-    private static partial Regex FixLabel();
 }

@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using Orch.Core.Jobs;
 using Orch.Core.Storage;
+using Orch.Core.Workflow;
 
 namespace Orch.Core.Estimates;
 
@@ -8,7 +8,7 @@ namespace Orch.Core.Estimates;
 /// How long, and what, the jobs of earlier runs took, by kind: an EDIT or a FIX by its tool, a check by its phase and
 /// command. Only finished jobs count; the median stands for each kind, so one slow outlier does not move it.
 /// </summary>
-public sealed partial class JobHistory
+public sealed class JobHistory
 {
     private readonly Dictionary<string, List<double>> _seconds = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<decimal>> _dollars = new(StringComparer.Ordinal);
@@ -23,8 +23,7 @@ public sealed partial class JobHistory
         var spent = costs.Where(c => c.JobId is not null).GroupBy(c => c.JobId!).ToDictionary(g => g.Key, g => g.Sum(c => c.Entry.CostUsd ?? 0), StringComparer.Ordinal);
         foreach (var job in jobs.Where(j => j.StartedAt is not null && j.FinishedAt is not null && j.Status != JobStatus.Cancelled))
         {
-            var colon = job.Spec.Name.IndexOf(':', StringComparison.Ordinal);
-            if (colon < 0 || Kind(job.Spec.Name[(colon + 1)..], job) is not { } kind)
+            if (JobName.Parse(job.Spec.Name) is not { } name || Kind(name, job) is not { } kind)
             {
                 continue;
             }
@@ -39,7 +38,7 @@ public sealed partial class JobHistory
             if (kind.Loop is { } phase)
             {
                 // A FIX round of a workstream's phase, or a check that may have none: how many FIX rounds a phase takes.
-                var loop = $"{job.RunId}/{job.Spec.Name[..colon]}";
+                var loop = $"{job.RunId}/{name.Workstream}";
                 var (fixes, loops) = history._rounds.TryGetValue(phase, out var seen) ? seen : (0, new HashSet<string>(StringComparer.Ordinal));
                 loops.Add(loop);
                 history._rounds[phase] = (fixes + (kind.Key.StartsWith("fix:", StringComparison.Ordinal) ? 1 : 0), loops);
@@ -64,27 +63,12 @@ public sealed partial class JobHistory
 
     public static string CheckKey(string phase, string command) => $"check:{phase}:{command}";
 
-    private static (string Key, string? Loop)? Kind(string label, JobRecord job)
+    private static (string Key, string? Loop)? Kind(JobName name, JobRecord job) => name.Kind switch
     {
-        if (EditLabel().IsMatch(label))
-        {
-            return (EditKey(job.Spec.Tool), null);
-        }
-
-        if (FixLabel().Match(label) is { Success: true } fix)
-        {
-            return (FixKey(job.Spec.Tool), fix.Groups[1].Value.ToLowerInvariant());
-        }
-
-        if (CheckLabel().Match(label) is { Success: true } check)
-        {
-            var phase = check.Groups[1].Value;
-            var command = job.Spec.UseShell ? job.Spec.Command[0] : string.Join(' ', job.Spec.Command);
-            return (CheckKey(phase, command), phase);
-        }
-
-        return null;
-    }
+        JobKind.Edit => (EditKey(job.Spec.Tool), null),
+        JobKind.Fix => (FixKey(job.Spec.Tool), name.Phase),
+        _ => (CheckKey(name.Phase!, job.Spec.UseShell ? job.Spec.Command[0] : string.Join(' ', job.Spec.Command)), name.Phase),
+    };
 
     private static void Add<T>(Dictionary<string, List<T>> samples, string key, T value)
     {
@@ -96,24 +80,9 @@ public sealed partial class JobHistory
         list.Add(value);
     }
 
-    private static double Median(List<double> values)
+    private static T Median<T>(List<T> values) where T : System.Numerics.INumber<T>
     {
         var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / T.CreateChecked(2);
     }
-
-    private static decimal Median(List<decimal> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    [GeneratedRegex("^EDIT-\\d+$", RegexOptions.IgnoreCase)]
-    private static partial Regex EditLabel();
-
-    [GeneratedRegex("^(static|runtime)-fix-\\d+$", RegexOptions.IgnoreCase)]
-    private static partial Regex FixLabel();
-
-    [GeneratedRegex("^(static|runtime)-\\d+-\\d+$")]
-    private static partial Regex CheckLabel();
 }
