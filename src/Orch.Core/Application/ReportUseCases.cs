@@ -111,7 +111,7 @@ public sealed class ReportUseCases
         Workflow.JobName.Parse(jobName) is { } name ? (name.Workstream, name.Display) : null;
 
     /// <summary>Where a job's log is.</summary>
-    public static string LogFileOf(JobRecord job) => job.Spec.LogFile ?? Path.Combine(job.Spec.RepositoryRoot, ".orch", "logs", $"{job.Id}.log");
+    public static string LogFileOf(JobRecord job) => Execution.JobExecutor.LogFileFor(job.Id, job.Spec);
 
     /// <summary>
     /// The logs of what <paramref name="target"/> names (see <see cref="LogJobsAsync"/>), a header line before each job's.

@@ -45,6 +45,9 @@ public sealed class JobExecutor
     public static ExitRecord? ExitRecordFor(JobRecord job) =>
         IsQueued(job) ? new ExitRecord(ExitLedger.PathFor(job.Spec.RepositoryRoot, job.Owner!.Id), ExitLedger.KeyFor(job.Id, job.Recoveries)) : null;
 
+    /// <summary>Where a job's output goes: its spec's <c>log_file</c>, else <c>.orch/logs/JOB.log</c> in its repository.</summary>
+    public static string LogFileFor(string jobId, JobSpec spec) => spec.LogFile ?? Path.Combine(spec.RepositoryRoot, ".orch", "logs", $"{jobId}.log");
+
     /// <summary>Delays before the second and third try of recording a job's result. The work happened; losing its record would make it run again.</summary>
     private static readonly TimeSpan[] CompletionRetries = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1)];
 
@@ -92,7 +95,7 @@ public sealed class JobExecutor
     {
         var spec = runtimeSpec ?? job.Spec;
         var redactor = JobSecrets.RedactorFor(spec);
-        var logFile = spec.LogFile ?? Path.Combine(spec.RepositoryRoot, ".orch", "logs", $"{job.Id}.log");
+        var logFile = LogFileFor(job.Id, spec);
         var events = new List<NewEvent>();
         var attempts = new List<AttemptRecord>();
         var costs = new List<CostEntry>();

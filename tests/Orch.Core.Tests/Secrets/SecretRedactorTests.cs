@@ -62,8 +62,8 @@ public sealed class SecretRedactorTests
     [DataRow("id 3f2504e0-4f89-11d3-9a0c-0305e82c3301")]
     [DataRow("src/Orch.Core/Workflow/WorkstreamRunner.cs(120,5): error CS0103")]
     [DataRow("Run_WhenSameFindingsReturn_StopsWithOscillationAndSaysWhy")]
-    [DataRow("/home/dev/src/Orch.Reliability.Tests/bin/Release/net10.0")]
-    [DataRow("/home/dev/repo/.orch/worktrees/run-20261125-203924-e062e763/sum-helper/src/Lib/Calc.cs:7")]
+    [DataRow("/srv/build/src/Orch.Reliability.Tests/bin/Release/net10.0")]
+    [DataRow("/srv/build/repo/.orch/worktrees/run-20261125-203924-e062e763/sum-helper/src/Lib/Calc.cs:7")]
     [DataRow("Shape_BootstrapTestAndAWorkstreamWithAPlantedBug2_AllWorkAsOnATidyRepository1")]
     [DataRow("job-20261125-203924-15ab8ce9 run-20261125-203924-e062e763")]
     public void Redact_HashesIdsPathsAndNames_AreLeftAlone(string text) =>
