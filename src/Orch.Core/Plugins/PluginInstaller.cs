@@ -26,6 +26,7 @@ public sealed class PluginInstaller : IDisposable
     private readonly PackageSource? _extraSource;
     private readonly SourceCacheContext _cache = new() { NoCache = true, DirectDownload = true };
     private readonly ILogger _log = NullLogger.Instance;
+    private readonly Dictionary<string, FindPackageByIdResource> _resources = new(StringComparer.Ordinal);
 
     /// <param name="repositoryRoot">The repository: its nuget.config chain applies, and the plugins go under its <c>.orch/</c>.</param>
     /// <param name="source">A feed (URL or folder) searched first for every package, besides nuget.config's; <see langword="null"/> for none.</param>
@@ -384,9 +385,17 @@ public sealed class PluginInstaller : IDisposable
         return (null, $"{packageId} {version} was not found in {SourceNames(packageId)}");
     }
 
-    private static async Task<FindPackageByIdResource> FindResourceAsync(PackageSource source, CancellationToken cancellationToken) =>
-        await Repository.Factory.GetCoreV3(source).GetResourceAsync<FindPackageByIdResource>(cancellationToken)
-            ?? throw new FatalProtocolException($"{source.Source} is not a NuGet feed Orch can read");
+    // One resource per feed for the whole install: each package asks for versions, dependencies and bytes.
+    private async Task<FindPackageByIdResource> FindResourceAsync(PackageSource source, CancellationToken cancellationToken)
+    {
+        if (!_resources.TryGetValue(source.Source, out var resource))
+        {
+            _resources[source.Source] = resource = await Repository.Factory.GetCoreV3(source).GetResourceAsync<FindPackageByIdResource>(cancellationToken)
+                ?? throw new FatalProtocolException($"{source.Source} is not a NuGet feed Orch can read");
+        }
+
+        return resource;
+    }
 
     private static string Sha512(byte[] bytes) => Convert.ToBase64String(SHA512.HashData(bytes));
 
