@@ -8,7 +8,15 @@ public interface IRunStore
     /// <param name="source">The file or folder the run came from, for display.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>The stored run.</returns>
-    Task<RunRecord> CreateRunAsync(string kind, string? source, CancellationToken cancellationToken);
+    Task<RunRecord> CreateRunAsync(string kind, string? source, CancellationToken cancellationToken) => CreateRunAsync(kind, source, null, cancellationToken);
+
+    /// <summary>Creates a run in the <see cref="RunStatus.Running"/> state with the options it needs to resume, in one transaction.</summary>
+    /// <param name="kind">What started the run, for example <c>job</c> or <c>plan</c>.</param>
+    /// <param name="source">The file or folder the run came from, for display.</param>
+    /// <param name="optionsJson">The options <see cref="GetRunOptionsAsync"/> returns; no secrets. A crash can never leave the run without them.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The stored run.</returns>
+    Task<RunRecord> CreateRunAsync(string kind, string? source, string? optionsJson, CancellationToken cancellationToken);
 
     /// <summary>Marks a run finished.</summary>
     /// <param name="runId">The run.</param>

@@ -37,9 +37,9 @@ public sealed class PlanRunner
                    ?? throw new GitException($"{repositoryRoot} is not a git repository; Orch runs workstreams on git branches (git init, then commit).");
         var baseSha = await _services.Git.HeadAsync(root, cancellationToken);
         EnsureOrchIgnored(root);
-        var run = await _services.Runs.CreateRunAsync("plan", Path.GetFullPath(plan.Source), cancellationToken);
         var owner = ProcessInfo.Current();
-        await _services.Runs.SetRunOptionsAsync(run.Id, JsonSerializer.Serialize(
+        // The options go in with the run: a crash between two writes would leave a run that resume cannot find.
+        var run = await _services.Runs.CreateRunAsync("plan", Path.GetFullPath(plan.Source), JsonSerializer.Serialize(
             new StoredRunOptions(Path.GetFullPath(plan.Source), root, baseSha, options, owner.ProcessId, owner.StartTicks), OrchJson.Options), cancellationToken);
         onRunCreated?.Invoke(run.Id);
         return await FinishOnFaultAsync(run.Id, () => ExecuteAsync(run.Id, plan, root, baseSha, options, [], cancellationToken));

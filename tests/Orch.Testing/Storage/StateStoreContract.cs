@@ -158,6 +158,16 @@ public abstract class StateStoreContract
     }
 
     [TestMethod]
+    public async Task Runs_CreatedWithOptions_HaveThemFromTheFirstCommit()
+    {
+        await using var store = await FreshAsync();
+
+        var run = await store.CreateRunAsync("plan", "/repo/plan.yaml", """{"plan":"/repo/plan.yaml"}""", CancellationToken.None);
+
+        Assert.AreEqual("""{"plan":"/repo/plan.yaml"}""", await store.GetRunOptionsAsync(run.Id, CancellationToken.None));
+    }
+
+    [TestMethod]
     public async Task Runs_RequestCancel_OnlyOnceAndOnlyWhileRunning_AndResumeClearsIt()
     {
         await using var store = await FreshAsync();

@@ -219,13 +219,15 @@ public sealed partial class SqliteStateStore : IStateStore
         await WithConnectionAsync(async () =>
             Convert.ToInt32(await ScalarAsync(_connection, "PRAGMA user_version;", cancellationToken), CultureInfo.InvariantCulture), cancellationToken);
 
-    public Task<RunRecord> CreateRunAsync(string kind, string? source, CancellationToken cancellationToken) =>
+    public Task<RunRecord> CreateRunAsync(string kind, string? source, CancellationToken cancellationToken) => CreateRunAsync(kind, source, null, cancellationToken);
+
+    public Task<RunRecord> CreateRunAsync(string kind, string? source, string? optionsJson, CancellationToken cancellationToken) =>
         WriteAsync(async tx =>
         {
             var now = _time.GetUtcNow();
             var run = new RunRecord(_ids.Next("run"), kind, source, RunStatus.Running, null, now, null);
-            await ExecuteAsync(_connection, "INSERT INTO runs (id, kind, source, status, created_at) VALUES ($id, $kind, $source, 'running', $now);",
-                cancellationToken, tx, ("$id", run.Id), ("$kind", kind), ("$source", source), ("$now", Text(now)));
+            await ExecuteAsync(_connection, "INSERT INTO runs (id, kind, source, status, created_at, options) VALUES ($id, $kind, $source, 'running', $now, $options);",
+                cancellationToken, tx, ("$id", run.Id), ("$kind", kind), ("$source", source), ("$now", Text(now)), ("$options", optionsJson));
             await InsertEventAsync(tx, Envelope(new RunStarted(kind, source), now, run.Id), cancellationToken);
             return run;
         }, cancellationToken);
