@@ -44,6 +44,7 @@ public static class OrchCli
         root.Subcommands.Add(EventsCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(FindingsCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(LogsCommand.Create(options, stdout, stderr));
+        root.Subcommands.Add(UiCommand.Create(options, stdout, stderr));
         return root;
     }
 

@@ -8,4 +8,7 @@ public static class Categories
 
     /// <summary>The reliability suite: crashes, signals, storage faults, concurrency and hostile input (<c>tests/Orch.Reliability.Tests</c>).</summary>
     public const string Reliability = "Reliability";
+
+    /// <summary>Drives headless Chromium against the dashboard (<c>tests/Orch.Dashboard.Tests</c>).</summary>
+    public const string Browser = "Browser";
 }

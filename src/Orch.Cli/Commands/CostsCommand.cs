@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Orch.Cli.Hosting;
 using Orch.Cli.Rendering;
+using Orch.Core.Serialization;
 using Orch.Core.Costs;
 using Spectre.Console;
 
@@ -26,22 +27,7 @@ internal static class CostsCommand
 
             if (context.Json)
             {
-                JsonOutput.WriteLine(context.Out, new
-                {
-                    schema_version = JsonOutput.SchemaVersion,
-                    run_id = run,
-                    total = Json(report.Total),
-                    by_run = report.ByRun.Select(r => new { run_id = r.RunId, totals = Json(r.Totals) }),
-                    by_workstream = report.ByWorkstream.Select(r => new { run_id = r.RunId, workstream = r.Workstream, totals = Json(r.Totals) }),
-                    by_phase = report.ByPhase.Select(r => new { run_id = r.RunId, workstream = r.Workstream, phase = r.Phase, totals = Json(r.Totals) }),
-                    by_tool = report.ByTool.Select(r => new { tool = r.Tool, model = r.Model, totals = Json(r.Totals) }),
-                    fix_yield = report.Yield.Select(y => new
-                    {
-                        phase = y.Phase, tool = y.Tool, workstreams = y.Workstreams, fix_rounds = y.Rounds, findings_before = y.FindingsBefore,
-                        findings_after = y.FindingsAfter, @fixed = y.Fixed, tokens = y.Tokens, cost_usd = y.CostUsd,
-                        tokens_per_fixed = y.TokensPerFixed, cost_per_fixed_usd = y.CostPerFixed,
-                    }),
-                });
+                JsonOutput.WriteLine(context.Out, CostJson.Report(report, run, JsonOutput.SchemaVersion));
                 return ExitCodes.Ok;
             }
 
@@ -83,10 +69,6 @@ internal static class CostsCommand
         return command;
     }
 
-    private static object Json(CostTotals t) => new
-    {
-        calls = t.Calls, input_tokens = t.InputTokens, cached_tokens = t.CachedTokens, output_tokens = t.OutputTokens, cost_usd = t.CostUsd, unpriced_calls = t.Unpriced,
-    };
 
     private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
 

@@ -38,18 +38,7 @@ internal static class FindingsCommand
                 {
                     schema_version = JsonOutput.SchemaVersion,
                     run_id = id,
-                    checks = checks.Select(c => new
-                    {
-                        workstream = c.Workstream,
-                        phase = c.Phase,
-                        round = c.Round,
-                        command = c.Command,
-                        job_id = c.JobId,
-                        tool = c.Tool,
-                        status = OrchJson.EnumText(c.Status),
-                        finished_at = c.FinishedAt,
-                        findings = c.Findings,
-                    }),
+                    checks = checks.Select(RunJson.Check),
                 });
                 return ExitCodes.Ok;
             }

@@ -83,7 +83,7 @@ internal static class StatusCommand
                 schema_version = JsonOutput.SchemaVersion,
                 database = context.DatabasePath,
                 jobs = counts.ToDictionary(kv => OrchJson.EnumText(kv.Key), kv => kv.Value),
-                runs = runs.Select(RunJson),
+                runs = runs.Select(RunJson.Of),
             });
             return ExitCodes.Ok;
         }
@@ -153,16 +153,12 @@ internal static class StatusCommand
                 schema_version = JsonOutput.SchemaVersion,
                 run_id = run.Id,
                 status = OrchJson.EnumText(run.Status),
-                run = RunJson(run),
+                run = RunJson.Of(run),
                 workstreams = workstreams.Select(w => new
                 {
                     id = w.Id, status = w.Status, stop_reason = w.StopReason, attempts = w.Attempts, detail = w.Detail,
                     spent_usd = report.Spent.GetValueOrDefault(w.Id), logs = report.LogFolders.GetValueOrDefault(w.Id),
-                    phases = report.Phases.GetValueOrDefault(w.Id, []).Select(p => new
-                    {
-                        name = OrchJson.EnumText(p.Name), status = OrchJson.EnumText(p.Status), attempts = p.Attempts,
-                        stop_reason = p.StopReason is { } r ? OrchJson.EnumText(r) : null, checkpoint = p.CheckpointSha,
-                    }),
+                    phases = report.Phases.GetValueOrDefault(w.Id, []).Select(RunJson.Phase),
                 }),
                 jobs = jobs.Select(JobListCommand.ToJson),
             });
@@ -194,18 +190,6 @@ internal static class StatusCommand
 
         return ExitCodes.Ok;
     }
-
-    private static object RunJson(RunRecord run) => new
-    {
-        run_id = run.Id,
-        kind = run.Kind,
-        source = run.Source,
-        status = OrchJson.EnumText(run.Status),
-        stop_reason = run.StopReason,
-        created_at = run.CreatedAt,
-        finished_at = run.FinishedAt,
-        cancel_requested_at = run.CancelRequestedAt,
-    };
 
     private static string Time(DateTimeOffset time) => time.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Orch.Abstractions.Events;
 using Orch.Cli.Hosting;
+using Orch.Core.Estimates;
 using Orch.Core.Events;
 using Orch.Core.Serialization;
 using Spectre.Console;
@@ -20,7 +21,7 @@ internal sealed class LiveRunView(CliContext context, decimal? budget) : IEventS
     {
         if (await engine.Plans.EstimateAsync(Core.Application.PlanUseCases.Describe(planPath).Plan, parallel, cancellationToken) is { } estimate)
         {
-            UseEstimates(estimate.Workstreams.ToDictionary(w => w.Id, w => w.Duration, StringComparer.Ordinal), estimate.Duration);
+            UseEstimates(estimate.Track());
         }
     }
 
@@ -29,8 +30,7 @@ internal sealed class LiveRunView(CliContext context, decimal? budget) : IEventS
     private readonly Dictionary<string, (string Phase, long Started)> _running = new(StringComparer.Ordinal);
     private readonly List<string> _findings = [];
     private readonly CancellationTokenSource _stop = new();
-    private IReadOnlyDictionary<string, TimeSpan?> _estimates = new Dictionary<string, TimeSpan?>();
-    private TimeSpan? _runEstimate;
+    private RunEta? _eta;
     private long _runStarted = context.Time.GetTimestamp();
     private int _total;
     private int _done;
@@ -41,13 +41,12 @@ internal sealed class LiveRunView(CliContext context, decimal? budget) : IEventS
     public static bool Fits(CliContext context) =>
         !context.Json && context.Verbosity == Verbosity.Normal && context.Console.Profile.Capabilities.Ansi && context.IsTerminal;
 
-    /// <summary>What earlier runs predict for each workstream and the run; <see langword="null"/> parts show as unknown.</summary>
-    public void UseEstimates(IReadOnlyDictionary<string, TimeSpan?> workstreams, TimeSpan? run)
+    /// <summary>What earlier runs predict, refined as workstreams finish; unknown parts show as unknown.</summary>
+    public void UseEstimates(RunEta eta)
     {
         lock (_gate)
         {
-            _estimates = workstreams;
-            _runEstimate = run;
+            _eta = eta;
         }
     }
 
@@ -107,6 +106,7 @@ internal sealed class LiveRunView(CliContext context, decimal? budget) : IEventS
                     _spent += u.CostUsd ?? 0;
                     break;
                 case WorkstreamFinished f:
+                    _eta?.Finished(f.Workstream, _running.TryGetValue(f.Workstream, out var ran) ? context.Time.GetElapsedTime(ran.Started) : null);
                     _running.Remove(f.Workstream);
                     _done++;
                     break;
@@ -119,15 +119,16 @@ internal sealed class LiveRunView(CliContext context, decimal? budget) : IEventS
         lock (_gate)
         {
             var elapsed = context.Time.GetElapsedTime(_runStarted);
-            var eta = _runEstimate is { } run ? (run > elapsed ? $"ETA {Clock(run - elapsed)}" : "ETA any moment") : "ETA unknown";
+            var left = _eta?.RunLeft(_running.ToDictionary(r => r.Key, r => context.Time.GetElapsedTime(r.Value.Started), StringComparer.Ordinal));
+            var eta = left is { } l ? (l > TimeSpan.Zero ? $"ETA {Clock(l)}" : "ETA any moment") : "ETA unknown";
             var spend = budget is { } b ? $"spent {Money(_spent)} of {Money(b)}" : $"spent {Money(_spent)}";
             var header = new Markup($"[bold]{_done}/{_total} done[/] · {Markup.Escape(spend)} · {Clock(elapsed)} · {eta}");
             var table = new Table().Border(TableBorder.None).AddColumns("workstream", "phase", "elapsed", "ETA");
             foreach (var (ws, state) in _running.OrderBy(r => r.Key, StringComparer.Ordinal))
             {
                 var took = context.Time.GetElapsedTime(state.Started);
-                var left = _estimates.GetValueOrDefault(ws) is { } estimate ? (estimate > took ? Clock(estimate - took) : "any moment") : "unknown";
-                table.AddRow(Markup.Escape(ws), Markup.Escape(state.Phase), Clock(took), left);
+                var rest = _eta?.Left(ws, took) is { } r ? (r > TimeSpan.Zero ? Clock(r) : "any moment") : "unknown";
+                table.AddRow(Markup.Escape(ws), Markup.Escape(state.Phase), Clock(took), rest);
             }
 
             IRenderable[] rows = [header, table, .. _findings.Select(f => new Markup($"[dim]{Markup.Escape(f)}[/]"))];

@@ -143,11 +143,15 @@ public sealed class OrchEngine : IAsyncDisposable
     internal bool HasDatabase => _store is not null || File.Exists(Options.DatabasePath);
 
     internal async Task<IStateStore> StoreAsync(CancellationToken cancellationToken) =>
-        _store ??= await SqliteStateStore.OpenAsync(Options.DatabasePath, Options.Time, cancellationToken);
+        _store ??= Options.ReadOnly
+            ? await SqliteStateStore.OpenReadOnlyAsync(Options.DatabasePath, Options.Time, cancellationToken)
+            : await SqliteStateStore.OpenAsync(Options.DatabasePath, Options.Time, cancellationToken);
 
     /// <summary>The store, for a use case that only reads it: opened with the lighter check, unless something opened it already.</summary>
     internal async Task<IStateStore> ReadStoreAsync(CancellationToken cancellationToken) =>
-        _store ??= await SqliteStateStore.OpenForReadingAsync(Options.DatabasePath, Options.Time, cancellationToken);
+        _store ??= Options.ReadOnly
+            ? await SqliteStateStore.OpenReadOnlyAsync(Options.DatabasePath, Options.Time, cancellationToken)
+            : await SqliteStateStore.OpenForReadingAsync(Options.DatabasePath, Options.Time, cancellationToken);
 
     /// <summary>Composes store, bus, pipelines, executor and lifecycle for the project's settings (the defaults when they do not load), once.</summary>
     internal async Task<EngineServices> ServicesAsync(CancellationToken cancellationToken) =>

@@ -17,6 +17,7 @@ public sealed class OrchEngineBuilder
     private AdapterRegistry? _adapters;
     private Action<string, string>? _onToolOutput;
     private bool _loadPlugins = true;
+    private bool _readOnly;
     private Action<Plugins.PluginProblem>? _onPluginProblem;
 
     /// <summary>The repository the engine works on. Required.</summary>
@@ -82,10 +83,20 @@ public sealed class OrchEngineBuilder
         return this;
     }
 
+    /// <summary>
+    /// Opens the state database with a read-only connection, for hosts that only show state (the dashboard). Use cases
+    /// that write fail; the default value is <see langword="false"/>.
+    /// </summary>
+    public OrchEngineBuilder ReadOnly(bool readOnly = true)
+    {
+        _readOnly = readOnly;
+        return this;
+    }
+
     public OrchEngine Build()
     {
         var root = _repositoryRoot ?? throw new InvalidOperationException("ForRepository must be called before Build.");
         return new OrchEngine(new OrchEngineOptions(root, _databasePath ?? Path.Combine(root, ".orch", "state.db"), _time,
-            _adapters ?? AdapterRegistry.CreateDefault(), _sinks.ToList(), _onToolOutput) { LoadPlugins = _loadPlugins, OnPluginProblem = _onPluginProblem });
+            _adapters ?? AdapterRegistry.CreateDefault(), _sinks.ToList(), _onToolOutput) { LoadPlugins = _loadPlugins, OnPluginProblem = _onPluginProblem, ReadOnly = _readOnly });
     }
 }

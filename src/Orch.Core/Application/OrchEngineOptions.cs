@@ -9,5 +9,7 @@ internal sealed record OrchEngineOptions(
 {
     public bool LoadPlugins { get; init; } = true;
 
+    public bool ReadOnly { get; init; }
+
     public Action<Plugins.PluginProblem>? OnPluginProblem { get; init; }
 }

@@ -211,6 +211,47 @@ public sealed class PlanUseCases
         }
     }
 
+    /// <summary>
+    /// Resumes run <paramref name="runId"/> in a process of its own, for hosts that must not run tools themselves (the
+    /// dashboard): <paramref name="orchCommand"/> is how to start Orch (for example <c>[dotnet-orch]</c>), to which
+    /// <c>resume RUN</c> is added. The process leads its own session, so it outlives the host, and writes to a log under
+    /// <c>.orch/logs/RUN/</c>. Returns that log's path, or why the run cannot be resumed.
+    /// </summary>
+    public async Task<(string? Log, OrchError? Error)> ResumeInBackgroundAsync(string runId, IReadOnlyList<string> orchCommand, CancellationToken cancellationToken)
+    {
+        var run = _engine.HasDatabase ? await (await _engine.StoreAsync(cancellationToken)).GetRunAsync(runId, cancellationToken) : null;
+        if (run is null || run.Kind != "plan")
+        {
+            return (null, new OrchError("ORCH2002", $"no plan run '{runId}' in {_engine.DatabasePath}", "`dotnet orch status` lists recent runs."));
+        }
+
+        if (run.Status == RunStatus.Running)
+        {
+            return (null, new OrchError(null, $"run {runId} is running", "cancel it first; resume continues a run that stopped."));
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            return (null, new OrchError(null, "resuming in the background is not supported on Windows yet", $"run `dotnet orch resume {runId}` in a terminal."));
+        }
+
+        var log = Path.Combine(_engine.RepositoryRoot, ".orch", "logs", run.Id,
+            $"resume-{_engine.Time.GetUtcNow().ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture)}.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(log)!);
+        // The shell only redirects: the resumed Orch must not write to pipes that close when the host exits.
+        string[] argv = ["/bin/sh", "-c", "exec \"$@\" >>\"$ORCH_RESUME_LOG\" 2>&1 </dev/null", "sh", .. orchCommand, "resume", run.Id, "--db", _engine.DatabasePath];
+        try
+        {
+            using var child = Execution.ChildProcess.Start(argv, _engine.RepositoryRoot, new Dictionary<string, string> { ["ORCH_RESUME_LOG"] = log });
+        }
+        catch (Execution.ChildStartException ex)
+        {
+            return (null, new OrchError(null, $"could not start `{string.Join(' ', orchCommand)} resume {run.Id}`: {ex.Message}", $"run `dotnet orch resume {runId}` in a terminal."));
+        }
+
+        return (log, null);
+    }
+
     private async Task<OrchError> AlreadyRunningAsync(string planPath, CancellationToken cancellationToken)
     {
         var source = Path.GetFullPath(planPath);

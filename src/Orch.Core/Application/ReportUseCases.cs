@@ -1,7 +1,10 @@
 using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Orch.Core.Costs;
 using Orch.Core.Jobs;
+using Orch.Core.Serialization;
 using Orch.Core.Storage;
+using Orch.Core.Workflow;
 
 namespace Orch.Core.Application;
 
@@ -54,6 +57,57 @@ public sealed class ReportUseCases
         }
 
         return new StatusReport { Found = false };
+    }
+
+    /// <summary>The newest event's id (0 when there is none): a view that reads state after asking follows events from here.</summary>
+    public async Task<long> LastEventIdAsync(CancellationToken cancellationToken) =>
+        _engine.HasDatabase ? await (await _engine.ReadStoreAsync(cancellationToken)).LastEventIdAsync(cancellationToken) : 0;
+
+    /// <summary>
+    /// One run as views show it: the DAG (the plan as the run stored it, so workstreams not started yet are there too), each
+    /// workstream's state, phases, steps and spend, every FIX round's findings, the costs with the FIX-loop yield, and the
+    /// newest event id to follow on from. <see langword="null"/> when there is no such run.
+    /// </summary>
+    public async Task<RunOverview?> RunOverviewAsync(string runId, CancellationToken cancellationToken)
+    {
+        if (!_engine.HasDatabase)
+        {
+            return null;
+        }
+
+        var store = await _engine.ReadStoreAsync(cancellationToken);
+        // First: whatever happens while the rest is read arrives as a later event, so a live view misses nothing.
+        var lastEvent = await store.LastEventIdAsync(cancellationToken);
+        if (await store.GetRunAsync(runId, cancellationToken) is not { } run)
+        {
+            return null;
+        }
+
+        var stored = await store.GetRunOptionsAsync(runId, cancellationToken) is { } json
+            ? JsonSerializer.Deserialize<StoredRunOptions>(json, OrchJson.Options)
+            : null;
+        var records = (await store.ListWorkstreamsAsync(runId, cancellationToken)).ToDictionary(w => w.Id, StringComparer.Ordinal);
+        // Runs stored before the graph was kept show the workstreams that started, without edges.
+        var graph = stored?.Graph ?? [.. records.Values.Select(r => new PlannedWorkstream(r.Id, r.Title, []))];
+        var jobs = await store.ListJobsAsync(new JobQuery(RunId: runId), cancellationToken);
+        var steps = jobs.OrderBy(j => j.QueuedAt).ThenBy(j => j.Id, StringComparer.Ordinal)
+            .GroupBy(j => StepOf(j.Spec.Name)?.Workstream ?? "", StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<StepSpan>)[.. g.Select(StepSpan.Of)], StringComparer.Ordinal);
+        var costs = await store.ListCostsAsync(runId, cancellationToken);
+        var checks = await store.ListCheckFindingsAsync(runId, cancellationToken);
+        var workstreams = new List<WorkstreamOverview>();
+        foreach (var node in graph.Concat(records.Values.Where(r => graph.All(g => g.Id != r.Id)).Select(r => new PlannedWorkstream(r.Id, r.Title, []))))
+        {
+            var record = records.GetValueOrDefault(node.Id);
+            workstreams.Add(new WorkstreamOverview(node.Id, record?.Title ?? node.Title, node.DependsOn, record?.Status ?? WorkstreamStatus.Pending,
+                record?.StopReason, record?.Attempts ?? 0, record?.Detail, record?.StartedAt, record?.FinishedAt,
+                costs.Where(c => c.WorkstreamId == node.Id).Sum(c => c.Entry.CostUsd ?? 0),
+                record is null ? [] : await store.ListPhasesAsync(runId, node.Id, cancellationToken),
+                steps.GetValueOrDefault(node.Id) ?? []));
+        }
+
+        var report = CostReport.From(costs) with { Yield = FixYield.Of(checks, costs) };
+        return new RunOverview(run, workstreams, [.. checks.Select(CheckRound.Of).OfType<CheckRound>()], report, stored?.Options.BudgetUsd, lastEvent);
     }
 
     /// <summary>

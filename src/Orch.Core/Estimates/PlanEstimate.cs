@@ -21,6 +21,9 @@ public sealed record PlanEstimate(IReadOnlyList<WorkstreamEstimate> Workstreams,
         return new PlanEstimate(estimates, makespan, cost, Math.Max(1, parallel), history.Samples);
     }
 
+    /// <summary>An ETA that starts from this estimate and is refined as the run's workstreams finish.</summary>
+    public RunEta Track() => new(Workstreams.ToDictionary(w => w.Id, w => w.Duration, StringComparer.Ordinal), Parallel);
+
     // The ready queue the scheduler runs: a free slot takes the first workstream, in plan order, whose dependencies are done.
     private static TimeSpan Makespan(IReadOnlyList<WorkstreamSpec> workstreams, Dictionary<string, TimeSpan> durations, int slots)
     {

@@ -24,4 +24,9 @@ public interface IEventLog
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The events.</returns>
     Task<IReadOnlyList<EventRecord>> ReadEventsAsync(string? subjectId, long afterId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The id of the newest event, or 0 when there is none; a view that read state after this follows events from here.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The id.</returns>
+    Task<long> LastEventIdAsync(CancellationToken cancellationToken);
 }

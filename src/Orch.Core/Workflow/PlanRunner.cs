@@ -40,7 +40,8 @@ public sealed class PlanRunner
         var owner = ProcessInfo.Current();
         // The options go in with the run: a crash between two writes would leave a run that resume cannot find.
         var run = await _services.Runs.CreateRunAsync("plan", Path.GetFullPath(plan.Source), JsonSerializer.Serialize(
-            new StoredRunOptions(Path.GetFullPath(plan.Source), root, baseSha, options, owner.ProcessId, owner.StartTicks), OrchJson.Options), cancellationToken);
+            new StoredRunOptions(Path.GetFullPath(plan.Source), root, baseSha, options, owner.ProcessId, owner.StartTicks,
+                [.. plan.Workstreams.Select(w => new PlannedWorkstream(w.Id, w.Title, w.DependsOn))]), OrchJson.Options), cancellationToken);
         onRunCreated?.Invoke(run.Id);
         return await FinishOnFaultAsync(run.Id, () => ExecuteAsync(run.Id, plan, root, baseSha, options, [], cancellationToken));
     }
@@ -68,7 +69,11 @@ public sealed class PlanRunner
         await _services.Runs.ReopenRunAsync(runId, cancellationToken);
         var previous = await _services.Runs.ListWorkstreamsAsync(runId, cancellationToken);
         var owner = ProcessInfo.Current();
-        await _services.Runs.SetRunOptionsAsync(runId, JsonSerializer.Serialize(stored with { OwnerProcessId = owner.ProcessId, OwnerStartTicks = owner.StartTicks }, OrchJson.Options), cancellationToken);
+        await _services.Runs.SetRunOptionsAsync(runId, JsonSerializer.Serialize(stored with
+        {
+            OwnerProcessId = owner.ProcessId, OwnerStartTicks = owner.StartTicks,
+            Graph = [.. plan.Workstreams.Select(w => new PlannedWorkstream(w.Id, w.Title, w.DependsOn))],
+        }, OrchJson.Options), cancellationToken);
         return await FinishOnFaultAsync(runId, () => ExecuteAsync(runId, plan, stored.RepositoryRoot, stored.BaseSha, stored.Options, previous, cancellationToken));
     }
 

@@ -6,7 +6,7 @@ using Orch.Core.Application;
 namespace Orch.Cli.Tests.Architecture;
 
 /// <summary>
-/// Hosts parse, call the application layer and render. The CLI may name only the application layer's types, the records
+/// Hosts parse, call the application layer and render. The CLI and the dashboard may name only the application layer's types, the records
 /// its use cases take and return, the typed events it renders, and the serialization helpers; the engine names no console, command-line or MSBuild code.
 /// </summary>
 [TestClass]
@@ -14,12 +14,31 @@ public sealed class LayeringTests
 {
     private static readonly Assembly Core = typeof(OrchEngine).Assembly;
     private static readonly Assembly Cli = typeof(OrchCli).Assembly;
+    private static readonly Assembly Dashboard = typeof(Orch.Dashboard.DashboardServer).Assembly;
 
     [TestMethod]
     public void Cli_ReferencesOnlyTheApplicationLayerAndWhatItsUseCasesExchange()
     {
+        var offending = BeyondTheApplicationLayer(Cli);
+
+        Assert.IsEmpty(offending, "the CLI reaches past the application layer to: " + string.Join(", ", offending));
+    }
+
+    [TestMethod]
+    public void Dashboard_ReferencesOnlyTheApplicationLayer_AndNeverTheDatabaseOrAdapters()
+    {
+        var offending = BeyondTheApplicationLayer(Dashboard);
+        var references = Dashboard.GetReferencedAssemblies().Select(a => a.Name).ToList();
+
+        Assert.IsEmpty(offending, "the dashboard reaches past the application layer to: " + string.Join(", ", offending));
+        CollectionAssert.DoesNotContain(references, "Microsoft.Data.Sqlite", "the dashboard reads through the use cases, never the file");
+        CollectionAssert.DoesNotContain(references, "Orch.Adapters", "the dashboard runs no tools");
+    }
+
+    private static List<string> BeyondTheApplicationLayer(Assembly host)
+    {
         var surface = ApplicationSurface();
-        var offending = ReferencedTypes(Cli, "Orch.Core")
+        return ReferencedTypes(host, "Orch.Core")
             .Where(name => !name.StartsWith("Orch.Core.Application.", StringComparison.Ordinal)
                            && !name.StartsWith("Orch.Core.Serialization.", StringComparison.Ordinal)
                            && !surface.Contains(name)
@@ -27,8 +46,6 @@ public sealed class LayeringTests
                            && Core.GetType(name)?.IsSubclassOf(typeof(Exception)) != true)
             .Order(StringComparer.Ordinal)
             .ToList();
-
-        Assert.IsEmpty(offending, "the CLI reaches past the application layer to: " + string.Join(", ", offending));
     }
 
     [TestMethod]

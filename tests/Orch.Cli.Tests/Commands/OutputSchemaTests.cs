@@ -67,6 +67,61 @@ public sealed class OutputSchemaTests
     }
 
     [TestMethod]
+    public async Task EveryReportingCommand_OnARunWithAFixLoop_PrintsJsonItsSchemaAccepts()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string> { ["src/a.txt"] = "a\n" });
+        repo.Write("plan.yaml",
+            "id: notes\nfiles_scope: [src/]\nedit: {tool: script, command: [sh, -c, 'echo more >> src/a.txt; echo edited src/a.txt']}\n" +
+            "static: [[sh, -c, 'echo \"src/a.txt:1:1: error E1: still $(wc -l < src/a.txt) lines\"; exit 1']]\nruntime: []\ncircuit_breaker: {max_attempts: 2}\n");
+        var db = repo.Combine(".orch", "state.db");
+        var run = await OrchRunner.RunAsync(repo.Path, db, "run", "plan.yaml", "--format", "json");
+        var runId = JsonDocument.Parse(run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement.GetProperty("run_id").GetString()!;
+        async Task<string> Json(params string[] args)
+        {
+            var (exit, output, error) = await OrchRunner.InProcessAsync([.. args, "--repo", repo.Path, "--db", db, "--format", "json"]);
+            Assert.AreEqual(0, exit, $"{string.Join(' ', args)}: {error}");
+            return output;
+        }
+
+        var jobs = await Json("job", "list");
+        var jobId = JsonDocument.Parse(jobs).RootElement.GetProperty("jobs")[0].GetProperty("job_id").GetString()!;
+        var shapes = new (string Schema, string Output)[]
+        {
+            (SchemaCatalog.StatusOutput, await Json("status")),
+            (SchemaCatalog.StatusOutput, await Json("status", runId)),
+            (SchemaCatalog.StatusOutput, await Json("status", jobId)),
+            (SchemaCatalog.JobsOutput, jobs),
+            (SchemaCatalog.PlanOutput, await Json("plan", repo.Combine("plan.yaml"))),
+            (SchemaCatalog.PlanOutput, await Json("plan", repo.Combine("plan.yaml"), "--estimate")),
+            (SchemaCatalog.ToolsOutput, await Json("tools")),
+            (SchemaCatalog.ProfilesOutput, await Json("profiles", "list")),
+            (SchemaCatalog.CostsOutput, await Json("costs", runId)),
+            (SchemaCatalog.FindingsOutput, await Json("findings", runId)),
+        };
+        var logs = (await Json("logs", $"{runId}/notes")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        repo.Write("broken.yaml", "id: broken\nfiles_scope: [src/]\nedit: {tool: script, command: [echo]}\nspeed: fast\n");
+        var broken = await OrchRunner.InProcessAsync("validate", repo.Combine("broken.yaml"), "--repo", repo.Path, "--format", "json");
+
+        foreach (var (schema, output) in shapes)
+        {
+            SchemaAssert.Valid(schema, output);
+        }
+
+        Assert.AreEqual(2, broken.Exit, broken.Err);
+        SchemaAssert.Valid(SchemaCatalog.ValidateOutput, broken.Out);
+        StringAssert.Contains(broken.Out, "\"line\":4", "the unknown field is named with its line");
+        Assert.IsGreaterThan(5, logs.Length);
+        foreach (var line in logs)
+        {
+            SchemaAssert.Valid(SchemaCatalog.LogsOutput, line);
+        }
+
+        // Each shape is held to its own: a run's status is not a job's.
+        var job = SchemaCatalog.Get(SchemaCatalog.JobsOutput).Evaluate(JsonDocument.Parse(shapes[1].Output).RootElement);
+        Assert.IsFalse(job.IsValid, "the job list schema must refuse a run's status");
+    }
+
+    [TestMethod]
     public void CostRecord_AsSerialized_MatchesItsSchema()
     {
         var record = new CostRecord("run-1", "ws", "STATIC", "job-1", new CostEntry(2, "codex", "gpt-5", 24763, 24448, 122, 0.00467m, true), DateTimeOffset.UnixEpoch);

@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json;
 using Orch.Cli.Tests.Packaging;
-using Orch.Cli.Tests.Support;
 using Orch.Core.Schemas;
 using Orch.Testing;
 

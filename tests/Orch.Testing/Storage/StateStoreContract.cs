@@ -243,6 +243,15 @@ public abstract class StateStoreContract
         Assert.IsTrue(all[0].Id < all[1].Id && all[1].Id < all[2].Id, "ids only grow");
         CollectionAssert.AreEqual(new[] { """{"wave":1}""", """{"wave":2}""" }, runA.Select(e => e.Data).ToArray());
         Assert.AreEqual(all[1].Id, after.Single().Id);
+        Assert.AreEqual(all[2].Id, await store.LastEventIdAsync(CancellationToken.None), "a view follows on from the newest event");
+    }
+
+    [TestMethod]
+    public async Task LastEventId_OnAnEmptyLog_IsZero()
+    {
+        await using var store = await FreshAsync();
+
+        Assert.AreEqual(0, await store.LastEventIdAsync(CancellationToken.None));
     }
 
     [TestMethod]

@@ -58,6 +58,23 @@ public sealed partial class SqliteStateStore : IStateStore
     public static Task<SqliteStateStore> OpenForReadingAsync(string path, TimeProvider time, CancellationToken cancellationToken) =>
         OpenAsync(path, time, Migrations.All, cancellationToken, ReadCheckBytes);
 
+    /// <summary>
+    /// Opens an existing database with a read-only connection whatever the file allows, for hosts that must never write
+    /// (the dashboard): every write is refused by SQLite itself.
+    /// </summary>
+    public static async Task<SqliteStateStore> OpenReadOnlyAsync(string path, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var full = Path.GetFullPath(path);
+        try
+        {
+            return new SqliteStateStore(await OpenReadOnlyAsync(full, Migrations.All, ReadCheckBytes, cancellationToken), time, full, readOnly: true);
+        }
+        catch (SqliteException ex) when (SqliteFaults.Describe(ex, full) is { } fault)
+        {
+            throw fault;
+        }
+    }
+
     internal static async Task<SqliteStateStore> OpenAsync(string path, TimeProvider time, IReadOnlyList<string> migrations, CancellationToken cancellationToken,
         long? checkUpTo = null)
     {
@@ -497,6 +514,11 @@ public sealed partial class SqliteStateStore : IStateStore
 
             return (IReadOnlyList<EventRecord>)list;
         }, cancellationToken);
+
+    public Task<long> LastEventIdAsync(CancellationToken cancellationToken) =>
+        WithConnectionAsync(async () =>
+            Convert.ToInt64(await ScalarAsync(_connection, "SELECT COALESCE(MAX(id), 0) FROM events;", cancellationToken), CultureInfo.InvariantCulture),
+            cancellationToken);
 
     public Task<IReadOnlyDictionary<JobStatus, int>> CountJobsAsync(CancellationToken cancellationToken) =>
         WithConnectionAsync(async () =>

@@ -2,10 +2,10 @@ using System.Text.Json;
 using Json.Schema;
 using Orch.Core.Schemas;
 
-namespace Orch.Cli.Tests.Support;
+namespace Orch.Testing;
 
 /// <summary>Asserts that JSON Orch printed matches the schema it publishes for it, listing every mismatch.</summary>
-internal static class SchemaAssert
+public static class SchemaAssert
 {
     public static void Valid(string schema, JsonElement json)
     {
