@@ -7,7 +7,10 @@
 #   4. the MSBuild hook: an incremental `dotnet build` with Orch.MSBuild against one without (build/bench-msbuild.sh);
 #   5. a DAG of 24 workstreams with --parallel 4, against the ideal ready-queue makespan of the same DAG;
 #   6. Orch's cost per workstream (worktree, checkpoint, merge, cleanup) against the same git commands run bare;
-#   7. `plan` of 8,000 workstreams against 1,000 (near-linear is a ratio near 8).
+#   7. `plan` of 8,000 workstreams against 1,000 (near-linear is a ratio near 8);
+#   8. PostgreSQL (a throwaway server from build/postgres.sh): sleep-bound jobs on 1, 2 and 4 running worker processes,
+#      from submit to the last completion (goal: 4 workers at least 3.5x the jobs/s of one), and the trivial jobs of
+#      row 1 on PostgreSQL against SQLite (start-up included in both).
 #   build/bench.sh [JOBS] [--no-msbuild]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,6 +27,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build "$root/src/Orch.Cli/Orch.Cli.csproj" -c Release --nologo -v quiet >/dev/null
 orch=(dotnet "$root/src/Orch.Cli/bin/Release/net10.0/Orch.Cli.dll")
 work="$(mktemp -d)"
+# PostgreSQL runs as its own user when this runs as root (row 8): it must be able to reach its data folder.
+chmod 755 "$work"
 trap 'rm -rf "$work"' EXIT
 rows="$work/rows.tsv"
 now_ms() { date +%s%3N; }
@@ -193,6 +198,48 @@ for n in (1000, 8000):
                     f"edit: {{tool: script, command: [sh, e.sh]}}, static: [], runtime: []}}\n")
 PY
 row "plan of 8,000 workstreams" "$(median_ms 3 "${orch[@]}" plan plan8000.yaml --format json)" "plan of 1,000" "$(median_ms 3 "${orch[@]}" plan plan1000.yaml --format json)" "linear would be 8x"
+
+# 8. PostgreSQL workers.
+pg_dir="$work/pg"
+if pg=$(bash "$root/build/postgres.sh" start "$pg_dir" "${ORCH_BENCH_POSTGRES_PORT:-55433}" 2>/dev/null); then
+  trap 'bash "$root/build/postgres.sh" stop "$pg_dir" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+  # Each scenario in a schema of its own: the same server, an empty queue.
+  pg_queue() {
+    psql "$pg" -qtA -c "CREATE SCHEMA $1;" >/dev/null
+    echo "$pg?options=$(python3 -c "import urllib.parse,sys; print(urllib.parse.quote(sys.argv[1]))" "-c search_path=$1")"
+  }
+  # Throughput once workers run: the workers start first and wait (LISTEN); the time is from the first job's start to
+  # the last one's end, so neither start-up nor the submit is counted.
+  sleepers=40
+  mkdir -p "$work/pgsleep/jobs"
+  for i in $(seq -w 1 "$sleepers"); do printf 'id: nap-%s\ncommand: [sleep, "0.5"]\n' "$i" > "$work/pgsleep/jobs/nap-$i.yaml"; done
+  cd "$work/pgsleep"
+  declare -A took
+  for n in 1 2 4; do
+    db=$(pg_queue "sleep$n")
+    ORCH_DB="$db" "${orch[@]}" status >/dev/null
+    pids=()
+    for w in $(seq "$n"); do ORCH_DB="$db" ORCH_HOST="bench$w" "${orch[@]}" worker -v q >/dev/null 2>&1 & pids+=($!); done
+    sleep 3
+    ORCH_DB="$db" "${orch[@]}" job submit jobs -v q >/dev/null
+    until [[ "$(psql "$db" -qtA -c "SELECT count(*) FROM jobs WHERE status = 'succeeded';")" == "$sleepers" ]]; do sleep 0.2; done
+    # From the first job's start to the last one's end, by the jobs' own records.
+    took[$n]=$(psql "$db" -qtA -c "SELECT round(1000 * (EXTRACT(EPOCH FROM max(finished_at::timestamptz)) - EXTRACT(EPOCH FROM min(started_at::timestamptz)))) FROM jobs;")
+    kill "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null || true
+  done
+  for n in 2 4; do
+    row "postgres: $sleepers sleep-0.5 jobs, $n workers" "${took[$n]}" "the same, 1 worker" "${took[1]}" \
+      "$(awk -v a="${took[1]}" -v b="${took[$n]}" -v j="$sleepers" -v n="$n" 'BEGIN { printf "%.1f jobs/s, %.2fx one worker%s", j * 1000 / b, a / b, (n == 4 ? " (goal >= 3.5x)" : "") }')"
+  done
+  cd "$work/queue"
+  db=$(pg_queue trivial)
+  ORCH_DB="$db" "${orch[@]}" job submit jobs -v q >/dev/null
+  t0=$(now_ms); ORCH_DB="$db" "${orch[@]}" worker --drain --parallel 2 -v q >/dev/null; t1=$(now_ms)
+  row "postgres: $jobs true jobs, 2 workers" "$((t1 - t0))" "the same on SQLite (row 1)" "$orch_ms" \
+    "$(awk -v t="$((t1 - t0))" -v n="$jobs" 'BEGIN { printf "%.0f jobs/s", n * 1000 / t }')"
+else
+  echo "note: no PostgreSQL server could be started; its rows are left out" >&2
+fi
 
 echo
 awk -F'\t' 'BEGIN { printf "%-52s %10s   %-30s %10s %8s   %s\n", "benchmark", "orch ms", "baseline", "ms", "ratio", "note" }

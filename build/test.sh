@@ -12,17 +12,23 @@ if [[ "${1:-}" == "--fast" ]]; then
   filter=(--filter "TestCategory!=Process&TestCategory!=Browser")
 fi
 
-# Debian's Chromium, for the dashboard's browser test (Playwright drives it; Playwright's own browser download is never
-# used). Installed while the solution builds; without apt or root the test reports inconclusive.
-chromium_install=""
-if [[ ${#filter[@]} -eq 0 && ! -x /usr/bin/chromium ]] && command -v apt-get >/dev/null 2>&1; then
-  sudo=""
-  if [[ $(id -u) -ne 0 ]]; then sudo="sudo -n"; fi
-  (export DEBIAN_FRONTEND=noninteractive
-   $sudo apt-get install -y -qq chromium >/dev/null 2>&1 \
-     || { $sudo apt-get update -qq >/dev/null 2>&1 && $sudo apt-get install -y -qq chromium >/dev/null 2>&1; } \
-     || echo "note: chromium could not be installed; the dashboard's browser test will be inconclusive" >&2) &
-  chromium_install=$!
+# What the tests need from Debian, installed while the solution builds: Chromium for the dashboard's browser test
+# (Playwright drives it; Playwright's own browser download is never used) and PostgreSQL for the second store backend.
+# Without apt or root the tests that need them report inconclusive.
+prerequisites=""
+if [[ ${#filter[@]} -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+  missing=()
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+  ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || missing+=(postgresql)
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    sudo=""
+    if [[ $(id -u) -ne 0 ]]; then sudo="sudo -n"; fi
+    (export DEBIAN_FRONTEND=noninteractive
+     $sudo apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 \
+       || { $sudo apt-get update -qq >/dev/null 2>&1 && $sudo apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1; } \
+       || echo "note: ${missing[*]} could not be installed; the tests that need them will be inconclusive" >&2) &
+    prerequisites=$!
+  fi
 fi
 
 results="$root/artifacts/test-results"
@@ -44,7 +50,17 @@ if [[ ! -f "$sarif" ]] && command -v npm >/dev/null 2>&1; then
   fi
   rm -rf "$tmp"
 fi
-if [[ -n "$chromium_install" ]]; then wait "$chromium_install" || true; fi
+if [[ -n "$prerequisites" ]]; then wait "$prerequisites" || true; fi
+
+# A throwaway PostgreSQL server for the store contract suite and the scale-out tests, stopped however this script ends.
+if [[ ${#filter[@]} -eq 0 ]] && [[ -z "${ORCH_TEST_POSTGRES:-}" ]]; then
+  if address=$(bash build/postgres.sh start 2>"$results/postgres-start.log"); then
+    export ORCH_TEST_POSTGRES="$address"
+    trap 'bash build/postgres.sh stop >/dev/null 2>&1 || true' EXIT
+  else
+    echo "note: PostgreSQL did not start (see $results/postgres-start.log); its tests will be inconclusive" >&2
+  fi
+fi
 
 # One dotnet test per project, each with its own TRX name, so no result file can overwrite another.
 status=0

@@ -22,7 +22,7 @@ internal static class UiCommand
                 return ExitCodes.InvalidInput;
             }
 
-            OrchEngine Engine(bool readOnly) => new OrchEngineBuilder().ForRepository(context.RepositoryRoot).UseDatabase(context.DatabasePath)
+            OrchEngine Engine(bool readOnly) => new OrchEngineBuilder().ForRepository(context.RepositoryRoot).UseDatabase(context.DatabaseAddress)
                 .UseTimeProvider(context.Time).ReadOnly(readOnly)
                 .OnPluginProblem(problem => context.Error.WriteLine($"warning: plugin {problem.DisplayName.Trim()} {problem.Reason}")).Build();
 

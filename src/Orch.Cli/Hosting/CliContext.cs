@@ -25,7 +25,7 @@ internal sealed class CliContext
         _explicitDatabase = !string.IsNullOrEmpty(database);
         var events = parse.GetValue(options.EventsFile);
         EventsFile = string.IsNullOrEmpty(events) ? Environment.GetEnvironmentVariable("ORCH_EVENTS_FILE") is { Length: > 0 } env ? Path.GetFullPath(env) : null : Path.GetFullPath(events);
-        DatabasePath = string.IsNullOrEmpty(database) ? Path.Combine(RepositoryRoot, ".orch", "state.db") : Path.GetFullPath(database);
+        DatabaseAddress = Core.Application.DatabaseAddress.Resolve(database, RepositoryRoot);
         Console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(stdout),
@@ -54,7 +54,11 @@ internal sealed class CliContext
 
     public string RepositoryRoot { get; private set; }
 
-    public string DatabasePath { get; private set; }
+    /// <summary>The state database as given (a file, or a <c>postgres://</c> address with its password): for the engine only.</summary>
+    public string DatabaseAddress { get; private set; }
+
+    /// <summary>The state database as messages name it: a server's address without its password.</summary>
+    public string DatabasePath => Core.Application.DatabaseAddress.Display(DatabaseAddress);
 
     /// <summary>Points the command at another repository (the demo's), with its own default database unless --db or ORCH_DB named one.</summary>
     public void UseRepository(string root)
@@ -62,7 +66,7 @@ internal sealed class CliContext
         RepositoryRoot = root;
         if (!_explicitDatabase)
         {
-            DatabasePath = Path.Combine(root, ".orch", "state.db");
+            DatabaseAddress = Core.Application.DatabaseAddress.Resolve(null, root);
         }
     }
 
@@ -83,7 +87,7 @@ internal sealed class CliContext
     /// </summary>
     public OrchEngine BuildEngine(Verbosity jobDetail = Verbosity.Diagnostic)
     {
-        var builder = new OrchEngineBuilder().ForRepository(RepositoryRoot).UseDatabase(DatabasePath).UseTimeProvider(Time)
+        var builder = new OrchEngineBuilder().ForRepository(RepositoryRoot).UseDatabase(DatabaseAddress).UseTimeProvider(Time)
             .AddEventSink(LiveView ?? new ConsoleEventSink(this, jobDetail == Verbosity.Normal ? Verbosity.Normal : Verbosity.Detailed))
             // A broken plugin is reported and left out; the command goes on without it.
             .OnPluginProblem(problem => Error.WriteLine($"warning: plugin {problem.DisplayName.Trim()} {problem.Reason}"));

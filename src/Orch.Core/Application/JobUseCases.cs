@@ -90,7 +90,8 @@ public sealed class JobUseCases
     /// <param name="options">Slots and whether to stop once the queue is empty.</param>
     /// <param name="onStarted">Told the worker's id once it runs.</param>
     /// <param name="cancellationToken">Stops the worker.</param>
-    public async Task<WorkResult> WorkAsync(WorkerOptions options, Action<string>? onStarted, CancellationToken cancellationToken)
+    /// <param name="onNotice">Told what a person running the worker should know: the database out of reach, a lease lost.</param>
+    public async Task<WorkResult> WorkAsync(WorkerOptions options, Action<string>? onStarted, CancellationToken cancellationToken, Action<string>? onNotice = null)
     {
         var settings = _engine.Settings;
         if (!settings.Succeeded)
@@ -99,7 +100,11 @@ public sealed class JobUseCases
         }
 
         var services = await _engine.ServicesAsync(cancellationToken);
-        var worker = new Worker(services.Store, services.Jobs, new Reconciler(services.Store, _engine.Time), _engine.Time, options);
+        var worker = new Worker(services.Store, services.Jobs, new Reconciler(services.Store, _engine.Time), _engine.Time, options)
+        {
+            Unavailable = reason => onNotice?.Invoke($"{reason} Trying again."),
+            LeaseLost = job => onNotice?.Invoke($"lost the lease of job {job}: its tool is stopped, nothing more is recorded, another worker takes it"),
+        };
         onStarted?.Invoke(worker.Identity.Id);
         return new WorkResult(settings.Diagnostics, worker.Identity.Id, await worker.RunAsync(cancellationToken));
     }

@@ -6,6 +6,7 @@ using Orch.Core.Plugins;
 using Orch.Core.Profiles;
 using Orch.Core.Settings;
 using Orch.Core.Storage;
+using Orch.Core.Storage.Postgres;
 using Orch.Core.Storage.Sqlite;
 
 namespace Orch.Core.Application;
@@ -40,8 +41,11 @@ public sealed class OrchEngine : IAsyncDisposable
     /// <summary>The repository the engine works on.</summary>
     public string RepositoryRoot => Options.RepositoryRoot;
 
-    /// <summary>The state database.</summary>
+    /// <summary>The state database: a file, or a <c>postgres://</c> address.</summary>
     public string DatabasePath => Options.DatabasePath;
+
+    /// <summary>The state database as messages name it: a server's address without its password.</summary>
+    public string DatabaseDisplay => DatabaseAddress.Display(Options.DatabasePath);
 
     /// <summary>The project's settings (<c>.orch/orch.yaml</c>), loaded on first use, with every problem found.</summary>
     public LoadResult<ProjectSettings> Settings => _settings.Value;
@@ -140,16 +144,18 @@ public sealed class OrchEngine : IAsyncDisposable
     }
 
     /// <summary>True when the state database exists (or is open); read-only views check it so they never create one.</summary>
-    internal bool HasDatabase => _store is not null || File.Exists(Options.DatabasePath);
+    internal bool HasDatabase => _store is not null || PostgresStateStore.IsAddress(Options.DatabasePath) || File.Exists(Options.DatabasePath);
 
     internal async Task<IStateStore> StoreAsync(CancellationToken cancellationToken) =>
-        _store ??= Options.ReadOnly
-            ? await SqliteStateStore.OpenReadOnlyAsync(Options.DatabasePath, Options.Time, cancellationToken)
-            : await SqliteStateStore.OpenAsync(Options.DatabasePath, Options.Time, cancellationToken);
+        _store ??= PostgresStateStore.IsAddress(Options.DatabasePath)
+            ? await PostgresStateStore.OpenAsync(Options.DatabasePath, Options.Time, Options.ReadOnly, cancellationToken)
+            : Options.ReadOnly
+                ? await SqliteStateStore.OpenReadOnlyAsync(Options.DatabasePath, Options.Time, cancellationToken)
+                : await SqliteStateStore.OpenAsync(Options.DatabasePath, Options.Time, cancellationToken);
 
     /// <summary>The store, for a use case that only reads it: opened with the lighter check, unless something opened it already.</summary>
     internal async Task<IStateStore> ReadStoreAsync(CancellationToken cancellationToken) =>
-        _store ??= Options.ReadOnly
+        _store ??= PostgresStateStore.IsAddress(Options.DatabasePath) ? await StoreAsync(cancellationToken) : Options.ReadOnly
             ? await SqliteStateStore.OpenReadOnlyAsync(Options.DatabasePath, Options.Time, cancellationToken)
             : await SqliteStateStore.OpenForReadingAsync(Options.DatabasePath, Options.Time, cancellationToken);
 

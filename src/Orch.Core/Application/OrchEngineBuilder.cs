@@ -30,7 +30,7 @@ public sealed class OrchEngineBuilder
     /// <summary>The state database. The default value is <c>.orch/state.db</c> under the repository.</summary>
     public OrchEngineBuilder UseDatabase(string? path)
     {
-        _databasePath = string.IsNullOrEmpty(path) ? null : Path.GetFullPath(path);
+        _databasePath = string.IsNullOrEmpty(path) ? null : DatabaseAddress.IsServer(path) ? path : Path.GetFullPath(path);
         return this;
     }
 

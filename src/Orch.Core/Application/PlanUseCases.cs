@@ -112,14 +112,14 @@ public sealed class PlanUseCases
     {
         if (!_engine.HasDatabase)
         {
-            return new OrchError("ORCH2002", $"no run '{runId}': there is no database at {_engine.DatabasePath}", "`dotnet orch status` lists recent runs.");
+            return new OrchError("ORCH2002", $"no run '{runId}': there is no database at {_engine.DatabaseDisplay}", "`dotnet orch status` lists recent runs.");
         }
 
         var store = await _engine.StoreAsync(cancellationToken);
         var run = await store.GetRunAsync(runId, cancellationToken);
         if (run is null)
         {
-            return new OrchError("ORCH2002", $"no run '{runId}' in {_engine.DatabasePath}", "`dotnet orch status` lists recent runs.");
+            return new OrchError("ORCH2002", $"no run '{runId}' in {_engine.DatabaseDisplay}", "`dotnet orch status` lists recent runs.");
         }
 
         if (run.Status != RunStatus.Running)
@@ -172,7 +172,7 @@ public sealed class PlanUseCases
         if (run is null || optionsJson is null)
         {
             return new PlanRunResult(settings.Diagnostics, null,
-                new OrchError("ORCH2002", $"no plan run '{runId}' in {_engine.DatabasePath}", "`dotnet orch status` lists recent runs."));
+                new OrchError("ORCH2002", $"no plan run '{runId}' in {_engine.DatabaseDisplay}", "`dotnet orch status` lists recent runs."));
         }
 
         var stored = JsonSerializer.Deserialize<StoredRunOptions>(optionsJson, OrchJson.Options)!;
@@ -222,7 +222,7 @@ public sealed class PlanUseCases
         var run = _engine.HasDatabase ? await (await _engine.StoreAsync(cancellationToken)).GetRunAsync(runId, cancellationToken) : null;
         if (run is null || run.Kind != "plan")
         {
-            return (null, new OrchError("ORCH2002", $"no plan run '{runId}' in {_engine.DatabasePath}", "`dotnet orch status` lists recent runs."));
+            return (null, new OrchError("ORCH2002", $"no plan run '{runId}' in {_engine.DatabaseDisplay}", "`dotnet orch status` lists recent runs."));
         }
 
         if (run.Status == RunStatus.Running)
@@ -239,10 +239,15 @@ public sealed class PlanUseCases
             $"resume-{_engine.Time.GetUtcNow().ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture)}.log");
         Directory.CreateDirectory(Path.GetDirectoryName(log)!);
         // The shell only redirects: the resumed Orch must not write to pipes that close when the host exits.
-        string[] argv = ["/bin/sh", "-c", "exec \"$@\" >>\"$ORCH_RESUME_LOG\" 2>&1 </dev/null", "sh", .. orchCommand, "resume", run.Id, "--db", _engine.DatabasePath];
+        string[] argv = ["/bin/sh", "-c", "exec \"$@\" >>\"$ORCH_RESUME_LOG\" 2>&1 </dev/null", "sh", .. orchCommand, "resume", run.Id];
         try
         {
-            using var child = Execution.ChildProcess.Start(argv, _engine.RepositoryRoot, new Dictionary<string, string> { ["ORCH_RESUME_LOG"] = log });
+            using var child = Execution.ChildProcess.Start(argv, _engine.RepositoryRoot, new Dictionary<string, string>
+            {
+                ["ORCH_RESUME_LOG"] = log,
+                // In the environment, not the command line, where any user's `ps` would show a server's password.
+                ["ORCH_DB"] = _engine.DatabasePath,
+            });
         }
         catch (Execution.ChildStartException ex)
         {

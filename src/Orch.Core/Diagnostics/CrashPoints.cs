@@ -28,8 +28,15 @@ public static class CrashPoints
     /// <summary>A merge stopped on a conflict, before Orch aborted it: the main tree is mid-merge.</summary>
     public const string DuringMergeConflict = "during-merge-conflict";
 
+    /// <summary>A worker's claim of a queued job is committed; its process has not started.</summary>
+    public const string AfterClaim = "after-claim";
+
+    /// <summary>A rescue changed the rows of expired leases; its transaction has not committed.</summary>
+    public const string DuringRescue = "during-rescue";
+
     /// <summary>Every step, for documentation and tests.</summary>
-    public static IReadOnlyList<string> All { get; } = [AfterWorktreeAdd, AfterJobStart, AfterProcessExit, AfterCheckpoint, AfterMerge, DuringMergeConflict];
+    public static IReadOnlyList<string> All { get; } =
+        [AfterWorktreeAdd, AfterJobStart, AfterProcessExit, AfterCheckpoint, AfterMerge, DuringMergeConflict, AfterClaim, DuringRescue];
 
     private static readonly (string Step, int Count)? Armed = Parse(Environment.GetEnvironmentVariable("ORCH_CRASH_AT"));
     private static int _hits;

@@ -48,15 +48,20 @@ public sealed class JobExecutor
     /// <summary>Where a job's output goes: its spec's <c>log_file</c>, else <c>.orch/logs/JOB.log</c> in its repository.</summary>
     public static string LogFileFor(string jobId, JobSpec spec) => spec.LogFile ?? Path.Combine(spec.RepositoryRoot, ".orch", "logs", $"{jobId}.log");
 
-    /// <summary>Delays before the second and third try of recording a job's result. The work happened; losing its record would make it run again.</summary>
-    private static readonly TimeSpan[] CompletionRetries = [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1)];
+    /// <summary>
+    /// Delays before each new try of recording a job's result. The work happened; losing its record would make it run
+    /// again. A lock or a full disk gets two more tries; a database server out of reach gets about a minute, the
+    /// longest a restart or a failover takes (a completion stored twice is stored once).
+    /// </summary>
+    private static readonly TimeSpan[] CompletionRetries =
+        [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30)];
 
     // Which process runs the job only helps recovery after a crash; failing to write it must not fail the job.
-    private async Task RecordProcessAsync(string jobId, ProcessIdentity process)
+    private async Task RecordProcessAsync(JobRecord job, ProcessIdentity process)
     {
         try
         {
-            await _jobs.RecordProcessAsync(jobId, process, CancellationToken.None);
+            await _jobs.RecordProcessAsync(job.Id, job.Fence, process, CancellationToken.None);
         }
         catch (StateDatabaseException)
         {
@@ -72,7 +77,7 @@ public sealed class JobExecutor
                 await _jobs.CompleteJobAsync(completion, CancellationToken.None);
                 return;
             }
-            catch (StateDatabaseException ex) when (ex.IsTransient && retry < CompletionRetries.Length)
+            catch (StateDatabaseException ex) when (ex.IsTransient && retry < (ex.Fault == StateDatabaseFault.Unavailable ? CompletionRetries.Length : 2))
             {
                 await Task.Delay(CompletionRetries[retry], _time, CancellationToken.None);
             }
@@ -109,7 +114,7 @@ public sealed class JobExecutor
         }
 
         var runner = new ProcessRunner(logFile, redactor, _time,
-            process => RecordProcessAsync(job.Id, process),
+            process => RecordProcessAsync(job, process),
             _onOutput is null ? null : line => _onOutput(job.Id, line),
             exitRecord,
             spec.StallTimeout);
@@ -162,9 +167,11 @@ public sealed class JobExecutor
         var findings = (last?.Findings ?? []).Select(f => f with { Message = redactor.Redact(f.Message) }).ToList();
         if (status == JobStatus.Cancelled && IsQueued(job) && job.Recoveries < Queue.Reconciler.MaxRecoveries)
         {
-            // A stopped worker's job goes back to the queue for the next worker, its interrupted attempt counted.
-            await _jobs.RequeueJobAsync(job.Id, job.Owner!.Id, "its worker was stopped before the job ended", CancellationToken.None);
-            return new JobOutcome(job.Id, spec.Name, JobStatus.Queued, null, attempts, "requeued: its worker was stopped", findings, logFile, null);
+            // A stopped worker's job goes back to the queue for the next worker, its interrupted attempt counted; a job whose
+            // lease ran out is someone else's already.
+            var requeued = await _jobs.RequeueJobAsync(job.Id, job.Owner!.Id, job.Fence, "its worker was stopped before the job ended", CancellationToken.None);
+            return new JobOutcome(job.Id, spec.Name, JobStatus.Queued, null, attempts, requeued ? "requeued: its worker was stopped" : "another owner has it now",
+                findings, logFile, null) { Lost = !requeued };
         }
 
         string? reportPath = null;
@@ -185,18 +192,31 @@ public sealed class JobExecutor
 
         Emit(new JobFinished(status, last?.ExitCode, attempts.Count, error, reportPath));
         Diagnostics.CrashPoints.Hit(Diagnostics.CrashPoints.AfterProcessExit);
-        await CompleteAsync(new JobCompletion
+        try
         {
-            JobId = job.Id,
-            Status = status,
-            ExitCode = last?.ExitCode,
-            Error = error,
-            Attempts = attempts,
-            Findings = findings,
-            Events = events,
-            Costs = costs,
-            Phase = spec.Phase,
-        });
+            await CompleteAsync(new JobCompletion
+            {
+                JobId = job.Id,
+                Fence = job.Fence,
+                Status = status,
+                ExitCode = last?.ExitCode,
+                Error = error,
+                Attempts = attempts,
+                Findings = findings,
+                Events = events,
+                Costs = costs,
+                Phase = spec.Phase,
+            });
+        }
+        catch (JobFencedException)
+        {
+            // Its lease ran out and another owner runs it: this run of it is not recorded, and the other's result stands.
+            return new JobOutcome(job.Id, spec.Name, status, last?.ExitCode, attempts, "another owner has it now; this run was not recorded", findings, logFile, null)
+            {
+                Lost = true,
+            };
+        }
+
         return new JobOutcome(job.Id, spec.Name, status, last?.ExitCode, attempts, error, findings, logFile, reportPath)
         {
             OutputTail = last?.OutputTail ?? "",

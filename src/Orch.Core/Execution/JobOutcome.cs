@@ -21,4 +21,7 @@ public sealed record JobOutcome(
 
     /// <summary>What an AI tool said it did, redacted, when it said anything.</summary>
     public string? Summary { get; init; }
+
+    /// <summary>True when the job was no longer this owner's by the end (its lease ran out and another owner took it): nothing of this run was recorded.</summary>
+    public bool Lost { get; init; }
 }

@@ -18,7 +18,9 @@ public static class OwnerIdentity
     private static WorkerIdentity Create(string prefix)
     {
         var process = ProcessInfo.Current();
-        var host = Environment.MachineName;
+        // ORCH_HOST names the host where several workers share one machine name (containers, or the tests' stand-in hosts):
+        // a worker only judges by process id the owners on its own host, and leaves the others to their leases.
+        var host = Environment.GetEnvironmentVariable("ORCH_HOST") is { Length: > 0 } named ? named : Environment.MachineName;
         return new WorkerIdentity($"{prefix}{host}:{process.ProcessId}:{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}", host, process);
     }
 }

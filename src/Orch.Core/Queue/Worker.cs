@@ -77,37 +77,136 @@ public sealed class Worker
     private async Task RunSlotAsync(List<JobOutcome> outcomes, CancellationToken cancellationToken)
     {
         var lastReconcile = _time.GetTimestamp();
+        var lastRescue = 0L;
+        var outage = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            var job = await _store.ClaimNextJobAsync(Identity, cancellationToken);
-            if (job is null)
+            JobRecord? job;
+            try
             {
-                if (_options.Drain)
+                job = await _store.ClaimNextJobAsync(Identity, _options.Lease, cancellationToken);
+                if (job is null)
                 {
-                    return;
+                    if (_options.Drain)
+                    {
+                        return;
+                    }
+
+                    if (_time.GetElapsedTime(lastReconcile) >= _options.ReconcileInterval)
+                    {
+                        await _reconciler.ReconcileAsync(Identity, cancellationToken);
+                        lastReconcile = _time.GetTimestamp();
+                    }
+
+                    // Leases are the only news of a worker on another host dying: look as often as half a lease.
+                    if (_time.GetElapsedTime(lastRescue) >= _options.Lease / 2)
+                    {
+                        await _store.RescueExpiredLeasesAsync(Reconciler.MaxRecoveries, cancellationToken);
+                        lastRescue = _time.GetTimestamp();
+                    }
+
+                    await _store.WaitForJobsAsync(_options.PollInterval, cancellationToken);
+                    outage = 0;
+                    continue;
                 }
 
-                if (_time.GetElapsedTime(lastReconcile) >= _options.ReconcileInterval)
-                {
-                    await _reconciler.ReconcileAsync(Identity, cancellationToken);
-                    lastReconcile = _time.GetTimestamp();
-                }
-
-                await Task.Delay(_options.PollInterval, _time, cancellationToken);
+                outage = 0;
+            }
+            catch (StateDatabaseException ex) when (ex.Fault == StateDatabaseFault.Unavailable)
+            {
+                // The database server is out of reach: wait, longer each time up to OutageBackoff's last step, and try again.
+                Unavailable?.Invoke(ex.Message);
+                await Task.Delay(OutageBackoff[Math.Min(outage++, OutageBackoff.Length - 1)], _time, cancellationToken);
                 continue;
             }
 
+            Diagnostics.CrashPoints.Hit(Diagnostics.CrashPoints.AfterClaim);
             _repositories.TryAdd(job.Spec.RepositoryRoot, 0);
-            var outcome = await _lifecycle.RunClaimedAsync(job, cancellationToken);
+            using var lost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var heartbeat = KeepLeaseAsync(job, lost);
+            JobOutcome outcome;
+            try
+            {
+                outcome = await _lifecycle.RunClaimedAsync(job, lost.Token);
+            }
+            catch (StateDatabaseException) when (lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // The database went out of reach and the lease with it: the job is another worker's to finish.
+                outcome = new JobOutcome(job.Id, job.Spec.Name, JobStatus.Cancelled, null, [], "lost its lease while the database was out of reach", [], "", null) { Lost = true };
+            }
+            finally
+            {
+                await lost.CancelAsync();
+                await heartbeat;
+            }
+
             lock (outcomes)
             {
                 outcomes.Add(outcome);
             }
 
-            if (outcome.Status is JobStatus.Cancelled or JobStatus.Queued)
+            if (!outcome.Lost && outcome.Status is JobStatus.Cancelled or JobStatus.Queued)
             {
                 return;
             }
         }
     }
+
+    /// <summary>
+    /// Renews the job's lease every third of it while the job runs. When the store says the job is another owner's, or
+    /// no renewal got through for a whole lease, it cancels <paramref name="job"/>'s token: the tool is killed and
+    /// nothing more is recorded for this run of the job.
+    /// </summary>
+    private async Task KeepLeaseAsync(JobRecord job, CancellationTokenSource lost)
+    {
+        var every = _options.Lease / 3;
+        var renewed = _time.GetTimestamp();
+        while (!lost.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(every, _time, lost.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            try
+            {
+                if (!await _store.RenewLeaseAsync(job.Id, job.Fence, _options.Lease, lost.Token))
+                {
+                    LeaseLost?.Invoke(job.Id);
+                    await lost.CancelAsync();
+                    return;
+                }
+
+                renewed = _time.GetTimestamp();
+            }
+            catch (OperationCanceledException) when (lost.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (StateDatabaseException) when (_time.GetElapsedTime(renewed) < _options.Lease)
+            {
+                // Out of reach for now: the lease still holds, so try again at the next beat.
+            }
+            catch (StateDatabaseException)
+            {
+                LeaseLost?.Invoke(job.Id);
+                await lost.CancelAsync();
+                return;
+            }
+        }
+    }
+
+    /// <summary>Delays between tries while the database is out of reach.</summary>
+    private static readonly TimeSpan[] OutageBackoff =
+        [TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
+
+    /// <summary>Told, each time, why the database could not be reached; the worker keeps trying.</summary>
+    public Action<string>? Unavailable { get; set; }
+
+    /// <summary>Told the id of each job whose lease this worker lost.</summary>
+    public Action<string>? LeaseLost { get; set; }
 }

@@ -12,6 +12,13 @@ public sealed record WorkerOptions
     /// <summary>How often an idle worker looks for new jobs. The default value is 500 ms.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>How often an idle worker looks for jobs of dead owners. The default value is 10 seconds.</summary>
+    /// <summary>How often an idle worker looks for jobs of dead owners and for leases that ran out. The default value is 10 seconds.</summary>
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a claim holds without a heartbeat. The worker renews it every third of that while the job runs, so it
+    /// never limits how long a job may take; a worker that cannot renew kills the job's tool and gives the job up, and
+    /// another worker takes it once the lease has run out. The default value is 30 seconds.
+    /// </summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -99,6 +99,12 @@ public sealed partial class SecretRedactor
             }
         }
 
+        if (text.Contains("://", StringComparison.Ordinal))
+        {
+            // A password inside an address (a database's, a proxy's): user:PASSWORD@host.
+            text = UrlPassword().Replace(text, Mask);
+        }
+
         return text.Length < 20 ? text : TokenShape().Replace(text, m => IsToken(m) ? Mask : m.Value);
     }
 
@@ -157,4 +163,7 @@ public sealed partial class SecretRedactor
 
     [GeneratedRegex(@"(?<known>\bsk-(?:ant-)?[A-Za-z0-9_\-]{20,}|\bgh[pousr]_[A-Za-z0-9]{30,}|\bgithub_pat_[A-Za-z0-9_]{40,}|\bxox[abposr]-[A-Za-z0-9\-]{10,}|\b(?:AKIA|ASIA)[0-9A-Z]{16}\b|\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,})|(?<![A-Za-z0-9+=_\-])[A-Za-z0-9+=_\-]{32,}", RegexOptions.CultureInvariant)]
     private static partial Regex TokenShape();
+
+    [GeneratedRegex(@"(?<=://[^:/@\s]+:)[^@/\s]+(?=@)", RegexOptions.CultureInvariant)]
+    private static partial Regex UrlPassword();
 }

@@ -11,7 +11,7 @@ namespace Orch.Core.Settings;
 /// The project's settings in <c>.orch/orch.yaml</c>: <c>tools:</c> (timeouts, stall times, retries, breakers),
 /// <c>worktree:</c> (hooks and copied files), prices, budgets, escalation and the profile.
 /// </summary>
-public sealed record ProjectSettings(ToolSettings Tools, WorktreeHooks Worktree)
+public sealed partial record ProjectSettings(ToolSettings Tools, WorktreeHooks Worktree)
 {
     public static ProjectSettings Empty { get; } = new(ToolSettings.Empty, WorktreeHooks.None);
 
@@ -29,6 +29,35 @@ public sealed record ProjectSettings(ToolSettings Tools, WorktreeHooks Worktree)
     public IReadOnlyList<(string Path, string Profile)> Overrides { get; init; } = [];
 
     public static string PathFor(string repositoryRoot) => Path.Combine(repositoryRoot, ".orch", "orch.yaml");
+
+    /// <summary>
+    /// The <c>database</c> the settings name, for hosts that resolve the database before anything else loads: a file
+    /// relative to the repository made absolute, or a server address as written; <see langword="null"/> when unset or unreadable.
+    /// </summary>
+    public static string? DatabaseIn(string repositoryRoot)
+    {
+        var path = PathFor(repositoryRoot);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        // A line scan, not the YAML parser: every command resolves its database first, and this keeps start-up fast.
+        // The full load (Load) still checks the file.
+        foreach (var line in File.ReadLines(path))
+        {
+            if (DatabaseLine().Match(line) is { Success: true } match)
+            {
+                var value = match.Groups[1].Value.Trim().Trim('"', '\'');
+                return value.Length == 0 ? null : value.Contains("://", StringComparison.Ordinal) ? value : Path.GetFullPath(value, repositoryRoot);
+            }
+        }
+
+        return null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^database\s*:\s*(""[^""]*""|'[^']*'|[^#\s]+)")]
+    private static partial System.Text.RegularExpressions.Regex DatabaseLine();
 
     /// <summary>Reads <c>.orch/orch.yaml</c>; its profile is looked up in <paramref name="profiles"/> (the built-in ones when <see langword="null"/>).</summary>
     public static LoadResult<ProjectSettings> Load(string repositoryRoot, ProfileCatalog? profiles = null)
@@ -71,6 +100,7 @@ public sealed record ProjectSettings(ToolSettings Tools, WorktreeHooks Worktree)
     {
         overrides = [];
         reader.Text("version");
+        reader.Text("database");
         var id = reader.Text("profile");
         if (reader.Node("overrides") is YamlSequenceNode list)
         {

@@ -20,20 +20,60 @@ public interface IJobStore
     /// <returns>The stored job.</returns>
     Task<JobRecord> StartJobAsync(string? runId, JobSpec spec, WorkerIdentity owner, CancellationToken cancellationToken);
 
-    /// <summary>Takes the oldest queued job for <paramref name="owner"/> and marks it running, atomically.</summary>
+    /// <summary>Takes the oldest queued job for <paramref name="owner"/> and marks it running, atomically, without a lease.</summary>
     /// <param name="owner">The worker taking the job.</param>
     /// <param name="cancellationToken">Cancels the claim.</param>
     /// <returns>The claimed job, or <see langword="null"/> when the queue is empty.</returns>
-    Task<JobRecord?> ClaimNextJobAsync(WorkerIdentity owner, CancellationToken cancellationToken);
+    Task<JobRecord?> ClaimNextJobAsync(WorkerIdentity owner, CancellationToken cancellationToken) => ClaimNextJobAsync(owner, null, cancellationToken);
 
-    /// <summary>Records the process a running job started, so that a crashed owner's orphans can be found.</summary>
+    /// <summary>
+    /// Takes the oldest queued job for <paramref name="owner"/> in one statement: marks it running, raises its fencing
+    /// token (<see cref="JobRecord.Fence"/>) and, with a <paramref name="lease"/>, sets the lease's end by the database's
+    /// clock. Two owners never get the same job.
+    /// </summary>
+    /// <param name="owner">The worker taking the job.</param>
+    /// <param name="lease">How long the claim holds without <see cref="RenewLeaseAsync"/>; <see langword="null"/> for a claim only a dead owner's reconciler releases.</param>
+    /// <param name="cancellationToken">Cancels the claim.</param>
+    /// <returns>The claimed job, or <see langword="null"/> when the queue is empty.</returns>
+    Task<JobRecord?> ClaimNextJobAsync(WorkerIdentity owner, TimeSpan? lease, CancellationToken cancellationToken);
+
+    /// <summary>Extends the lease of a job its caller still holds: the job is running and its fencing token is still <paramref name="fence"/>.</summary>
     /// <param name="jobId">The job.</param>
+    /// <param name="fence">The token the caller's claim got.</param>
+    /// <param name="lease">How long from now, by the database's clock.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns><see langword="false"/> when the job is no longer the caller's: it must stop the job's tool and record nothing.</returns>
+    Task<bool> RenewLeaseAsync(string jobId, long fence, TimeSpan lease, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Puts back in the queue every running job whose lease ended, checking each row's state in the statement that
+    /// changes it, so a job that completed meanwhile is left alone. Each rescue counts as a recovery; a job past
+    /// <paramref name="maxRecoveries"/> fails instead. Its old owner's fencing token no longer matches.
+    /// </summary>
+    /// <param name="maxRecoveries">Recoveries after which a job fails instead of running again.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns>The jobs rescued.</returns>
+    Task<IReadOnlyList<string>> RescueExpiredLeasesAsync(int maxRecoveries, CancellationToken cancellationToken);
+
+    /// <summary>Waits up to <paramref name="max"/> for new jobs: a server database says at once when some are queued; a file is polled.</summary>
+    /// <param name="max">The longest wait.</param>
+    /// <param name="cancellationToken">Ends the wait.</param>
+    /// <returns>A task that completes when jobs may be waiting.</returns>
+    Task WaitForJobsAsync(TimeSpan max, CancellationToken cancellationToken);
+
+    /// <summary>Records the process a running job started, so that a crashed owner's orphans can be found; only while its fencing token is <paramref name="fence"/>.</summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="fence">The token of the caller's claim.</param>
     /// <param name="process">The process's id and start time.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    /// <returns>A task that completes when the change is committed.</returns>
-    Task RecordProcessAsync(string jobId, ProcessIdentity process, CancellationToken cancellationToken);
+    /// <returns><see langword="false"/> when the job is no longer the caller's.</returns>
+    Task<bool> RecordProcessAsync(string jobId, long fence, ProcessIdentity process, CancellationToken cancellationToken);
 
-    /// <summary>Stores a job's result, attempts, findings and events in one transaction.</summary>
+    /// <summary>
+    /// Stores a job's result, attempts, findings and events in one transaction. With <see cref="JobCompletion.Fence"/>,
+    /// only while the job is still the caller's; storing the same result again is harmless.
+    /// </summary>
+    /// <exception cref="JobFencedException">The job's fencing token moved on: another owner has it.</exception>
     /// <param name="completion">What the job ended with.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns>A task that completes when the change is committed.</returns>
@@ -45,7 +85,17 @@ public interface IJobStore
     /// <param name="reason">Why, for the event.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     /// <returns><see langword="true"/> when this call requeued the job.</returns>
-    Task<bool> RequeueJobAsync(string jobId, string expectedOwner, string reason, CancellationToken cancellationToken);
+    Task<bool> RequeueJobAsync(string jobId, string expectedOwner, string reason, CancellationToken cancellationToken) =>
+        RequeueJobAsync(jobId, expectedOwner, null, reason, cancellationToken);
+
+    /// <summary>Puts a running job back in the queue if it is still <paramref name="expectedOwner"/>'s under fencing token <paramref name="fence"/>.</summary>
+    /// <param name="jobId">The job.</param>
+    /// <param name="expectedOwner">The owner id the job must still have.</param>
+    /// <param name="fence">The token the job must still have; <see langword="null"/> for any.</param>
+    /// <param name="reason">Why, for the event.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    /// <returns><see langword="true"/> when this call requeued the job.</returns>
+    Task<bool> RequeueJobAsync(string jobId, string expectedOwner, long? fence, string reason, CancellationToken cancellationToken);
 
     /// <summary>Reads one job.</summary>
     /// <param name="jobId">The job.</param>

@@ -9,6 +9,9 @@ public sealed record JobCompletion
     /// <summary>The job.</summary>
     public required string JobId { get; init; }
 
+    /// <summary>The fencing token of the caller's claim; <see langword="null"/> for a caller that settles a dead owner's job.</summary>
+    public long? Fence { get; init; }
+
     /// <summary>Its final status.</summary>
     public required JobStatus Status { get; init; }
 

@@ -43,4 +43,7 @@ public sealed record JobRecord
 
     /// <summary>How many times the job was put back in the queue after its owner died.</summary>
     public int Recoveries { get; init; }
+
+    /// <summary>The fencing token: raised by every claim and requeue, so writes from an owner that lost the job are refused.</summary>
+    public long Fence { get; init; }
 }

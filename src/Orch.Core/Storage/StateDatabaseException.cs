@@ -3,7 +3,7 @@ namespace Orch.Core.Storage;
 /// <summary>Why the state database cannot be used.</summary>
 public enum StateDatabaseFault
 {
-    /// <summary>The file is not a SQLite database.</summary>
+    /// <summary>The file is not a SQLite database, or the server database is not Orch's.</summary>
     NotADatabase,
 
     /// <summary>A newer Orch wrote it.</summary>
@@ -20,6 +20,9 @@ public enum StateDatabaseFault
 
     /// <summary>The disk is full, or the system refused a write.</summary>
     DiskFull,
+
+    /// <summary>The database server is out of reach: refused, restarting, or the connection dropped.</summary>
+    Unavailable,
 }
 
 /// <summary>The state database cannot be used: not a database, written by a newer Orch, locked, damaged, read-only or on a full disk.</summary>
@@ -57,6 +60,6 @@ public sealed class StateDatabaseException : Exception
 
     public StateDatabaseFault Fault { get; }
 
-    /// <summary>True when the work failed while the input was fine: a lock held too long, or a full disk.</summary>
-    public bool IsTransient => Fault is StateDatabaseFault.Locked or StateDatabaseFault.DiskFull;
+    /// <summary>True when the work failed while the input was fine: a lock held too long, a full disk, a server out of reach.</summary>
+    public bool IsTransient => Fault is StateDatabaseFault.Locked or StateDatabaseFault.DiskFull or StateDatabaseFault.Unavailable;
 }

@@ -85,7 +85,7 @@ public sealed class ReconcilerTests
         await using var store = await SqliteStateStore.OpenAsync(dir.Combine("state.db"), TimeProvider.System, CancellationToken.None);
         await store.EnqueueJobsAsync(null, [Spec(dir.Path)], CancellationToken.None);
         var job = (await store.ClaimNextJobAsync(Owner(OwnerIdentity.WorkerPrefix, 999_200), CancellationToken.None))!;
-        await store.RecordProcessAsync(job.Id, new ProcessIdentity(999_201, 1), CancellationToken.None);
+        await store.RecordProcessAsync(job.Id, job.Fence, new ProcessIdentity(999_201, 1), CancellationToken.None);
         var ledger = ExitLedger.PathFor(job.Spec.RepositoryRoot, job.Owner!.Id);
         Directory.CreateDirectory(Path.GetDirectoryName(ledger)!);
         // Another job's line and a key that only starts like this one's come first: only the exact key counts.

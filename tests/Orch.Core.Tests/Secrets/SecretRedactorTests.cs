@@ -25,6 +25,14 @@ public sealed class SecretRedactorTests
         Assert.AreEqual(expected, SecretRedactor.IsSecretName(name));
 
     [TestMethod]
+    [DataRow("connect to postgres://orch:hunter2pw@db:5432/orch failed", "connect to postgres://orch:***@db:5432/orch failed")]
+    [DataRow("proxy https://bot:x-9_Q@proxy.internal/ up", "proxy https://bot:***@proxy.internal/ up")]
+    [DataRow("postgres://orch@db:5432/orch", "postgres://orch@db:5432/orch")]
+    [DataRow("see https://example.com/a:b/c", "see https://example.com/a:b/c")]
+    public void Redact_MasksThePasswordInsideAnAddress_AndLeavesAddressesWithoutOne(string text, string expected) =>
+        Assert.AreEqual(expected, SecretRedactor.None.Redact(text));
+
+    [TestMethod]
     public void Redact_ReplacesEveryOccurrenceLongestFirst()
     {
         var redactor = new SecretRedactor(["abcd1234", "abcd1234-extended"]);

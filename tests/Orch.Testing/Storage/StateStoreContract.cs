@@ -225,6 +225,94 @@ public abstract class StateStoreContract
     }
 
     [TestMethod]
+    public async Task Lease_AClaimRaisesTheFence_AndOnlyItsHolderMayRenewOrRecord()
+    {
+        await using var store = await FreshAsync();
+        await store.EnqueueJobsAsync(null, [Spec("leased")], CancellationToken.None);
+
+        var job = (await store.ClaimNextJobAsync(Owner, TimeSpan.FromSeconds(30), CancellationToken.None))!;
+        var renewed = await store.RenewLeaseAsync(job.Id, job.Fence, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var stale = await store.RenewLeaseAsync(job.Id, job.Fence - 1, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var recorded = await store.RecordProcessAsync(job.Id, job.Fence, new ProcessIdentity(4242, 1), CancellationToken.None);
+        var staleRecord = await store.RecordProcessAsync(job.Id, job.Fence + 1, new ProcessIdentity(4343, 1), CancellationToken.None);
+
+        Assert.IsGreaterThan(0L, job.Fence);
+        Assert.IsTrue(renewed);
+        Assert.IsFalse(stale, "an older token renews nothing");
+        Assert.IsTrue(recorded);
+        Assert.IsFalse(staleRecord);
+        Assert.AreEqual(4242, (await store.GetJobAsync(job.Id, CancellationToken.None))!.Process!.ProcessId);
+        Assert.IsEmpty(await store.RescueExpiredLeasesAsync(3, CancellationToken.None), "a lease that holds is not rescued");
+    }
+
+    [TestMethod]
+    public async Task Rescue_OfAnExpiredLease_RequeuesTheJob_AndFencesOffItsOldOwner()
+    {
+        await using var store = await FreshAsync();
+        await store.EnqueueJobsAsync(null, [Spec("rescued")], CancellationToken.None);
+        var first = (await store.ClaimNextJobAsync(Owner, TimeSpan.FromMilliseconds(1), CancellationToken.None))!;
+        await Task.Delay(50);
+
+        var rescued = await store.RescueExpiredLeasesAsync(3, CancellationToken.None);
+        var second = (await store.ClaimNextJobAsync(Owner with { Id = "worker:contract:2:bb" }, TimeSpan.FromSeconds(30), CancellationToken.None))!;
+        var staleRenew = await store.RenewLeaseAsync(first.Id, first.Fence, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var staleComplete = await Assert.ThrowsExactlyAsync<JobFencedException>(() => store.CompleteJobAsync(
+            new JobCompletion { JobId = first.Id, Fence = first.Fence, Status = JobStatus.Failed, Error = "stale" }, CancellationToken.None));
+        await store.CompleteJobAsync(new JobCompletion { JobId = second.Id, Fence = second.Fence, Status = JobStatus.Succeeded, ExitCode = 0 }, CancellationToken.None);
+        // A retry after an answer that got lost: the same result again is stored once, without an error.
+        await store.CompleteJobAsync(new JobCompletion { JobId = second.Id, Fence = second.Fence, Status = JobStatus.Succeeded, ExitCode = 0 }, CancellationToken.None);
+
+        CollectionAssert.AreEqual(new[] { first.Id }, rescued.ToArray());
+        Assert.AreEqual(first.Id, second.Id);
+        Assert.IsGreaterThan(first.Fence, second.Fence);
+        Assert.IsFalse(staleRenew);
+        Assert.AreEqual(first.Id, staleComplete.JobId);
+        var stored = (await store.GetJobAsync(first.Id, CancellationToken.None))!;
+        Assert.AreEqual(JobStatus.Succeeded, stored.Status, "the old owner's result never lands");
+        Assert.AreEqual(1, stored.Recoveries);
+        var kinds = (await store.ReadEventsAsync(first.Id, 0, 100, CancellationToken.None)).Select(e => e.Kind).ToList();
+        CollectionAssert.AreEqual(new[] { "job.queued", "job.started", "job.recovered", "job.started" }, kinds);
+    }
+
+    [TestMethod]
+    public async Task Rescue_LeavesAJobThatCompletedInTime_AndFailsOnePastItsRecoveries()
+    {
+        await using var store = await FreshAsync();
+        await store.EnqueueJobsAsync(null, [Spec("done"), Spec("doomed")], CancellationToken.None);
+        var done = (await store.ClaimNextJobAsync(Owner, TimeSpan.FromMilliseconds(1), CancellationToken.None))!;
+        var doomed = (await store.ClaimNextJobAsync(Owner, TimeSpan.FromMilliseconds(1), CancellationToken.None))!;
+        await store.CompleteJobAsync(new JobCompletion { JobId = done.Id, Fence = done.Fence, Status = JobStatus.Succeeded }, CancellationToken.None);
+        await Task.Delay(50);
+
+        var rescued = await store.RescueExpiredLeasesAsync(0, CancellationToken.None);
+
+        CollectionAssert.AreEqual(new[] { doomed.Id }, rescued.ToArray());
+        Assert.AreEqual(JobStatus.Succeeded, (await store.GetJobAsync(done.Id, CancellationToken.None))!.Status);
+        var failed = (await store.GetJobAsync(doomed.Id, CancellationToken.None))!;
+        Assert.AreEqual(JobStatus.Failed, failed.Status, "no recoveries left: it fails instead of running again");
+        StringAssert.Contains(failed.Error, "lease");
+        Assert.IsNull(await store.ClaimNextJobAsync(Owner, CancellationToken.None));
+    }
+
+    [TestMethod]
+    public async Task Claim_WithoutALease_IsNeverRescued_AndARequeueWithAStaleFenceChangesNothing()
+    {
+        await using var store = await FreshAsync();
+        await store.EnqueueJobsAsync(null, [Spec("unleased")], CancellationToken.None);
+        var job = (await store.ClaimNextJobAsync(Owner, CancellationToken.None))!;
+        await Task.Delay(20);
+
+        var rescued = await store.RescueExpiredLeasesAsync(3, CancellationToken.None);
+        var stale = await store.RequeueJobAsync(job.Id, Owner.Id, job.Fence + 1, "stale", CancellationToken.None);
+        var current = await store.RequeueJobAsync(job.Id, Owner.Id, job.Fence, "worker stopped", CancellationToken.None);
+
+        Assert.IsEmpty(rescued);
+        Assert.IsFalse(stale);
+        Assert.IsTrue(current);
+        Assert.AreEqual(JobStatus.Queued, (await store.GetJobAsync(job.Id, CancellationToken.None))!.Status);
+    }
+
+    [TestMethod]
     public async Task Events_ReadInOrderAfterAnIdAndPerSubject()
     {
         await using var store = await FreshAsync();

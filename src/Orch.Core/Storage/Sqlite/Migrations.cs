@@ -204,6 +204,14 @@ internal static class Migrations
         CREATE INDEX ix_job_findings_run ON job_findings (run_id, job_id);
         ALTER TABLE runs ADD COLUMN cancel_requested_at TEXT;
         """,
+
+        // 7: leases and fencing: a claim raises the job's token and may hold a lease (ms since 1970, database time);
+        // writes from an owner whose token moved on are refused.
+        """
+        ALTER TABLE jobs ADD COLUMN fence INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE jobs ADD COLUMN lease_until INTEGER;
+        CREATE INDEX ix_jobs_lease ON jobs (status, lease_until);
+        """,
     ];
 
     public static int LatestVersion => All.Count;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 
-namespace Orch.Core.Storage.Sqlite;
+namespace Orch.Core.Storage.Sql;
 
 /// <summary>Makes ids that sort by time and stay unique across processes: <c>job-20261125-014000-3fa2c1</c>.</summary>
 internal sealed class IdGenerator(TimeProvider time)

@@ -1,0 +1,33 @@
+using Npgsql;
+
+namespace Orch.Testing;
+
+/// <summary>
+/// The PostgreSQL server the tests use: <c>ORCH_TEST_POSTGRES</c>, which build/test.sh sets after build/postgres.sh
+/// starts a throwaway one. Without it, tests that need it report inconclusive.
+/// </summary>
+public static class TestPostgres
+{
+    public static string? Address => Environment.GetEnvironmentVariable("ORCH_TEST_POSTGRES") is { Length: > 0 } address ? address : null;
+
+    /// <summary>The server's address, or an inconclusive test.</summary>
+    public static string Require() =>
+        Address ?? throw new AssertInconclusiveException("needs PostgreSQL: run build/test.sh, or start one with build/postgres.sh start and set ORCH_TEST_POSTGRES");
+
+    /// <summary>The address with every table in <paramref name="schema"/>, so tests share one server without seeing each other.</summary>
+    public static string InSchema(string schema) => $"{Require()}?options={Uri.EscapeDataString($"-c search_path={schema}")}";
+
+    /// <summary>Runs SQL as the test user, outside Orch.</summary>
+    public static async Task ExecuteAsync(string sql)
+    {
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = new Uri(Require()).Host, Port = new Uri(Require()).Port, Username = new Uri(Require()).UserInfo.Split(':')[0],
+            Database = new Uri(Require()).AbsolutePath.Trim('/'), Pooling = false,
+        };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
