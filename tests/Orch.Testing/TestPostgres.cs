@@ -30,4 +30,18 @@ public static class TestPostgres
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
     }
+
+    /// <summary>A schema of its own on the test server, dropped on dispose; inconclusive without a server.</summary>
+    public static async Task<Schema> SchemaAsync()
+    {
+        var name = $"t_{Guid.NewGuid():N}";
+        await ExecuteAsync($"CREATE SCHEMA {name};");
+        return new Schema(name, InSchema(name));
+    }
+
+    /// <summary>A schema on the test server and the address that puts Orch's tables in it.</summary>
+    public sealed record Schema(string Name, string Address) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await ExecuteAsync($"DROP SCHEMA {Name} CASCADE;");
+    }
 }

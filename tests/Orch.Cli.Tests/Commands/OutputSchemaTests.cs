@@ -67,13 +67,14 @@ public sealed class OutputSchemaTests
     }
 
     [TestMethod]
-    public async Task EveryReportingCommand_OnARunWithAFixLoop_PrintsJsonItsSchemaAccepts()
+    [DataRow("sqlite")]
+    [DataRow("postgres")]
+    public async Task EveryReportingCommand_OnARunWithAFixLoop_PrintsJsonItsSchemaAccepts(string backend)
     {
         using var repo = new TestRepository(new Dictionary<string, string> { ["src/a.txt"] = "a\n" });
-        repo.Write("plan.yaml",
-            "id: notes\nfiles_scope: [src/]\nedit: {tool: script, command: [sh, -c, 'echo more >> src/a.txt; echo edited src/a.txt']}\n" +
-            "static: [[sh, -c, 'echo \"src/a.txt:1:1: error E1: still $(wc -l < src/a.txt) lines\"; exit 1']]\nruntime: []\ncircuit_breaker: {max_attempts: 2}\n");
-        var db = repo.Combine(".orch", "state.db");
+        repo.Write("plan.yaml", SamplePlans.FixLoop(maxAttempts: 2));
+        await using var server = backend == "postgres" ? await TestPostgres.SchemaAsync() : null;
+        var db = server?.Address ?? repo.Combine(".orch", "state.db");
         var run = await OrchRunner.RunAsync(repo.Path, db, "run", "plan.yaml", "--format", "json");
         var runId = JsonDocument.Parse(run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement.GetProperty("run_id").GetString()!;
         async Task<string> Json(params string[] args)

@@ -13,11 +13,7 @@ public sealed class OperatorCommandsTests
 {
     private static string Db(TestRepository repo) => repo.Combine(".orch", "state.db");
 
-    // Each FIX (the script) adds a line, so every round's finding says something new and the loop runs to max_attempts.
-    private const string GrowingFinding =
-        "id: notes\nfiles_scope: [src/]\nedit: {tool: script, command: [sh, -c, 'echo more >> src/a.txt; echo edited src/a.txt']}\n" +
-        "static: [[sh, -c, 'echo \"src/a.txt:1:1: error E1: still $(wc -l < src/a.txt) lines\"; exit 1']]\nruntime: []\n" +
-        "circuit_breaker: {max_attempts: 3}\n";
+    private static readonly string GrowingFinding = SamplePlans.FixLoop();
 
     private static async Task<string> RunToEndAsync(TestRepository repo)
     {

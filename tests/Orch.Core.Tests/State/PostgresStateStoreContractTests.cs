@@ -10,22 +10,19 @@ namespace Orch.Core.Tests.State;
 [TestCategory(Categories.Process)]
 public sealed class PostgresStateStoreContractTests : StateStoreContract
 {
-    private string? _schema;
+    private TestPostgres.Schema? _schema;
 
-    protected override async Task InitializeDatabaseAsync()
-    {
-        _schema = $"t_{Guid.NewGuid():N}";
-        await TestPostgres.ExecuteAsync($"CREATE SCHEMA {_schema};");
-    }
+    protected override async Task InitializeDatabaseAsync() => _schema = await TestPostgres.SchemaAsync();
 
     protected override async Task<IStateStore> OpenAsync() =>
-        await PostgresStateStore.OpenAsync(TestPostgres.InSchema(_schema!), TimeProvider.System, readOnly: false, CancellationToken.None);
+        await PostgresStateStore.OpenAsync(_schema!.Address, TimeProvider.System, readOnly: false, CancellationToken.None);
 
     protected override async Task CleanupDatabaseAsync()
     {
-        if (_schema is not null && TestPostgres.Address is not null)
+        if (_schema is not null)
         {
-            await TestPostgres.ExecuteAsync($"DROP SCHEMA {_schema} CASCADE;");
+            await _schema.DisposeAsync();
+            _schema = null;
         }
     }
 }

@@ -132,6 +132,31 @@ public sealed class DashboardServerTests
     }
 
     [TestMethod]
+    public async Task RunPage_FromAPostgresDatabase_ReadsTheRunThroughAConnectionThatCannotWrite()
+    {
+        using var repo = DashboardFixture.NewRepository();
+        await using var schema = await TestPostgres.SchemaAsync();
+        repo.Write("fixloop.yaml", DashboardFixture.FixLoopPlan);
+        var run = await OrchProcess.RunAsync(repo.Path, schema.Address, null, "run", "fixloop.yaml", "--format", "json");
+        var runId = DashboardFixture.RunIdOf(run.Out);
+        repo.Write("job.yaml", "id: hello\ntool: script\ncommand: [echo, hi]\n");
+        await using var reader = new OrchEngineBuilder().ForRepository(repo.Path).UseDatabase(schema.Address).UsePlugins(false).ReadOnly().Build();
+        await using var server = await DashboardServer.StartAsync(new DashboardOptions
+        {
+            Reader = reader, ActionEngine = () => new OrchEngineBuilder().ForRepository(repo.Path).UseDatabase(schema.Address).UsePlugins(false).Build(),
+            OrchCommand = ["dotnet", OrchProcess.Dll],
+        }, CancellationToken.None);
+        using var http = new HttpClient();
+
+        var root = JsonDocument.Parse(await http.GetStringAsync(new Uri(server.Address, $"/api/runs/{runId}"))).RootElement;
+        var write = await Assert.ThrowsExactlyAsync<StateDatabaseException>(() => reader.Jobs.SubmitAsync([repo.Combine("job.yaml")], CancellationToken.None));
+
+        SchemaAssert.Valid(SchemaCatalog.DashboardOutput, root);
+        Assert.AreEqual(3, root.GetProperty("findings").GetArrayLength());
+        Assert.AreEqual(StateDatabaseFault.ReadOnly, write.Fault, write.Message);
+    }
+
+    [TestMethod]
     public async Task EventStream_DeliversEventsCommittedAfterItOpened_AndAReconnectGoesOnFromLastEventId()
     {
         using var repo = DashboardFixture.NewRepository();

@@ -6,11 +6,7 @@ namespace Orch.Dashboard.Tests.Support;
 /// <summary>Repositories with runs in them, made by the real CLI, for the dashboard to show.</summary>
 internal static class DashboardFixture
 {
-    // Each FIX adds a line, so every round's finding differs and the loop runs to max_attempts: three rounds of findings.
-    public const string FixLoopPlan =
-        "id: notes\nfiles_scope: [src/]\nedit: {tool: script, command: [sh, -c, 'echo more >> src/a.txt; echo edited src/a.txt']}\n" +
-        "static: [[sh, -c, 'echo \"src/a.txt:1:1: error E1: still $(wc -l < src/a.txt) lines\"; exit 1']]\nruntime: []\n" +
-        "circuit_breaker: {max_attempts: 3}\n";
+    public static readonly string FixLoopPlan = SamplePlans.FixLoop();
 
     /// <summary>Two workstreams, the second after the first; the first's EDIT waits until <paramref name="gate"/> exists.</summary>
     public static string GatedPlan(string gate, string file) =>
