@@ -5,8 +5,8 @@
 #                                          pg_ctl start; prints the address (postgres://orch@127.0.0.1:PORT/orch)
 #   build/postgres.sh stop [DIR]           stops it (the data stays)
 #   build/postgres.sh up DIR PORT          starts a stopped cluster again (the outage tests)
-# DIR defaults to artifacts/postgres, PORT to $ORCH_TEST_POSTGRES_PORT or 55432. PostgreSQL will not run as root; as
-# root the server runs as the postgres user the Debian package creates.
+# DIR defaults to artifacts/postgres, PORT to $ORCH_TEST_POSTGRES_PORT or 55432 (or the next free one). PostgreSQL will
+# not run as root; as root the server runs as the postgres user the Debian package creates.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data="${2:-$root/artifacts/postgres}"
@@ -32,6 +32,11 @@ case "${1:-}" in
   start)
     "$0" install || { echo "postgres.sh: no PostgreSQL server here and it could not be installed" >&2; exit 1; }
     bin="$(server_bin)"
+    # Another server (a developer's own, an earlier run's) may hold the port: take the next free one.
+    for _ in $(seq 20); do
+      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+      port=$((port + 1))
+    done
     "$0" stop "$data" >/dev/null 2>&1 || true
     rm -rf "$data"
     mkdir -p "$data"
