@@ -107,7 +107,47 @@ public sealed class ReportUseCases
         }
 
         var report = CostReport.From(costs) with { Yield = FixYield.Of(checks, costs) };
-        return new RunOverview(run, workstreams, [.. checks.Select(CheckRound.Of).OfType<CheckRound>()], report, stored?.Options.BudgetUsd, lastEvent);
+        var overview = new RunOverview(run, workstreams, [.. checks.Select(CheckRound.Of).OfType<CheckRound>()], report, stored?.Options.BudgetUsd, lastEvent);
+        return run.Status == RunStatus.Running && stored is not null ? await WithEtaAsync(overview, stored, cancellationToken) : overview;
+    }
+
+    // What earlier runs predict for a run's plan, read once per run: the history changes little while a view follows it.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Estimates.PlanEstimate?> _estimates = new(StringComparer.Ordinal);
+
+    private async Task<RunOverview> WithEtaAsync(RunOverview overview, StoredRunOptions stored, CancellationToken cancellationToken)
+    {
+        if (!_estimates.TryGetValue(overview.Run.Id, out var estimate))
+        {
+            estimate = File.Exists(stored.Plan) ? await _engine.Plans.EstimateAsync(Planning.PlanLoader.Load(stored.Plan), stored.Options.Parallel, cancellationToken) : null;
+            _estimates[overview.Run.Id] = estimate;
+        }
+
+        if (estimate is null)
+        {
+            return overview;
+        }
+
+        // The same refinement as the terminal's live view: finished workstreams set the pace for the rest.
+        var eta = estimate.Track();
+        var now = _engine.Time.GetUtcNow();
+        var running = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        foreach (var ws in overview.Workstreams)
+        {
+            if (ws.Status == WorkstreamStatus.Running && ws.StartedAt is { } started)
+            {
+                running[ws.Id] = now - started;
+            }
+            else if (ws.Status is not (WorkstreamStatus.Pending or WorkstreamStatus.Running))
+            {
+                eta.Finished(ws.Id, ws.StartedAt is { } s && ws.FinishedAt is { } f ? f - s : null);
+            }
+        }
+
+        return overview with
+        {
+            Left = eta.RunLeft(running),
+            Workstreams = [.. overview.Workstreams.Select(w => running.TryGetValue(w.Id, out var took) ? w with { Left = eta.Left(w.Id, took) } : w)],
+        };
     }
 
     /// <summary>

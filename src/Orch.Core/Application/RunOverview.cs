@@ -16,7 +16,11 @@ namespace Orch.Core.Application;
 /// <param name="BudgetUsd">What the run may spend, if it has a budget.</param>
 /// <param name="LastEventId">The newest event of the run when this was read; live views follow from there.</param>
 public sealed record RunOverview(RunRecord Run, IReadOnlyList<WorkstreamOverview> Workstreams, IReadOnlyList<CheckRound> Findings, CostReport Costs,
-    decimal? BudgetUsd, long LastEventId);
+    decimal? BudgetUsd, long LastEventId)
+{
+    /// <summary>What is left of a running run, from earlier runs refined by this one's pace (<see cref="Estimates.RunEta"/>); <see langword="null"/> when unknown or done.</summary>
+    public TimeSpan? Left { get; init; }
+}
 
 /// <summary>One workstream of a <see cref="RunOverview"/>.</summary>
 /// <param name="Id">The workstream.</param>
@@ -33,7 +37,11 @@ public sealed record RunOverview(RunRecord Run, IReadOnlyList<WorkstreamOverview
 /// <param name="Steps">Its jobs in the order they were queued: EDIT, checks and FIX rounds.</param>
 public sealed record WorkstreamOverview(string Id, string? Title, IReadOnlyList<string> DependsOn, WorkstreamStatus Status, StopReason? StopReason,
     int Attempts, string? Detail, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, decimal SpentUsd, IReadOnlyList<PhaseRecord> Phases,
-    IReadOnlyList<StepSpan> Steps);
+    IReadOnlyList<StepSpan> Steps)
+{
+    /// <summary>What is left of it while it runs; <see langword="null"/> when unknown or not running.</summary>
+    public TimeSpan? Left { get; init; }
+}
 
 /// <summary>One job of a workstream on its timeline.</summary>
 /// <param name="JobId">The job.</param>

@@ -25,6 +25,7 @@ internal static class DashboardJson
         schema_version = SchemaVersion,
         run = RunJson.Of(overview.Run),
         budget_usd = overview.BudgetUsd,
+        eta_s = overview.Left?.TotalSeconds,
         last_event_id = overview.LastEventId,
         workstreams = overview.Workstreams.Select(w => new
         {
@@ -38,6 +39,7 @@ internal static class DashboardJson
             started_at = w.StartedAt,
             finished_at = w.FinishedAt,
             spent_usd = w.SpentUsd,
+            eta_s = w.Left?.TotalSeconds,
             phases = w.Phases.Select(RunJson.Phase),
             steps = w.Steps.Select(s => new
             {

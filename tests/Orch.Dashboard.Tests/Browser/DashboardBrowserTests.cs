@@ -73,10 +73,13 @@ public sealed class DashboardBrowserTests
             await Assertions.Expect(page.Locator("g[data-ws=first]")).ToHaveAttributeAsync("data-status", "running");
             await Assertions.Expect(page.Locator("g[data-ws=second]")).ToHaveAttributeAsync("data-status", "pending");
             await Assertions.Expect(page.Locator("svg.dag path.edge")).ToHaveCountAsync(1);
+            // An earlier run used the same tool, so the history gives an ETA; it goes with the run.
+            await Assertions.Expect(page.Locator("#eta")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+(s|m \d+s)$"));
             await page.EvaluateAsync("() => { window.sameDocument = true; }");
             await File.WriteAllTextAsync(gate, "");
             await Assertions.Expect(page.Locator("#run-status")).ToHaveAttributeAsync("data-status", "succeeded", new() { Timeout = 30_000 });
             await Assertions.Expect(page.Locator("g[data-ws=second]")).ToHaveAttributeAsync("data-status", "succeeded");
+            await Assertions.Expect(page.Locator("#eta")).ToHaveCountAsync(0);
             Assert.IsTrue(await page.EvaluateAsync<bool>("() => window.sameDocument === true"), "updated in place, not reloaded");
             await Assertions.Expect(page.Locator("#events li[data-kind='run.finished']")).ToHaveCountAsync(1);
             var shot = Path.Combine(TestContext.TestResultsDirectory ?? Path.GetTempPath(), "dashboard-run.png");
