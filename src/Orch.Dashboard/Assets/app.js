@@ -43,6 +43,8 @@
 
   const badge = (status) => el("span", { class: "badge " + status }, status.replace("_", " "));
   const time = (iso) => (iso ? new Date(iso).toLocaleString() : "");
+  // As the terminal says it: past the expected time is "any moment", never a negative or zero countdown.
+  const eta = (seconds) => (seconds < 1 ? "any moment" : duration(seconds * 1000));
   const money = (usd) => (usd === null || usd === undefined ? "–" : "$" + Number(usd).toFixed(4));
 
   function duration(ms) {
@@ -108,7 +110,7 @@
         el("div", {}, el("b", { id: "progress" }, done + "/" + data.workstreams.length), "workstreams done"),
         el("div", {}, el("b", { id: "spend" }, money(spent) + (data.budget_usd ? " of $" + data.budget_usd : "")), "spent" + (data.budget_usd ? " against budget" : "")),
         el("div", {}, el("b", {}, duration(end - new Date(run.created_at))), run.finished_at ? "took" : "so far"),
-        run.status === "running" ? el("div", {}, el("b", { id: "eta" }, data.eta_s == null ? "unknown" : duration(data.eta_s * 1000)), "ETA") : null,
+        run.status === "running" ? el("div", {}, el("b", { id: "eta" }, data.eta_s == null ? "unknown" : eta(data.eta_s)), "ETA") : null,
         run.stop_reason ? el("div", {}, el("b", {}, run.stop_reason), "stop reason") : null),
       actionBar,
       el("section", {}, el("h2", {}, "Workstreams"), dag(data.workstreams)),
@@ -187,7 +189,7 @@
       const p = at.get(w.id);
       const phase = w.phases.find((ph) => ph.status === "running");
       const state = w.status + (phase ? " · " + phase.name : "") + (w.attempts > 1 ? " · attempt " + w.attempts : "") +
-        (w.eta_s == null ? "" : " · ETA " + duration(w.eta_s * 1000));
+        (w.eta_s == null ? "" : " · ETA " + eta(w.eta_s));
       return svg("g", { class: "node " + w.status, "data-ws": w.id, "data-status": w.status, transform: `translate(${p.x},${p.y})` },
         svg("title", {}, (w.title ? w.title + "\n" : "") + state + (w.detail ? "\n" + w.detail : "")),
         svg("rect", { width: W, height: H, rx: 6 }),
