@@ -20,15 +20,23 @@ public static class TestPostgres
     /// <summary>Runs SQL as the test user, outside Orch.</summary>
     public static async Task ExecuteAsync(string sql)
     {
-        var builder = new NpgsqlConnectionStringBuilder
-        {
-            Host = new Uri(Require()).Host, Port = new Uri(Require()).Port, Username = new Uri(Require()).UserInfo.Split(':')[0],
-            Database = new Uri(Require()).AbsolutePath.Trim('/'), Pooling = false,
-        };
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync();
+        await using var connection = await OpenAsync(Require(), searchPath: null);
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>A connection of the tests' own (named <c>orch-tests</c>, so cutting Orch's connections spares it) to <paramref name="server"/>.</summary>
+    public static async Task<NpgsqlConnection> OpenAsync(string server, string? searchPath)
+    {
+        var uri = new Uri(server);
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host, Port = uri.Port, Username = uri.UserInfo.Split(':')[0], Database = uri.AbsolutePath.Trim('/'), Pooling = false,
+            ApplicationName = "orch-tests", SearchPath = searchPath,
+        };
+        var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
     }
 
     /// <summary>A schema of its own on the test server, dropped on dispose; inconclusive without a server.</summary>

@@ -96,7 +96,8 @@ public sealed class ReportUseCases
         var costs = await store.ListCostsAsync(runId, cancellationToken);
         var checks = await store.ListCheckFindingsAsync(runId, cancellationToken);
         var workstreams = new List<WorkstreamOverview>();
-        foreach (var node in graph.Concat(records.Values.Where(r => graph.All(g => g.Id != r.Id)).Select(r => new PlannedWorkstream(r.Id, r.Title, []))))
+        var planned = graph.Select(g => g.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var node in graph.Concat(records.Values.Where(r => !planned.Contains(r.Id)).Select(r => new PlannedWorkstream(r.Id, r.Title, []))))
         {
             var record = records.GetValueOrDefault(node.Id);
             workstreams.Add(new WorkstreamOverview(node.Id, record?.Title ?? node.Title, node.DependsOn, record?.Status ?? WorkstreamStatus.Pending,

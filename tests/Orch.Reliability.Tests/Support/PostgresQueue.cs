@@ -109,18 +109,7 @@ internal sealed class PostgresQueue : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
-    private async Task<NpgsqlConnection> OpenAsync(bool inSchema)
-    {
-        var uri = new Uri(_server);
-        var builder = new NpgsqlConnectionStringBuilder
-        {
-            Host = uri.Host, Port = uri.Port, Username = uri.UserInfo.Split(':')[0], Database = uri.AbsolutePath.Trim('/'), Pooling = false,
-            ApplicationName = "orch-tests", SearchPath = inSchema ? _schema : null,
-        };
-        var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync();
-        return connection;
-    }
+    private Task<NpgsqlConnection> OpenAsync(bool inSchema) => TestPostgres.OpenAsync(_server, inSchema ? _schema : null);
 
     public async ValueTask DisposeAsync()
     {

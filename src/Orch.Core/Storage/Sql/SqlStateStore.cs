@@ -63,7 +63,7 @@ public abstract partial class SqlStateStore : IStateStore
     /// <summary>Runs before each use of the connection: a server's dropped connection is opened again here.</summary>
     private protected virtual Task EnsureOpenAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Runs after jobs were queued, in the same transaction: a server tells waiting workers.</summary>
+    /// <summary>Runs after jobs were queued, rescued or requeued, in the same transaction: a server tells waiting workers.</summary>
     private protected virtual Task OnJobsQueuedAsync(DbTransaction tx, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<RunRecord> CreateRunAsync(string kind, string? source, CancellationToken cancellationToken) => CreateRunAsync(kind, source, null, cancellationToken);
@@ -250,7 +250,7 @@ public abstract partial class SqlStateStore : IStateStore
 
             if (rescued.Any(r => r.Status == "queued"))
             {
-                await JobsBackAsync(tx, cancellationToken);
+                await OnJobsQueuedAsync(tx, cancellationToken);
             }
 
             return (IReadOnlyList<string>)[.. rescued.Select(r => r.Id)];
@@ -258,8 +258,6 @@ public abstract partial class SqlStateStore : IStateStore
 
     public virtual Task WaitForJobsAsync(TimeSpan max, CancellationToken cancellationToken) => Task.Delay(max, _time, cancellationToken);
 
-    /// <summary>Rescued and requeued jobs are new work for idle workers too.</summary>
-    private protected Task JobsBackAsync(DbTransaction tx, CancellationToken cancellationToken) => OnJobsQueuedAsync(tx, cancellationToken);
 
     public Task<bool> RecordProcessAsync(string jobId, long fence, ProcessIdentity process, CancellationToken cancellationToken) =>
         WriteAsync(async tx =>
@@ -374,7 +372,7 @@ public abstract partial class SqlStateStore : IStateStore
             }
 
             await InsertEventAsync(tx, Envelope(new JobRecovered(reason, expectedOwner), now, result as string, jobId), cancellationToken);
-            await JobsBackAsync(tx, cancellationToken);
+            await OnJobsQueuedAsync(tx, cancellationToken);
             return true;
         }, cancellationToken);
 
