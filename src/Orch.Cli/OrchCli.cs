@@ -38,6 +38,7 @@ public static class OrchCli
         // What Orch.MSBuild calls: documented for it, kept out of the list people read.
         root.Subcommands.Add(Hide(StaticCommand.Create(options, stdout, stderr)));
         root.Subcommands.Add(Hide(TestResultsCommand.Create(options, stdout, stderr)));
+        root.Subcommands.Add(Hide(RunWorkstreamCommand.Create(options, stdout, stderr)));
         root.Subcommands.Add(TestCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(WorkerCommand.Create(options, stdout, stderr));
         root.Subcommands.Add(StatusCommand.Create(options, stdout, stderr));

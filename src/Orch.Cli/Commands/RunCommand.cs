@@ -16,7 +16,12 @@ internal static class RunCommand
         var noWorktree = new Option<bool>("--no-worktree") { Description = "Run in the repository itself, one workstream at a time, committing checkpoints on the current branch." };
         var noMerge = new Option<bool>("--no-merge") { Description = "Leave successful branches unmerged." };
         var budget = OptionValues.Dollars("--budget", "Dollars the run may spend on AI jobs; once spent, no new AI job starts (exit code 3).");
-        var command = new Command("run", "Run a plan of workstreams.") { plan, parallel, failFast, noWorktree, noMerge, budget };
+        var distribute = new Option<string>("--distribute")
+        {
+            Description = "Hand the workstreams to `dotnet orch worker` processes on any host, through this shared git remote (a URL or path every host reaches); this process merges.",
+            HelpName = "remote",
+        };
+        var command = new Command("run", "Run a plan of workstreams.") { plan, parallel, failFast, noWorktree, noMerge, budget, distribute };
         return command.WithAction(options, stdout, stderr, (context, parse, ct) => RunAsync(context, parse.GetValue(plan)!, new RunOptions
             {
                 Parallel = parse.GetValue(parallel),
@@ -24,6 +29,7 @@ internal static class RunCommand
                 UseWorktrees = !parse.GetValue(noWorktree),
                 Merge = !parse.GetValue(noMerge),
                 BudgetUsd = parse.GetValue(budget),
+                Remote = parse.GetValue(distribute),
             }, ct));
     }
 

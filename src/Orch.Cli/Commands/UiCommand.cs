@@ -38,7 +38,7 @@ internal static class UiCommand
             {
                 server = await DashboardServer.StartAsync(new DashboardOptions
                 {
-                    Reader = reader, ActionEngine = () => Engine(readOnly: false), OrchCommand = SelfCommand(), Port = chosen,
+                    Reader = reader, ActionEngine = () => Engine(readOnly: false), OrchCommand = SelfCommand.Get(), Port = chosen,
                 }, ct);
             }
             catch (IOException ex)
@@ -79,13 +79,5 @@ internal static class UiCommand
             return ExitCodes.Ok;
         });
     }
-
-    // How to start this same Orch again, for a resume the dashboard hands to a process of its own.
-    private static string[] SelfCommand()
-    {
-        var process = Environment.ProcessPath ?? "dotnet";
-        return string.Equals(Path.GetFileNameWithoutExtension(process), "dotnet", StringComparison.OrdinalIgnoreCase)
-            ? [process, typeof(OrchCli).Assembly.Location]
-            : [process];
-    }
 }
+

@@ -21,7 +21,10 @@ internal static class WorkerCommand
         {
             await using var engine = context.BuildEngine(Verbosity.Detailed);
             var result = await engine.Jobs.WorkAsync(
-                new WorkerOptions { Parallel = parse.GetValue(parallel), Drain = parse.GetValue(drain), Lease = TimeSpan.FromSeconds(parse.GetValue(lease)) },
+                new WorkerOptions
+                {
+                    Parallel = parse.GetValue(parallel), Drain = parse.GetValue(drain), Lease = TimeSpan.FromSeconds(parse.GetValue(lease)), OrchCommand = SelfCommand.Get(),
+                },
                 id => context.Say($"worker {id}: {parse.GetValue(parallel)} slot(s){(parse.GetValue(drain) ? ", draining" : "")}", Verbosity.Detailed), ct,
                 notice => context.Error.WriteLine($"warning: {notice}"));
             if (result.WorkerId is not { } workerId)

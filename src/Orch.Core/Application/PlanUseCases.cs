@@ -7,6 +7,7 @@ using Orch.Core.Secrets;
 using Orch.Core.Serialization;
 using Orch.Core.Storage;
 using Orch.Core.Workflow;
+using Orch.Core.Workflow.Distribution;
 
 namespace Orch.Core.Application;
 
@@ -66,8 +67,15 @@ public sealed class PlanUseCases
             return new PlanRunResult(diagnostics, null, new OrchError("ORCH1012", $"{planPath} holds no workstreams"));
         }
 
-        // Before any worktree: a tool that is not there is the user's to install, not a finding for the AI.
-        var missing = await PlanPreflight.CheckAsync(plan, settings.Value!, _engine.RepositoryRoot, _engine.Adapters,
+        if (options.Remote is not null && !options.UseWorktrees)
+        {
+            return new PlanRunResult(diagnostics, null, new OrchError(null, "--distribute hands workstreams to worker hosts, each in a worktree of its own; it cannot run with --no-worktree",
+                "leave out one of the two."));
+        }
+
+        // Before any worktree: a tool that is not there is the user's to install, not a finding for the AI. Handed-over
+        // workstreams run where the workers are, and each worker's own settings name its tools.
+        var missing = options.Remote is not null ? [] : await PlanPreflight.CheckAsync(plan, settings.Value!, _engine.RepositoryRoot, _engine.Adapters,
             new ProcessRunner(null, SecretRedactor.None, _engine.Time), cancellationToken);
         if (missing.Count > 0)
         {
@@ -78,6 +86,12 @@ public sealed class PlanUseCases
         if (planLock is null)
         {
             return new PlanRunResult(diagnostics, null, await AlreadyRunningAsync(planPath, cancellationToken));
+        }
+
+        if (options.Remote is { } given)
+        {
+            // Workers on other hosts know the remote by its URL, not by this clone's name for it.
+            options = options with { Remote = await CheckpointRemote.ResolveAsync(_engine.Git, _engine.RepositoryRoot, given, cancellationToken) };
         }
 
         var services = await _engine.ServicesAsync(cancellationToken);
@@ -131,15 +145,17 @@ public sealed class PlanUseCases
             : new OrchError(null, $"run {runId} ended before the cancel reached it", $"`dotnet orch status {runId}` shows how it ended.");
     }
 
-    // Polls the run's row: a cancel from another process (or the dashboard) stops this run as Ctrl-C would.
-    private async Task WatchForCancelAsync(IStateStore store, string runId, CancellationTokenSource cancel, CancellationToken stop)
+    // Polls the run's row: a cancel from another process (or the dashboard) stops this run as Ctrl-C would. A worker's
+    // handed-over workstream also stops when the run is no longer running (its coordinator stopped).
+    private async Task WatchForCancelAsync(IStateStore store, string runId, CancellationTokenSource cancel, CancellationToken stop, bool whileRunning = false)
     {
         while (!stop.IsCancellationRequested && !cancel.IsCancellationRequested)
         {
             try
             {
                 await Task.Delay(CancelPollInterval, _engine.Time, stop);
-                if ((await store.GetRunAsync(runId, stop))?.CancelRequestedAt is not null)
+                var run = await store.GetRunAsync(runId, stop);
+                if (run?.CancelRequestedAt is not null || (whileRunning && run?.Status != RunStatus.Running))
                 {
                     await cancel.CancelAsync();
                     return;
@@ -203,6 +219,70 @@ public sealed class PlanUseCases
         {
             var summary = await services.PlanRunner(_engine.Time).ResumeAsync(runId, plan, stored, cancel.Token);
             return new PlanRunResult(diagnostics, summary);
+        }
+        finally
+        {
+            await watching.CancelAsync();
+            await watcher;
+        }
+    }
+
+    /// <summary>
+    /// Carries one workstream of a distributed run on this host, for the worker that claimed its job (the hidden
+    /// <c>run-workstream</c> command): every write is fenced by the claim's token, the worktree is made in this clone,
+    /// and checkpoints go to the run's shared remote.
+    /// </summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="workstreamId">The workstream.</param>
+    /// <param name="jobId">The job the worker claimed.</param>
+    /// <param name="fence">The claim's fencing token.</param>
+    /// <param name="cancellationToken">Stops the workstream; the worker that lost the job kills this process instead.</param>
+    public async Task<WorkstreamRunResult> RunHandedOverAsync(string runId, string workstreamId, string jobId, long fence, CancellationToken cancellationToken)
+    {
+        var settings = _engine.Settings;
+        if (!settings.Succeeded)
+        {
+            var first = settings.Diagnostics[0];
+            return new WorkstreamRunResult(null, new OrchError(first.Code, first.Message, "fix this host's .orch/orch.yaml; the worker runs workstreams with its own settings"));
+        }
+
+        if (await _engine.Git.TopLevelAsync(_engine.RepositoryRoot, cancellationToken) is not { } root)
+        {
+            return new WorkstreamRunResult(null, new OrchError(null, $"{_engine.RepositoryRoot} is not a git repository",
+                "start `dotnet orch worker` inside a clone of the repository: handed-over workstreams run in worktrees of it."));
+        }
+
+        var services = await _engine.ServicesAsync(cancellationToken);
+        var optionsJson = await services.Store.GetRunOptionsAsync(runId, cancellationToken);
+        var stored = optionsJson is null ? null : JsonSerializer.Deserialize<StoredRunOptions>(optionsJson, OrchJson.Options);
+        if (stored?.Options.Remote is not { } url || stored.Specs?.FirstOrDefault(w => w.Id == workstreamId) is not { } ws)
+        {
+            return new WorkstreamRunResult(null, new OrchError("ORCH2002", $"run {runId} in {_engine.DatabaseDisplay} hands over no workstream '{workstreamId}'",
+                "this command is for workers; `dotnet orch run --distribute` queues what they run."));
+        }
+
+        services.Store.FenceWrites(jobId, fence);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var watching = new CancellationTokenSource();
+        var watcher = WatchForCancelAsync(services.Store, runId, cancel, watching.Token, whileRunning: true);
+        try
+        {
+            if ((await services.Store.GetRunAsync(runId, cancellationToken))?.Status != RunStatus.Running)
+            {
+                return new WorkstreamRunResult(null, new OrchError(null, $"run {runId} is not running", $"`dotnet orch resume {runId}` queues its workstreams again."));
+            }
+
+            var outcome = await new HandedOverWorkstream(services.Workflow(_engine.Time))
+                .RunAsync(runId, ws, root, new CheckpointRemote(_engine.Git, url), stored.Options.BudgetUsd, jobId, fence, cancel.Token);
+            return new WorkstreamRunResult(outcome, null);
+        }
+        catch (JobFencedException ex)
+        {
+            return new WorkstreamRunResult(null, new OrchError(null, ex.Message, "another worker carries the workstream now; nothing is lost."), Lost: true);
+        }
+        catch (GitException ex)
+        {
+            return new WorkstreamRunResult(null, new OrchError(null, ex.Message));
         }
         finally
         {

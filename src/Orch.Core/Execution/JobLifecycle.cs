@@ -34,10 +34,13 @@ public sealed class JobLifecycle(IJobStore jobs, JobExecutor executor, Escalatio
         return outcome;
     }
 
-    /// <summary>Runs a job a worker claimed from the queue; a follow-up goes back to the queue for any worker.</summary>
-    public async Task<JobOutcome> RunClaimedAsync(JobRecord job, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a job a worker claimed from the queue, as <paramref name="runtimeSpec"/> when the worker made it its own (a
+    /// handed-over workstream); a follow-up goes back to the queue for any worker.
+    /// </summary>
+    public async Task<JobOutcome> RunClaimedAsync(JobRecord job, JobSpec? runtimeSpec, CancellationToken cancellationToken)
     {
-        var outcome = await executor.ExecuteAsync(job, null, cancellationToken);
+        var outcome = await executor.ExecuteAsync(job, runtimeSpec, cancellationToken);
         if (escalation.FollowUp(job.Spec, outcome.Status) is { } next)
         {
             var queued = await jobs.EnqueueJobsAsync(job.RunId, [next], CancellationToken.None);

@@ -113,6 +113,7 @@ public sealed class ToolPipelines
         _ => false,
     };
 
+    // Polly takes at most a day, and the backstop's grace comes on top.
     private static TimeSpan Clamp(TimeSpan timeout) =>
-        timeout < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : timeout > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : timeout;
+        timeout < TimeSpan.FromMilliseconds(10) ? TimeSpan.FromMilliseconds(10) : timeout > TimeSpan.FromDays(1) - BackstopGrace ? TimeSpan.FromDays(1) - BackstopGrace : timeout;
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Orch.Core.Execution;
 using Orch.Core.Jobs;
 using Orch.Core.Storage;
+using Orch.Core.Workflow.Distribution;
 
 namespace Orch.Core.Queue;
 
@@ -121,13 +122,20 @@ public sealed class Worker
             }
 
             Diagnostics.CrashPoints.Hit(Diagnostics.CrashPoints.AfterClaim);
+            // A handed-over workstream runs as this host's Orch, in this host's clone; the stored job stays as queued.
+            var runtime = HandOver is { } handOver && WorkstreamJob.Is(job) ? handOver(job) : null;
+            if (runtime is not null)
+            {
+                job = job with { Spec = JobSecrets.Redacted(runtime) };
+            }
+
             _repositories.TryAdd(job.Spec.RepositoryRoot, 0);
             using var lost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var heartbeat = KeepLeaseAsync(job, lost);
             JobOutcome outcome;
             try
             {
-                outcome = await _lifecycle.RunClaimedAsync(job, lost.Token);
+                outcome = await _lifecycle.RunClaimedAsync(job, runtime, lost.Token);
             }
             catch (StateDatabaseException) when (lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -203,6 +211,9 @@ public sealed class Worker
     /// <summary>Delays between tries while the database is out of reach.</summary>
     private static readonly TimeSpan[] OutageBackoff =
         [TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
+
+    /// <summary>What to run for a job that hands over a workstream (<see cref="WorkstreamJob"/>), on this host.</summary>
+    public Func<JobRecord, JobSpec>? HandOver { get; init; }
 
     /// <summary>Told, each time, why the database could not be reached; the worker keeps trying.</summary>
     public Action<string>? Unavailable { get; set; }

@@ -21,4 +21,10 @@ public sealed record WorkerOptions
     /// another worker takes it once the lease has run out. The default value is 30 seconds.
     /// </summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How this host starts Orch, for the workstreams distributed runs hand to workers (<c>run-workstream</c> is added).
+    /// The default value is <c>[dotnet-orch]</c>, the global tool's command.
+    /// </summary>
+    public IReadOnlyList<string> OrchCommand { get; init; } = ["dotnet-orch"];
 }

@@ -37,6 +37,17 @@ public interface IJobStore
     /// <returns>The claimed job, or <see langword="null"/> when the queue is empty.</returns>
     Task<JobRecord?> ClaimNextJobAsync(WorkerIdentity owner, TimeSpan? lease, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Guards every later write of this store, of any role, with a job's fencing token: each commits only while job
+    /// <paramref name="jobId"/> is running under <paramref name="fence"/>, checked in the write's own transaction. A
+    /// process that does work on behalf of a claimed job (a workstream handed to a worker host) uses it, so nothing it
+    /// writes after losing the job is recorded.
+    /// </summary>
+    /// <param name="jobId">The claimed job.</param>
+    /// <param name="fence">The token its claim got.</param>
+    /// <exception cref="JobFencedException">Thrown by each later write once the job is no longer the caller's.</exception>
+    void FenceWrites(string jobId, long fence);
+
     /// <summary>Extends the lease of a job its caller still holds: the job is running and its fencing token is still <paramref name="fence"/>.</summary>
     /// <param name="jobId">The job.</param>
     /// <param name="fence">The token the caller's claim got.</param>

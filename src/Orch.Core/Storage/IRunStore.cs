@@ -111,4 +111,14 @@ public interface IRunStore
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The findings with their counts.</returns>
     Task<IReadOnlyList<FindingRecord>> ListFindingsAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes a lock every process using this database sees, and waits for it: merges into one branch take it, so they
+    /// happen in one place at a time whichever host runs them. It is released when the result is disposed, or when its
+    /// holder dies.
+    /// </summary>
+    /// <param name="name">What the lock guards, for example the branch merged into.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The held lock.</returns>
+    Task<IAsyncDisposable> LockAsync(string name, CancellationToken cancellationToken);
 }

@@ -7,6 +7,7 @@ using Orch.Core.Planning;
 using Orch.Core.Queue;
 using Orch.Core.Serialization;
 using Orch.Core.Storage;
+using Orch.Core.Workflow.Distribution;
 
 namespace Orch.Core.Workflow;
 
@@ -41,7 +42,7 @@ public sealed class PlanRunner
         // The options go in with the run: a crash between two writes would leave a run that resume cannot find.
         var run = await _services.Runs.CreateRunAsync("plan", Path.GetFullPath(plan.Source), JsonSerializer.Serialize(
             new StoredRunOptions(Path.GetFullPath(plan.Source), root, baseSha, options, owner.ProcessId, owner.StartTicks,
-                [.. plan.Workstreams.Select(w => new PlannedWorkstream(w.Id, w.Title, w.DependsOn))]), OrchJson.Options), cancellationToken);
+                [.. plan.Workstreams.Select(w => new PlannedWorkstream(w.Id, w.Title, w.DependsOn))], SpecsFor(plan, options)), OrchJson.Options), cancellationToken);
         onRunCreated?.Invoke(run.Id);
         return await FinishOnFaultAsync(run.Id, () => ExecuteAsync(run.Id, plan, root, baseSha, options, [], cancellationToken));
     }
@@ -73,9 +74,14 @@ public sealed class PlanRunner
         {
             OwnerProcessId = owner.ProcessId, OwnerStartTicks = owner.StartTicks,
             Graph = [.. plan.Workstreams.Select(w => new PlannedWorkstream(w.Id, w.Title, w.DependsOn))],
+            Specs = SpecsFor(plan, stored.Options),
         }, OrchJson.Options), cancellationToken);
         return await FinishOnFaultAsync(runId, () => ExecuteAsync(runId, plan, stored.RepositoryRoot, stored.BaseSha, stored.Options, previous, cancellationToken));
     }
+
+    // Worker hosts have no copy of the plan: a distributed run stores each workstream in full.
+    private static List<WorkstreamSpec>? SpecsFor(Plan plan, RunOptions options) =>
+        options.Remote is null ? null : [.. plan.Workstreams.Select(w => w with { DependencyPositions = new Dictionary<string, (int Line, int Column)>() })];
 
     private async Task<RunSummary> ExecuteAsync(string runId, Plan plan, string root, string baseSha, RunOptions options,
         IReadOnlyList<WorkstreamRecord> previous, CancellationToken cancellationToken)
@@ -83,6 +89,7 @@ public sealed class PlanRunner
         var self = OwnerIdentity.Direct();
         await new Reconciler(_services.Jobs, _services.Time).ReconcileAsync(self, cancellationToken);
         var merging = options.Merge && options.UseWorktrees;
+        var remote = options.Remote is { } url ? new CheckpointRemote(_services.Git, url) : null;
         var outcomes = new Dictionary<string, WorkstreamOutcome>(StringComparer.Ordinal);
         var worktrees = (await _services.Runs.ListWorktreesAsync(runId, cancellationToken)).ToDictionary(w => w.WorkstreamId, StringComparer.Ordinal);
         var unmerged = new List<WorkstreamSpec>();
@@ -120,7 +127,14 @@ public sealed class PlanRunner
         var running = new Dictionary<Task<WorkstreamOutcome>, WorkstreamSpec>();
         foreach (var ws in unmerged)
         {
-            outcomes[ws.Id] = await MergeAsync(runId, ws, root, worktrees[ws.Id], outcomes[ws.Id]);
+            outcomes[ws.Id] = await MergeAsync(runId, ws, root, worktrees[ws.Id], outcomes[ws.Id], remote);
+            if (outcomes[ws.Id].Status == WorkstreamStatus.Succeeded && previous.First(r => r.Id == ws.Id) is { Status: not WorkstreamStatus.Succeeded } blocked)
+            {
+                // The merge that was blocked went through: the workstream's record says so, not the old conflict.
+                await _services.Runs.SaveWorkstreamAsync(blocked with { Status = WorkstreamStatus.Succeeded, StopReason = StopReason.Success, Detail = null,
+                    FinishedAt = _services.Time.GetUtcNow() }, CancellationToken.None);
+            }
+
             if (outcomes[ws.Id].Status != WorkstreamStatus.Succeeded && options.FailFast)
             {
                 await failFast.CancelAsync();
@@ -166,7 +180,7 @@ public sealed class PlanRunner
                     var tree = (await _services.Runs.ListWorktreesAsync(runId, CancellationToken.None)).FirstOrDefault(w => w.WorkstreamId == spec.Id);
                     if (tree is not null && tree.Status != WorktreeStatus.Merged)
                     {
-                        outcome = await MergeAsync(runId, spec, root, tree, outcome);
+                        outcome = await MergeAsync(runId, spec, root, tree, outcome, remote);
                     }
                 }
 
@@ -228,6 +242,11 @@ public sealed class PlanRunner
         {
             try
             {
+                if (remote is not null)
+                {
+                    return await new WorkstreamDispatcher(_services).RunAsync(runId, ws, root, start, worktrees.GetValueOrDefault(ws.Id), remote, failFast.Token);
+                }
+
                 var prepared = await PrepareAsync(runId, ws, root, start, options, worktrees.GetValueOrDefault(ws.Id), self, ExcludeRules, failFast.Token);
                 if (prepared.Failure is { } failure)
                 {
@@ -385,9 +404,17 @@ public sealed class PlanRunner
     private static string Conflict(MergeOutcome merge) =>
         merge.ConflictingFiles.Count > 0 ? $"conflicts in {string.Join(", ", merge.ConflictingFiles)}" : merge.Message.Split('\n').FirstOrDefault(l => l.Length > 0) ?? "git merge failed";
 
-    private async Task<WorkstreamOutcome> MergeAsync(string runId, WorkstreamSpec ws, string root, WorktreeRecord tree, WorkstreamOutcome outcome)
+    private async Task<WorkstreamOutcome> MergeAsync(string runId, WorkstreamSpec ws, string root, WorktreeRecord tree, WorkstreamOutcome outcome, CheckpointRemote? remote)
     {
         // Merges run one at a time, as each workstream finishes; it started after its dependencies merged, so it merges after them.
+        // The lock keeps any other process of this database (a second run, a resume on another host) from merging into the same place meanwhile.
+        await using var merging = await _services.Runs.LockAsync($"merge {remote?.Url ?? root}", CancellationToken.None);
+        if (remote is not null)
+        {
+            // The work is on the remote, under the newest attempt's ref.
+            await remote.BringToBranchAsync(root, runId, ws.Id, tree.Branch, CancellationToken.None);
+        }
+
         // A merge of this run that a crash left half-done (conflict markers, MERGE_HEAD) is aborted first.
         await _services.Git.AbortMergeAsync(root, $"({runId})", CancellationToken.None);
         if (!await _services.Git.HasNoTrackedChangesAsync(root, CancellationToken.None))

@@ -17,4 +17,12 @@ public sealed record RunOptions
 
     /// <summary>Merge successful branches back into the checked-out branch. The default value is <see langword="true"/>.</summary>
     public bool Merge { get; init; } = true;
+
+    /// <summary>
+    /// The shared git remote (a URL or a path every host can reach) through which workstreams are handed to workers
+    /// (<c>--distribute</c>): each ready workstream is queued as a job, a worker on any host runs it in a worktree of
+    /// its own and pushes each checkpoint there, and this process merges. The default value is <see langword="null"/>:
+    /// workstreams run in this process.
+    /// </summary>
+    public string? Remote { get; init; }
 }

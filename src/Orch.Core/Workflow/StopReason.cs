@@ -41,4 +41,7 @@ public enum StopReason
 
     /// <summary>A before_run or after_run hook failed; its output is in the detail.</summary>
     HookFailed,
+
+    /// <summary>In a distributed run, no worker could carry it: its job failed (no clone, the remote out of reach) or its owners kept dying.</summary>
+    WorkerFailed,
 }

@@ -32,4 +32,10 @@ public sealed record WorkstreamContext
 
     /// <summary>The run's budget from <c>--budget</c>, when given.</summary>
     public decimal? RunBudgetUsd { get; init; }
+
+    /// <summary>
+    /// Told each checkpoint commit before the phase that made it is recorded, so a record never names a commit only
+    /// this host has: a workstream on a worker host pushes it to the shared remote here.
+    /// </summary>
+    public Func<string, CancellationToken, Task>? PublishCheckpoint { get; init; }
 }

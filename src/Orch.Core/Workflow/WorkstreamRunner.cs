@@ -389,6 +389,10 @@ public sealed class WorkstreamRunner
             }
 
             CrashPoints.Hit(CrashPoints.AfterCheckpoint);
+            if (context.PublishCheckpoint is { } publish)
+            {
+                await publish(commit, ct);
+            }
 
             await _services.Bus.PublishAsync(new WorkstreamCheckpoint(spec.Id, label, commit) { RunId = context.RunId });
             return commit;

@@ -76,9 +76,12 @@ internal sealed class PostgresQueue : IAsyncDisposable
     }
 
     /// <summary>Starts <c>dotnet orch worker ARGS</c> as if on host <paramref name="host"/>.</summary>
-    public Process StartWorker(string host, params string[] args)
+    public Process StartWorker(string host, params string[] args) => StartWorkerIn(Folder.Path, host, args);
+
+    /// <summary>Starts <c>dotnet orch worker ARGS</c> in <paramref name="directory"/> (the host's clone) as if on host <paramref name="host"/>.</summary>
+    public Process StartWorkerIn(string directory, string host, params string[] args)
     {
-        var worker = OrchProcess.Start(Folder.Path, Address, new Dictionary<string, string> { ["ORCH_HOST"] = host }, ["worker", .. args]);
+        var worker = OrchProcess.Start(directory, Address, new Dictionary<string, string> { ["ORCH_HOST"] = host }, ["worker", .. args]);
         _workers.Add(worker);
         return worker;
     }

@@ -275,6 +275,50 @@ public abstract class StateStoreContract
     }
 
     [TestMethod]
+    public async Task FenceWrites_OnceTheJobMovesOn_RefusesEveryWriteOfEveryRole_AndKeepsWhatWasWritten()
+    {
+        await using var coordinator = await FreshAsync();
+        var run = await coordinator.CreateRunAsync("plan", "plan.yaml", CancellationToken.None);
+        await coordinator.EnqueueJobsAsync(run.Id, [Spec("handed-over")], CancellationToken.None);
+        var claim = (await coordinator.ClaimNextJobAsync(Owner, TimeSpan.FromMilliseconds(1), CancellationToken.None))!;
+        await using var fenced = await OpenAsync();
+        fenced.FenceWrites(claim.Id, claim.Fence);
+
+        await fenced.SaveWorkstreamAsync(new WorkstreamRecord(run.Id, "ws", null, WorkstreamStatus.Running, null, 0, "while held", null, null), CancellationToken.None);
+        await Task.Delay(50);
+        await coordinator.RescueExpiredLeasesAsync(3, CancellationToken.None);
+        var afterRescue = await Assert.ThrowsExactlyAsync<JobFencedException>(() =>
+            fenced.SaveWorkstreamAsync(new WorkstreamRecord(run.Id, "ws", null, WorkstreamStatus.Failed, null, 0, "stale", null, null), CancellationToken.None));
+        await Assert.ThrowsExactlyAsync<JobFencedException>(() =>
+            fenced.SavePhaseAsync(new PhaseRecord(run.Id, "ws", PhaseName.Edit, PhaseStatus.Succeeded, 1, StopReason.Success, "abc"), CancellationToken.None));
+        await Assert.ThrowsExactlyAsync<JobFencedException>(() => fenced.StartJobAsync(run.Id, Spec("inner"), Owner, CancellationToken.None));
+
+        Assert.AreEqual(claim.Id, afterRescue.JobId);
+        var stored = (await coordinator.ListWorkstreamsAsync(run.Id, CancellationToken.None)).Single();
+        Assert.AreEqual("while held", stored.Detail, "what was written while the job was held stays; nothing after");
+        Assert.IsEmpty(await coordinator.ListPhasesAsync(run.Id, "ws", CancellationToken.None));
+        Assert.HasCount(1, await coordinator.ListJobsAsync(new JobQuery(RunId: run.Id), CancellationToken.None), "the fenced job start was not stored");
+    }
+
+    [TestMethod]
+    public async Task Lock_OfOneName_IsHeldByOneStoreAtATime_AndOtherNamesDoNotWait()
+    {
+        await using var first = await FreshAsync();
+        await using var second = await OpenAsync();
+        var held = await first.LockAsync("merge main", CancellationToken.None);
+
+        var waiting = second.LockAsync("merge main", CancellationToken.None);
+        await using (await second.LockAsync("merge other", CancellationToken.None))
+        {
+        }
+
+        await Task.Delay(300);
+        Assert.IsFalse(waiting.IsCompleted, "a second holder waits while the first holds the lock");
+        await held.DisposeAsync();
+        await using var next = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [TestMethod]
     public async Task Rescue_LeavesAJobThatCompletedInTime_AndFailsOnePastItsRecoveries()
     {
         await using var store = await FreshAsync();

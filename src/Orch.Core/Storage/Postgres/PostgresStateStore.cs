@@ -112,6 +112,8 @@ public sealed class PostgresStateStore : SqlStateStore
 
     private protected override string SkipLocked => " FOR UPDATE SKIP LOCKED";
 
+    private protected override string ShareLock => " FOR SHARE";
+
     private protected override string NowMillis => "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
 
     private protected override DbTransaction BeginWrite() => ((NpgsqlConnection)Connection).BeginTransaction(IsolationLevel.ReadCommitted);
@@ -204,6 +206,44 @@ public sealed class PostgresStateStore : SqlStateStore
         {
             _wake.TrySetResult();
             _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    public override async Task<IAsyncDisposable> LockAsync(string name, CancellationToken cancellationToken)
+    {
+        // A session lock on a connection of its own: held across the merge's git work, and gone if this process dies.
+        NpgsqlConnection? connection = null;
+        try
+        {
+            connection = await _source.OpenConnectionAsync(cancellationToken);
+            await ExecuteAsync(connection, "SELECT pg_advisory_lock(hashtextextended(@name, 0));", cancellationToken, null, ("@name", name));
+            return new SessionLock(connection, name);
+        }
+        catch (NpgsqlException ex)
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+            }
+
+            throw PostgresFaults.Describe(ex, DatabasePath) ?? PostgresFaults.Unavailable(DatabasePath, ex.Message, ex);
+        }
+    }
+
+    private sealed class SessionLock(NpgsqlConnection connection, string name) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await ExecuteAsync(connection, "SELECT pg_advisory_unlock(hashtextextended(@name, 0));", CancellationToken.None, null, ("@name", name));
+            }
+            catch (NpgsqlException)
+            {
+                // Closing the session below releases it as well.
+            }
+
+            await connection.DisposeAsync();
         }
     }
 

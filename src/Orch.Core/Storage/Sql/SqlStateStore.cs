@@ -31,6 +31,9 @@ public abstract partial class SqlStateStore : IStateStore
     // Set at the first sign of damage: from then on nothing touches the database.
     private StateDatabaseException? _damage;
 
+    // Set by FenceWrites: every write commits only while this job is still the process's under this token.
+    private (string JobId, long Fence)? _writeFence;
+
     private protected SqlStateStore(DbConnection connection, TimeProvider time, string location)
     {
         _connection = connection;
@@ -59,6 +62,9 @@ public abstract partial class SqlStateStore : IStateStore
 
     /// <summary>Runs first in every write transaction: a server serializes what must commit in order.</summary>
     private protected virtual Task BeganWriteAsync(DbTransaction tx, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>What the fencing check's read adds: nothing where the database has one writer at a time, <c>FOR SHARE</c> on a server.</summary>
+    private protected virtual string ShareLock => "";
 
     /// <summary>Runs before each use of the connection: a server's dropped connection is opened again here.</summary>
     private protected virtual Task EnsureOpenAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -205,6 +211,21 @@ public abstract partial class SqlStateStore : IStateStore
 
             return job;
         }, cancellationToken);
+
+    public abstract Task<IAsyncDisposable> LockAsync(string name, CancellationToken cancellationToken);
+
+    public void FenceWrites(string jobId, long fence) => _writeFence = (jobId, fence);
+
+    // In the write's own transaction, so a claim or a rescue that moves the token on cannot slip in between.
+    private async Task CheckFenceAsync(DbTransaction tx, string jobId, long fence, CancellationToken cancellationToken)
+    {
+        using var check = Command($"SELECT fence FROM jobs WHERE id = @id AND status = 'running'{ShareLock};", tx);
+        Bind(check, ("@id", jobId));
+        if (await check.ExecuteScalarAsync(cancellationToken) is not { } current || Convert.ToInt64(current, CultureInfo.InvariantCulture) != fence)
+        {
+            throw new JobFencedException(jobId, fence);
+        }
+    }
 
     public Task<bool> RenewLeaseAsync(string jobId, long fence, TimeSpan lease, CancellationToken cancellationToken) =>
         WriteAsync(async tx =>
@@ -712,6 +733,11 @@ public abstract partial class SqlStateStore : IStateStore
             _recorded.Clear();
             using var tx = BeginWrite();
             await BeganWriteAsync(tx, cancellationToken);
+            if (_writeFence is { } fence)
+            {
+                await CheckFenceAsync(tx, fence.JobId, fence.Fence, cancellationToken);
+            }
+
             var value = await work(tx);
             await tx.CommitAsync(cancellationToken);
             var committed = _recorded.ToList();

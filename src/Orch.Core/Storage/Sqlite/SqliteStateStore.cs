@@ -31,6 +31,26 @@ public sealed class SqliteStateStore : SqlStateStore
     private protected override StateDatabaseException? Describe(DbException exception) =>
         exception is SqliteException sqlite ? SqliteFaults.Describe(sqlite, DatabasePath) : null;
 
+    public override async Task<IAsyncDisposable> LockAsync(string name, CancellationToken cancellationToken)
+    {
+        // A file beside the database, held open without sharing (flock): the lock goes with the process that holds it. The file
+        // stays: deleting it on release would let two processes lock two different files of one name.
+        var folder = $"{DatabasePath}.locks";
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..16] + ".lock");
+        while (true)
+        {
+            try
+            {
+                return new FileStream(file, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1);
+            }
+            catch (IOException) when (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _time, cancellationToken);
+            }
+        }
+    }
+
     /// <summary>How long a writer waits for another process's lock. The default value is 30 seconds.</summary>
     public static TimeSpan BusyTimeout { get; } = TimeSpan.FromSeconds(30);
 
