@@ -37,7 +37,19 @@ public sealed class TestRepository : IDisposable
 
     public string Git(params string[] args)
     {
-        var info = new ProcessStartInfo("git") { WorkingDirectory = Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        var (exit, output, error) = RunGit(Path, args);
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"git {string.Join(' ', args)} failed: {error}");
+        }
+
+        return output.Trim();
+    }
+
+    /// <summary>Runs git in any folder as the tests' committer; returns its exit code and what it printed.</summary>
+    public static (int Exit, string Output, string Error) RunGit(string directory, params string[] args)
+    {
+        var info = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -46,15 +58,10 @@ public sealed class TestRepository : IDisposable
         info.Environment["GIT_AUTHOR_NAME"] = info.Environment["GIT_COMMITTER_NAME"] = "Test";
         info.Environment["GIT_AUTHOR_EMAIL"] = info.Environment["GIT_COMMITTER_EMAIL"] = "test@localhost";
         using var process = Process.Start(info)!;
+        var error = process.StandardError.ReadToEndAsync();
         var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"git {string.Join(' ', args)} failed: {error}");
-        }
-
-        return output.Trim();
+        return (process.ExitCode, output, error.Result);
     }
 
     public void Dispose() => _directory.Dispose();

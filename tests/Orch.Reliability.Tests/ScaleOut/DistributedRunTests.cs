@@ -35,16 +35,8 @@ public sealed class DistributedRunTests
     public async Task Run_WhenAWorkerIsKilledMidWorkstream_AnotherResumesFromItsLastPushedCheckpoint_AndEachPhaseRunsOnce()
     {
         await using var queue = await PostgresQueue.OnSharedServerAsync();
-        var hosts = Hosts(queue.Folder);
-        var marks = queue.Folder.Combine("marks");
-        Directory.CreateDirectory(marks);
-        File.WriteAllText(Path.Combine(marks, "hang"), "");
-        hosts.Commit("plan.yaml", Plan(marks));
-
-        var doomed = queue.StartWorkerIn(hosts.CloneFor("doomed"), "doomed", "--lease", "3");
-        using var coordinator = OrchProcess.Start(hosts.Coordinator, queue.Address, null, "run", "plan.yaml", "--distribute", "origin", "--parallel", "2");
-        var printed = Task.WhenAll(coordinator.StandardOutput.ReadToEndAsync(), coordinator.StandardError.ReadToEndAsync());
-        await EventuallyAsync(() => File.Exists(Path.Combine(marks, "static.log")), "STATIC to start on the first host");
+        var (hosts, marks, doomed, coordinator, printed) = await StartUntilStaticHangsAsync(queue, "doomed");
+        using var running = coordinator;
 
         // The host dies mid-STATIC, after EDIT was checkpointed, pushed and recorded: the worker and all it ran go together.
         var held = await queue.ScalarAsync("SELECT process_pid FROM jobs WHERE tool = 'orch-workstream' AND status = 'running';");
@@ -86,16 +78,8 @@ public sealed class DistributedRunTests
     public async Task Run_WhenAWorkersHostIsPausedPastItsLease_TheTakeoverFinishes_AndTheStaleWorkerRecordsAndPushesNothing()
     {
         await using var queue = await PostgresQueue.OnSharedServerAsync();
-        var hosts = Hosts(queue.Folder);
-        var marks = queue.Folder.Combine("marks");
-        Directory.CreateDirectory(marks);
-        File.WriteAllText(Path.Combine(marks, "hang"), "");
-        hosts.Commit("plan.yaml", Plan(marks));
-
-        var paused = queue.StartWorkerIn(hosts.CloneFor("paused"), "paused", "--lease", "3");
-        using var coordinator = OrchProcess.Start(hosts.Coordinator, queue.Address, null, "run", "plan.yaml", "--distribute", "origin");
-        var printed = Task.WhenAll(coordinator.StandardOutput.ReadToEndAsync(), coordinator.StandardError.ReadToEndAsync());
-        await EventuallyAsync(() => File.Exists(Path.Combine(marks, "static.log")), "STATIC to start on the first host");
+        var (hosts, marks, paused, coordinator, printed) = await StartUntilStaticHangsAsync(queue, "paused");
+        using var running = coordinator;
 
         // The whole host stops (a suspended VM): the worker, and the run-workstream process in its job's group.
         var group = Convert.ToInt32(await queue.ScalarAsync("SELECT process_pid FROM jobs WHERE tool = 'orch-workstream' AND status = 'running';"),
@@ -154,6 +138,23 @@ public sealed class DistributedRunTests
         Assert.IsFalse(File.Exists(Path.Combine(marks, "edits.log")), "nothing ran");
     }
 
+    // The coordinator and one worker, until STATIC of 'first' hangs on that worker (after EDIT was checkpointed,
+    // pushed and recorded there).
+    private static async Task<(Topology Hosts, string Marks, Process Worker, Process Coordinator, Task<string[]> Printed)> StartUntilStaticHangsAsync(
+        PostgresQueue queue, string host)
+    {
+        var hosts = Hosts(queue.Folder);
+        var marks = queue.Folder.Combine("marks");
+        Directory.CreateDirectory(marks);
+        File.WriteAllText(Path.Combine(marks, "hang"), "");
+        hosts.Commit("plan.yaml", Plan(marks));
+        var worker = queue.StartWorkerIn(hosts.CloneFor(host), host, "--lease", "3");
+        var coordinator = OrchProcess.Start(hosts.Coordinator, queue.Address, null, "run", "plan.yaml", "--distribute", "origin", "--parallel", "2");
+        var printed = Task.WhenAll(coordinator.StandardOutput.ReadToEndAsync(), coordinator.StandardError.ReadToEndAsync());
+        await EventuallyAsync(() => File.Exists(Path.Combine(marks, "static.log")), "STATIC to start on the first host");
+        return (hosts, marks, worker, coordinator, printed);
+    }
+
     private sealed record Topology(string Remote, string Coordinator, TempDirectory Folder)
     {
         public string CloneFor(string host)
@@ -189,29 +190,12 @@ public sealed class DistributedRunTests
 
     private static string Git(string directory, params string[] args)
     {
-        var (exit, output) = RunGit(directory, args);
-        Assert.AreEqual(0, exit, $"git {string.Join(' ', args)}: {output}");
+        var (exit, output, error) = TestRepository.RunGit(directory, args);
+        Assert.AreEqual(0, exit, $"git {string.Join(' ', args)}: {error}");
         return output;
     }
 
-    private static int GitExit(string directory, params string[] args) => RunGit(directory, args).Exit;
-
-    private static (int Exit, string Output) RunGit(string directory, string[] args)
-    {
-        var info = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["GIT_AUTHOR_NAME"] = info.Environment["GIT_COMMITTER_NAME"] = "Test";
-        info.Environment["GIT_AUTHOR_EMAIL"] = info.Environment["GIT_COMMITTER_EMAIL"] = "test@localhost";
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, output.Result + error);
-    }
+    private static int GitExit(string directory, params string[] args) => TestRepository.RunGit(directory, args).Exit;
 
     private static void Signal(string arguments) => Process.Start("kill", arguments)!.WaitForExit();
 
