@@ -240,6 +240,20 @@ public sealed class RunCommandTests
     }
 
     [TestMethod]
+    public async Task Run_DistributeWithNoWorktree_IsRefusedWithExitCode2_BeforeAnyRunExists()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string> { ["src/a.txt"] = "one\n" });
+        repo.Write("plan.yaml", "id: inplace\nfiles_scope: [src/]\nedit: {tool: script, command: [sh, -c, 'true']}\nstatic: []\nruntime: []\n");
+
+        var (exit, _, err) = await OrchRunner.RunAsync(repo.Path, Db(repo), "run", "plan.yaml", "--no-worktree", "--distribute", "origin");
+
+        Assert.AreEqual(2, exit, err);
+        StringAssert.Contains(err, "--distribute");
+        StringAssert.Contains(err, "--no-worktree");
+        Assert.IsFalse(File.Exists(Db(repo)), "nothing was stored");
+    }
+
+    [TestMethod]
     public async Task Events_Follow_PrintsNewEventsUntilTheJobEnds()
     {
         using var repo = new TempDirectory();

@@ -116,6 +116,34 @@ public sealed class DistributedRunTests
     }
 
     [TestMethod]
+    public async Task Run_OnSqlite_WithAWorkerInAnotherCloneOfThisMachine_MergesEachWorkstreamInDependencyOrder()
+    {
+        using var folder = new TempDirectory();
+        var hosts = Hosts(folder);
+        var marks = folder.Combine("marks");
+        Directory.CreateDirectory(marks);
+        hosts.Commit("plan.yaml", Plan(marks));
+        // One database file for all: the coordinator's. Workers on this machine point at it.
+        var database = Path.Combine(hosts.Coordinator, ".orch", "state.db");
+        using var worker = OrchProcess.Start(hosts.CloneFor("neighbour"), database, new Dictionary<string, string> { ["ORCH_HOST"] = "neighbour" },
+            "worker", "--lease", "3");
+        try
+        {
+            var run = await OrchProcess.RunAsync(hosts.Coordinator, database, null, "run", "plan.yaml", "--distribute", hosts.Remote);
+
+            Assert.AreEqual(0, run.Exit, run.Out + run.Err);
+            Assert.AreEqual("one\ntwo\n", File.ReadAllText(Path.Combine(hosts.Coordinator, "src", "b.txt")), "second started from first's merged work");
+            CollectionAssert.AreEqual(new[] { "neighbour" }, File.ReadAllLines(Path.Combine(marks, "static.log")));
+            Assert.AreEqual(2, Git(hosts.Coordinator, "log", "--merges", "--format=%s").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        }
+        finally
+        {
+            worker.Kill(entireProcessTree: true);
+            await worker.WaitForExitAsync();
+        }
+    }
+
+    [TestMethod]
     public async Task Run_WhenTheWorkersCloneCannotReachTheRemote_FailsTheWorkstreamAsWorkerFailed_WithWhy()
     {
         await using var queue = await PostgresQueue.OnSharedServerAsync();
