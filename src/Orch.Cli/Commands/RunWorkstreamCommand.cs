@@ -12,9 +12,6 @@ namespace Orch.Cli.Commands;
 /// </summary>
 internal static class RunWorkstreamCommand
 {
-    /// <summary>The job went to another worker meanwhile; nothing more was recorded (EX_TEMPFAIL).</summary>
-    public const int Lost = 75;
-
     public static Command Create(GlobalOptions options, TextWriter stdout, TextWriter stderr)
     {
         var run = new Argument<string>("run") { Description = "The distributed run." };
@@ -36,7 +33,7 @@ internal static class RunWorkstreamCommand
             }
 
             context.Fail(result.Error!);
-            return result.Lost ? Lost : ExitCodes.WorkFailed;
+            return result.Lost ? ExitCodes.LostToAnotherWorker : ExitCodes.WorkFailed;
         });
     }
 }

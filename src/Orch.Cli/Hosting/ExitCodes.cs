@@ -8,6 +8,10 @@ public static class ExitCodes
     public const int InvalidInput = 2;
     public const int BudgetExceeded = 3;
     public const int BreakerOpen = 4;
+
+    /// <summary>A handed-over workstream's job went to another worker meanwhile; nothing more was recorded (EX_TEMPFAIL).</summary>
+    public const int LostToAnotherWorker = 75;
+
     /// <summary>Cancelled by Ctrl-C (SIGINT), or by a cancel from within.</summary>
     public const int Cancelled = 130;
 
