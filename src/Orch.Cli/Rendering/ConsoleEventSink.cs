@@ -43,7 +43,8 @@ internal sealed class ConsoleEventSink(CliContext context, Verbosity jobDetail) 
             WorkstreamFinished f => $"  {f.Workstream}: {Word(f.Status)} ({Word(f.StopReason)}){Suffix(f.Detail)}",
             WorkstreamToolOutput o => o.Lines.Count == 0 ? null : string.Join(Environment.NewLine, o.Lines.Select(l => $"  {o.Workstream}| {l}")),
             WorkstreamMerged m => $"  {m.Workstream}: merged {m.Branch}",
-            WorkstreamMergeConflict m => $"  {m.Workstream}: merge conflict in {string.Join(", ", m.Files)}",
+            WorkstreamMergeConflict m => m.Files.Count > 0 ? $"  {m.Workstream}: merge conflict in {string.Join(", ", m.Files)}" : $"  {m.Workstream}: merge blocked",
+            WorkstreamQueued q => $"  {q.Workstream}: queued for a worker as {evt.JobId} (checkpoints under {q.Refs} on the shared remote)",
             _ => null,
         };
         if (line is not null)

@@ -123,6 +123,30 @@ public sealed class RunCommandTests
     }
 
     [TestMethod]
+    public async Task Run_WhoseMergeIsBlockedByUncommittedChanges_SaysSo_AndResumeMergesAndRecordsItSucceeded()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string> { ["src/a.txt"] = "one\n", ["notes.txt"] = "mine\n" });
+        repo.Write("plan.yaml", "id: w\nfiles_scope: [src/]\nedit: {tool: script, command: [sh, -c, 'echo two > src/a.txt']}\nstatic: []\nruntime: []\n");
+        // The user's own uncommitted change to a tracked file: Orch must not merge over it.
+        repo.Write("notes.txt", "mine, edited\n");
+
+        var (exit, output, _) = await OrchRunner.RunAsync(repo.Path, Db(repo), "run", "plan.yaml");
+        var runId = Directory.GetDirectories(repo.Combine(".orch", "runs")).Select(Path.GetFileName).Single()!;
+        repo.Git("commit", "-q", "-am", "my notes");
+        var (resumeExit, _, resumeErr) = await OrchRunner.RunAsync(repo.Path, Db(repo), "resume", runId);
+        var (_, status, _) = await OrchRunner.RunAsync(repo.Path, Db(repo), "status", runId, "--format", "json");
+
+        Assert.AreEqual(1, exit, output);
+        StringAssert.Contains(output, "w: merge blocked");
+        Assert.DoesNotContain("merge conflict in \n", output, "no empty list of conflicting files");
+        StringAssert.Contains(output, "uncommitted changes to tracked files");
+        Assert.AreEqual(0, resumeExit, resumeErr);
+        Assert.AreEqual("two\n", File.ReadAllText(repo.Combine("src", "a.txt")));
+        StringAssert.Contains(status, "\"status\":\"succeeded\"");
+        Assert.DoesNotContain("merge_conflict", status, "the record says what happened last, not the blocked merge");
+    }
+
+    [TestMethod]
     public async Task Run_ThatSucceeded_OffersNoResumeAndResumeSaysThereIsNothingToDo()
     {
         using var repo = new TestRepository(new Dictionary<string, string> { ["ok.sh"] = "echo x > x.txt\n" });

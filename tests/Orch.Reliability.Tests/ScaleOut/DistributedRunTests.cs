@@ -132,6 +132,7 @@ public sealed class DistributedRunTests
             var run = await OrchProcess.RunAsync(hosts.Coordinator, database, null, "run", "plan.yaml", "--distribute", hosts.Remote);
 
             Assert.AreEqual(0, run.Exit, run.Out + run.Err);
+            StringAssert.Contains(run.Out, "first: queued for a worker as job-");
             Assert.AreEqual("one\ntwo\n", File.ReadAllText(Path.Combine(hosts.Coordinator, "src", "b.txt")), "second started from first's merged work");
             CollectionAssert.AreEqual(new[] { "neighbour" }, File.ReadAllLines(Path.Combine(marks, "static.log")));
             Assert.AreEqual(2, Git(hosts.Coordinator, "log", "--merges", "--format=%s").Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
