@@ -117,7 +117,8 @@ public sealed class JobExecutor
             process => RecordProcessAsync(job, process),
             _onOutput is null ? null : line => _onOutput(job.Id, line),
             exitRecord,
-            spec.StallTimeout);
+            spec.StallTimeout,
+            stopGrace: spec.StopGrace);
 
         JobStatus status;
         string? error;

@@ -7,7 +7,7 @@ namespace Orch.Core.Execution;
 /// <summary>Process facts the runtime does not expose: start times that survive pid reuse, and process-group kills.</summary>
 public static partial class ProcessInfo
 {
-    private const int SigKill = 9;
+    private const int SigKill = 9, SigTerm = 15;
 
     /// <summary>The process's start time in clock ticks since boot, from <c>/proc/PID/stat</c>; 0 where that is unknown.</summary>
     public static long StartTicks(int processId)
@@ -71,6 +71,14 @@ public static partial class ProcessInfo
             return false;
         }
     }
+
+    /// <summary>Asks every process in the group <paramref name="groupId"/> leads to stop (SIGTERM); false where groups are not supported.</summary>
+    public static bool TerminateGroup(int groupId) =>
+        !OperatingSystem.IsWindows() && groupId > 1 && Kill(-groupId, SigTerm) == 0;
+
+    /// <summary>True while any process of the group <paramref name="groupId"/> is left.</summary>
+    public static bool GroupExists(int groupId) =>
+        !OperatingSystem.IsWindows() && groupId > 1 && Kill(-groupId, 0) == 0;
 
     /// <summary>Kills every process in the group <paramref name="groupId"/> leads; false where groups are not supported.</summary>
     public static bool KillGroup(int groupId)

@@ -26,13 +26,20 @@ public sealed partial class ProcessRunner : IProcessLauncher
     private readonly ExitRecord? _exitRecord;
     private readonly TimeSpan? _stallAfter;
     private readonly OutputLimits _limits;
+    private readonly TimeSpan? _stopGrace;
 
 
     /// <param name="exitRecord">Where the job's own shell records its exit code, so a worker that dies after its job finished does not make it run twice; <see langword="null"/> for none.</param>
     /// <param name="stallAfter">How long a process may print nothing before it is killed and <see cref="ToolStalledException"/> is thrown; <see langword="null"/> for no limit.</param>
+    /// <param name="stopGrace">
+    /// When the caller cancels, how long the process's group gets after SIGTERM to stop before SIGKILL: for a child
+    /// that stops children of its own in their own sessions (a handed-over workstream's Orch); <see langword="null"/>
+    /// to kill at once.
+    /// </param>
     public ProcessRunner(string? logFile, SecretRedactor redactor, TimeProvider time, Func<ProcessIdentity, Task>? onStarted = null, Action<string>? onOutput = null,
-        ExitRecord? exitRecord = null, TimeSpan? stallAfter = null, OutputLimits? limits = null)
+        ExitRecord? exitRecord = null, TimeSpan? stallAfter = null, OutputLimits? limits = null, TimeSpan? stopGrace = null)
     {
+        _stopGrace = stopGrace;
         _limits = limits ?? OutputLimits.Default;
         _stallAfter = stallAfter;
         _logFile = logFile;
@@ -41,6 +48,20 @@ public sealed partial class ProcessRunner : IProcessLauncher
         _onStarted = onStarted;
         _onOutput = onOutput;
         _exitRecord = OperatingSystem.IsWindows() ? null : exitRecord;
+    }
+
+    // The whole group, not only its leader: the leader (a shell) may end at once while what it ran is still stopping.
+    private async Task<int> StopGracefullyAsync(ChildProcess process, TimeSpan grace)
+    {
+        var exit = process.WaitForExitAsync(CancellationToken.None);
+        var since = _time.GetTimestamp();
+        while ((!exit.IsCompleted || ProcessInfo.GroupExists(process.Id)) && _time.GetElapsedTime(since) < grace)
+        {
+            await Task.WhenAny(exit, Task.Delay(TimeSpan.FromMilliseconds(50), _time, CancellationToken.None));
+        }
+
+        process.KillTree();
+        return await exit;
     }
 
     public async ValueTask<ProcessOutcome> RunAsync(ProcessRequest request, CancellationToken cancellationToken)
@@ -108,8 +129,15 @@ public sealed partial class ProcessRunner : IProcessLauncher
         }
         catch (OperationCanceledException)
         {
-            process.KillTree();
-            exitCode = await process.WaitForExitAsync(CancellationToken.None);
+            if (_stopGrace is { } grace && cancellationToken.IsCancellationRequested && process.LeadsGroup && ProcessInfo.TerminateGroup(process.Id))
+            {
+                exitCode = await StopGracefullyAsync(process, grace);
+            }
+            else
+            {
+                process.KillTree();
+                exitCode = await process.WaitForExitAsync(CancellationToken.None);
+            }
         }
         finally
         {

@@ -39,6 +39,13 @@ public sealed record JobSpec
     /// <summary>How long the tool may print nothing before it is killed as stalled; <see langword="null"/> for no limit. The default value is <see langword="null"/>.</summary>
     public TimeSpan? StallTimeout { get; init; }
 
+    /// <summary>
+    /// When the job is cancelled (its worker stops or loses it), how long its process group gets after SIGTERM before
+    /// SIGKILL. <see langword="null"/> kills at once. Set for a job whose process stops children of its own that lead
+    /// their own sessions, which a SIGKILL of its group would leave running.
+    /// </summary>
+    public TimeSpan? StopGrace { get; init; }
+
     /// <summary>How the job is retried when an attempt fails.</summary>
     public RetrySettings Retry { get; init; } = new();
 

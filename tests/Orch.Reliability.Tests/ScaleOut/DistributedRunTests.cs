@@ -116,6 +116,52 @@ public sealed class DistributedRunTests
     }
 
     [TestMethod]
+    public async Task Worker_StoppedWithCtrlC_MidWorkstream_LeavesNoToolRunning_AndTheNextWorkerFinishesTheRun()
+    {
+        await using var queue = await PostgresQueue.OnSharedServerAsync();
+        var (hosts, marks, stopped, coordinator, printed) = await StartUntilStaticHangsAsync(queue, "stopped");
+        using var running = coordinator;
+        Assert.IsTrue(ToolsAlive(marks), "the hanging STATIC check runs, in a session of its own");
+
+        Signal($"-INT {stopped.Id}");
+        using (var patience = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
+        {
+            await stopped.WaitForExitAsync(patience.Token);
+        }
+
+        Assert.AreEqual(130, stopped.ExitCode);
+        Assert.IsFalse(ToolsAlive(marks), "the workstream's Orch stopped its tools before it ended: none outlives the worker");
+        Assert.AreEqual("queued", await queue.ScalarAsync("SELECT status FROM jobs WHERE tool = 'orch-workstream' AND workstream_id = 'first';"),
+            "a stopped worker's workstream goes back to the queue");
+        queue.StartWorkerIn(hosts.CloneFor("next"), "next", "--lease", "3");
+        using (var patience = new CancellationTokenSource(TimeSpan.FromMinutes(3)))
+        {
+            await coordinator.WaitForExitAsync(patience.Token);
+        }
+
+        Assert.AreEqual(0, coordinator.ExitCode, string.Join('\n', await printed));
+        Assert.HasCount(1, File.ReadAllLines(Path.Combine(marks, "edits.log")), "EDIT ran once");
+    }
+
+    // A process whose command line names this test's marks folder: the STATIC check's shell.
+    private static bool ToolsAlive(string marks) => Directory.GetDirectories("/proc").Any(dir =>
+    {
+        try
+        {
+            return int.TryParse(Path.GetFileName(dir), out _) && File.ReadAllText(Path.Combine(dir, "cmdline")).Contains(marks, StringComparison.Ordinal)
+                   && !File.ReadAllText(Path.Combine(dir, "stat")).Contains(") Z ", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    });
+
+    [TestMethod]
     public async Task Run_OnSqlite_WithAWorkerInAnotherCloneOfThisMachine_MergesEachWorkstreamInDependencyOrder()
     {
         using var folder = new TempDirectory();

@@ -30,6 +30,8 @@ public static class WorkstreamJob
         WorkingDirectory = repositoryRoot,
         // The workstream's own tools have their timeouts; the hand-over gets the longest a job may have.
         Timeout = TimeSpan.FromDays(1),
+        // Its Orch stops the tools it started, each in a session of its own, on SIGTERM; a SIGKILL would leave them running.
+        StopGrace = TimeSpan.FromSeconds(30),
         Retry = new RetrySettings { MaxRetries = 0 },
         WorkstreamId = workstreamId,
     };
