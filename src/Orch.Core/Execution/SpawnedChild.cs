@@ -9,8 +9,7 @@ namespace Orch.Core.Execution;
 /// A child started with <c>posix_spawn</c>: a new session (<c>POSIX_SPAWN_SETSID</c>), every signal at its default
 /// disposition and none blocked, no descriptor but its three pipes (made close-on-exec in Orch, so no other child
 /// inherits them), and its
-/// exit collected by <c>waitpid</c> once <see cref="ChildReaper"/> sees it end (the runtime only reaps the children it
-/// started itself).
+/// exit collected by <c>waitpid</c> on a thread of its own (the runtime only reaps the children it started itself).
 /// </summary>
 internal sealed unsafe partial class SpawnedChild : ChildProcess
 {
@@ -37,11 +36,8 @@ internal sealed unsafe partial class SpawnedChild : ChildProcess
         _error = new StreamReader(new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(error, ownsHandle: true)), Encoding.UTF8);
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         _exit = exit.Task;
-        if (!ChildReaper.TryWatch(id, exit))
-        {
-            // No pidfds here: a blocking waitpid per child, on a small thread that ends when the child does.
-            new Thread(() => Reap(id, exit), maxStackSize: 256 * 1024) { IsBackground = true, Name = $"orch wait {id}" }.Start();
-        }
+        // A blocking waitpid per child: a small thread is cheaper than polling, and it ends when the child does.
+        new Thread(() => Reap(id, exit), maxStackSize: 256 * 1024) { IsBackground = true, Name = $"orch wait {id}" }.Start();
     }
 
     public static bool IsSupported => !s_unsupported;
@@ -193,8 +189,7 @@ internal sealed unsafe partial class SpawnedChild : ChildProcess
         }
     }
 
-    /// <summary>Collects the exit of child <paramref name="pid"/>, waiting for it to end; completes <paramref name="exit"/>.</summary>
-    internal static void Reap(int pid, TaskCompletionSource<int> exit)
+    private static void Reap(int pid, TaskCompletionSource<int> exit)
     {
         int status;
         while (true)
