@@ -442,13 +442,8 @@ public sealed class PlanRunner
         }
     }
 
-    private async Task<WorkstreamOutcome> SkipAsync(string runId, WorkstreamSpec ws, WorkstreamStatus status, StopReason reason, string detail, int attempts = 0)
-    {
-        var now = _services.Time.GetUtcNow();
-        await _services.Runs.SaveWorkstreamAsync(new WorkstreamRecord(runId, ws.Id, ws.Title, status, reason, attempts, detail, null, now), CancellationToken.None);
-        await _services.Bus.PublishAsync(new WorkstreamFinished(ws.Id, status, reason, attempts, detail) { RunId = runId });
-        return new WorkstreamOutcome(ws.Id, status, reason, attempts, detail);
-    }
+    private Task<WorkstreamOutcome> SkipAsync(string runId, WorkstreamSpec ws, WorkstreamStatus status, StopReason reason, string detail, int attempts = 0) =>
+        WorkstreamVerdict.RecordAsync(_services, runId, ws, status, reason, detail, attempts);
 
     private static void EnsureOrchIgnored(string root)
     {

@@ -22,12 +22,8 @@ public sealed class CheckpointRemote(GitClient git, string url)
     public static async Task<string> ResolveAsync(GitClient git, string repository, string given, CancellationToken cancellationToken)
     {
         var named = await git.TryRunAsync(repository, ["remote", "get-url", given], cancellationToken);
-        if (named.ExitCode == 0 && named.StandardOutput.Trim() is { Length: > 0 } url)
-        {
-            return Directory.Exists(Path.Combine(repository, url)) ? Path.GetFullPath(Path.Combine(repository, url)) : url;
-        }
-
-        return Directory.Exists(Path.Combine(repository, given)) ? Path.GetFullPath(Path.Combine(repository, given)) : given;
+        var target = named.ExitCode == 0 && named.StandardOutput.Trim() is { Length: > 0 } url ? url : given;
+        return Directory.Exists(Path.Combine(repository, target)) ? Path.GetFullPath(Path.Combine(repository, target)) : target;
     }
 
     /// <summary>The refs of one workstream of one run.</summary>
@@ -99,14 +95,11 @@ public sealed class CheckpointRemote(GitClient git, string url)
         throw new GitException($"cannot push checkpoint {sha[..Math.Min(12, sha.Length)]} to {target} on {Url}: {FirstLine(push.StandardError)}");
     }
 
-    /// <summary>Points local branch <paramref name="branch"/> at the workstream's last pushed checkpoint, for the merge.</summary>
-    /// <returns>The commit, or <see langword="null"/> when no attempt pushed anything.</returns>
-    public async Task<string?> BringToBranchAsync(string repository, string runId, string workstreamId, string branch, CancellationToken cancellationToken)
+    /// <summary>Points local branch <paramref name="branch"/> at the workstream's last pushed checkpoint (its base when none), for the merge.</summary>
+    public async Task BringToBranchAsync(string repository, string runId, string workstreamId, string branch, CancellationToken cancellationToken)
     {
         var refs = await FetchAsync(repository, runId, workstreamId, cancellationToken);
-        var sha = refs.Latest ?? refs.Base;
-        await git.RunAsync(repository, ["branch", "--force", branch, sha], cancellationToken);
-        return refs.Latest;
+        await git.RunAsync(repository, ["branch", "--force", branch, refs.Latest ?? refs.Base], cancellationToken);
     }
 
     private async Task PushAsync(string repository, IReadOnlyList<string> args, CancellationToken cancellationToken)

@@ -66,11 +66,7 @@ public sealed class HandedOverWorkstream(WorkflowServices services)
             && await hooks.RunAsync("setup", services.Settings.Worktree.Setup, context, "setup", WorktreeHookRunner.Environment(context, null, null), null,
                 cancellationToken) is { } failed)
         {
-            var now = services.Time.GetUtcNow();
-            await services.Runs.SaveWorkstreamAsync(new WorkstreamRecord(runId, ws.Id, ws.Title, WorkstreamStatus.Failed, StopReason.SetupFailed, 0, failed, now, now),
-                CancellationToken.None);
-            await services.Bus.PublishAsync(new WorkstreamFinished(ws.Id, WorkstreamStatus.Failed, StopReason.SetupFailed, 0, failed) { RunId = runId });
-            return new WorkstreamOutcome(ws.Id, WorkstreamStatus.Failed, StopReason.SetupFailed, 0, failed);
+            return await WorkstreamVerdict.RecordAsync(services, runId, ws, WorkstreamStatus.Failed, StopReason.SetupFailed, failed, startedAt: services.Time.GetUtcNow());
         }
 
         if (refs.Latest is not null)

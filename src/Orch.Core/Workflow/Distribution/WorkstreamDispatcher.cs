@@ -62,10 +62,6 @@ public sealed class WorkstreamDispatcher(WorkflowServices services)
 
         var detail = $"its job {job.Id} {OrchJson.EnumText(job.Status)} on {job.Owner?.Host ?? "a worker"} before the workstream ended" +
                      (job.Error is null ? "" : $": {job.Error}") + $"; the worker's log is under .orch/logs/{runId}/{ws.Id}/ in its clone";
-        var now = services.Time.GetUtcNow();
-        await services.Runs.SaveWorkstreamAsync(new WorkstreamRecord(runId, ws.Id, ws.Title, WorkstreamStatus.Failed, StopReason.WorkerFailed, record?.Attempts ?? 0,
-            detail, record?.StartedAt, now), CancellationToken.None);
-        await services.Bus.PublishAsync(new WorkstreamFinished(ws.Id, WorkstreamStatus.Failed, StopReason.WorkerFailed, record?.Attempts ?? 0, detail) { RunId = runId });
-        return new WorkstreamOutcome(ws.Id, WorkstreamStatus.Failed, StopReason.WorkerFailed, record?.Attempts ?? 0, detail);
+        return await WorkstreamVerdict.RecordAsync(services, runId, ws, WorkstreamStatus.Failed, StopReason.WorkerFailed, detail, record?.Attempts ?? 0, record?.StartedAt);
     }
 }
