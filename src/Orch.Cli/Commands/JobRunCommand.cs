@@ -43,7 +43,7 @@ internal static class JobRunCommand
                 exit_code = outcome.ExitCode,
                 attempts = outcome.Attempts.Count,
                 error = outcome.Error,
-                log_file = outcome.LogFile,
+                log_file = File.Exists(outcome.LogFile) ? outcome.LogFile : null,
                 error_report = outcome.ErrorReport,
                 findings = outcome.Findings,
             });
@@ -57,7 +57,7 @@ internal static class JobRunCommand
                 context.Say($"  {outcome.Error}");
             }
 
-            context.Say($"  log: {outcome.LogFile}", Verbosity.Normal);
+            context.Say($"  log: {(File.Exists(outcome.LogFile) ? outcome.LogFile : "none (it printed nothing)")}", Verbosity.Normal);
             if (outcome.ErrorReport is not null)
             {
                 context.Say($"  error report: {outcome.ErrorReport}");

@@ -122,13 +122,13 @@ internal static class StatusCommand
                     delay_ms = (long)a.DelayBefore.TotalMilliseconds,
                     error = a.Error,
                 }),
-                log_file = ReportUseCases.LogFileOf(job),
+                log_file = ReportUseCases.ExistingLogFileOf(job),
             });
             return ExitCodes.Ok;
         }
 
         JobListCommand.Render(context, [job]);
-        context.Say($"  log: {ReportUseCases.LogFileOf(job)}");
+        context.Say($"  log: {ReportUseCases.ExistingLogFileOf(job) ?? "none (it printed nothing)"}");
         foreach (var a in attempts)
         {
             context.Say($"  attempt {a.Number}: {OrchJson.EnumText(a.Status)} exit={a.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "-"} " +

@@ -208,6 +208,10 @@ public sealed class ReportUseCases
     /// <summary>Where a job's log is.</summary>
     public static string LogFileOf(JobRecord job) => Execution.JobExecutor.LogFileFor(job.Id, job.Spec);
 
+    /// <summary>Where a job's log is, or <see langword="null"/> for a finished job that printed nothing and so left none.</summary>
+    public static string? ExistingLogFileOf(JobRecord job) =>
+        LogFileOf(job) is var file && (job.FinishedAt is null || File.Exists(file)) ? file : null;
+
     /// <summary>
     /// The logs of what <paramref name="target"/> names (see <see cref="LogJobsAsync"/>), a header line before each job's.
     /// With <paramref name="follow"/>, keeps printing what the jobs write, and the logs of new jobs of the workstream, until
@@ -225,6 +229,14 @@ public sealed class ReportUseCases
                 var file = LogFileOf(job);
                 if (!read.TryGetValue(job.Id, out var offset))
                 {
+                    if (job.FinishedAt is not null && !File.Exists(file))
+                    {
+                        // A quiet job that exited 0 leaves no log file (see JobExecutor.LogFileFor).
+                        yield return new LogLine(job.Id, $"==> {job.Spec.Name} ({job.Id}, {Serialization.OrchJson.EnumText(job.Status)}): no log, it printed nothing <==", IsHeader: true);
+                        read[job.Id] = 0;
+                        continue;
+                    }
+
                     yield return new LogLine(job.Id, $"==> {job.Spec.Name} ({job.Id}, {Serialization.OrchJson.EnumText(job.Status)}): {file} <==", IsHeader: true);
                 }
 

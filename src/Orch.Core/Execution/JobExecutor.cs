@@ -45,7 +45,10 @@ public sealed class JobExecutor
     public static ExitRecord? ExitRecordFor(JobRecord job) =>
         IsQueued(job) ? new ExitRecord(ExitLedger.PathFor(job.Spec.RepositoryRoot, job.Owner!.Id), ExitLedger.KeyFor(job.Id, job.Recoveries)) : null;
 
-    /// <summary>Where a job's output goes: its spec's <c>log_file</c>, else <c>.orch/logs/JOB.log</c> in its repository.</summary>
+    /// <summary>
+    /// Where a job's output goes: its spec's <c>log_file</c>, else <c>.orch/logs/JOB.log</c> in its repository. The
+    /// default file is only made when the job prints something or does not exit 0.
+    /// </summary>
     public static string LogFileFor(string jobId, JobSpec spec) => spec.LogFile ?? Path.Combine(spec.RepositoryRoot, ".orch", "logs", $"{jobId}.log");
 
     /// <summary>
@@ -118,7 +121,9 @@ public sealed class JobExecutor
             _onOutput is null ? null : line => _onOutput(job.Id, line),
             exitRecord,
             spec.StallTimeout,
-            stopGrace: spec.StopGrace);
+            stopGrace: spec.StopGrace,
+            // A log named in the spec is always made; the default one only for output or a failure (see LogFileFor).
+            quietLog: spec.LogFile is null);
 
         JobStatus status;
         string? error;

@@ -3,8 +3,9 @@ using System.Text;
 namespace Orch.Core.Execution;
 
 /// <summary>
-/// A job's log file: line writes from several output streams, rotated at <see cref="OutputLimits.MaxLogBytes"/>.
-/// A write that fails (a full disk) stops the logging, never the job: the job's result still has to be recorded.
+/// A job's log file: its header line, then line writes from several output streams, rotated at
+/// <see cref="OutputLimits.MaxLogBytes"/>. A write that fails (a full disk) stops the logging, never the job: the job's
+/// result still has to be recorded.
 /// </summary>
 internal sealed class JobLog : IDisposable
 {
@@ -16,8 +17,15 @@ internal sealed class JobLog : IDisposable
     private readonly object _gate = new();
     private FileStream? _stream;
     private long _rotated;
+    private string? _pendingHeader;
+    private bool _unopened;
 
-    public JobLog(string? path, OutputLimits limits)
+    /// <param name="header">The log's first line (the command).</param>
+    /// <param name="deferred">
+    /// Makes the file only at the first output line or at <see cref="Finish"/>: a process that prints nothing and ends
+    /// well leaves no file, which spares a queue of quiet jobs a file creation each.
+    /// </param>
+    public JobLog(string? path, OutputLimits limits, string? header = null, bool deferred = false)
     {
         _path = path;
         _maxBytes = Math.Max(4096, limits.MaxLogBytes);
@@ -27,16 +35,52 @@ internal sealed class JobLog : IDisposable
             return;
         }
 
+        _pendingHeader = header;
+        _unopened = deferred;
+        if (!deferred)
+        {
+            OpenAndWriteHeader();
+        }
+    }
+
+    private bool Written => !_unopened;
+
+    private void OpenAndWriteHeader()
+    {
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            _stream = Open(path, FileMode.Append);
+            Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
+            _stream = Open(_path!, FileMode.Append);
             _sinceCheck = CheckEvery;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             Failure = ex.Message;
+            return;
         }
+
+        if (_pendingHeader is { } header)
+        {
+            _pendingHeader = null;
+            WriteLine(header);
+        }
+    }
+
+    /// <summary>
+    /// Writes the last line. A deferred log that nothing was written to is left unmade when <paramref name="keep"/> is
+    /// false and no earlier attempt made the file.
+    /// </summary>
+    public void Finish(string trailer, bool keep)
+    {
+        lock (_gate)
+        {
+            if (_path is null || (!Written && !keep && !File.Exists(_path)))
+            {
+                return;
+            }
+        }
+
+        WriteLine(trailer);
     }
 
     /// <summary>Why the log stopped being written, or <see langword="null"/>.</summary>
@@ -46,6 +90,12 @@ internal sealed class JobLog : IDisposable
     {
         lock (_gate)
         {
+            if (_unopened)
+            {
+                _unopened = false;
+                OpenAndWriteHeader();
+            }
+
             if (_stream is null)
             {
                 return;

@@ -27,7 +27,7 @@ public sealed partial class ProcessRunner : IProcessLauncher
     private readonly TimeSpan? _stallAfter;
     private readonly OutputLimits _limits;
     private readonly TimeSpan? _stopGrace;
-
+    private readonly bool _quietLog;
 
     /// <param name="exitRecord">Where the job's own shell records its exit code, so a worker that dies after its job finished does not make it run twice; <see langword="null"/> for none.</param>
     /// <param name="stallAfter">How long a process may print nothing before it is killed and <see cref="ToolStalledException"/> is thrown; <see langword="null"/> for no limit.</param>
@@ -36,9 +36,14 @@ public sealed partial class ProcessRunner : IProcessLauncher
     /// that stops children of its own in their own sessions (a handed-over workstream's Orch); <see langword="null"/>
     /// to kill at once.
     /// </param>
+    /// <param name="quietLog">
+    /// Makes <paramref name="logFile"/> only when the process prints something or does not exit 0 (or an earlier
+    /// attempt made it): a queue of quiet jobs is spared a file creation per job.
+    /// </param>
     public ProcessRunner(string? logFile, SecretRedactor redactor, TimeProvider time, Func<ProcessIdentity, Task>? onStarted = null, Action<string>? onOutput = null,
-        ExitRecord? exitRecord = null, TimeSpan? stallAfter = null, OutputLimits? limits = null, TimeSpan? stopGrace = null)
+        ExitRecord? exitRecord = null, TimeSpan? stallAfter = null, OutputLimits? limits = null, TimeSpan? stopGrace = null, bool quietLog = false)
     {
+        _quietLog = quietLog;
         _stopGrace = stopGrace;
         _limits = limits ?? OutputLimits.Default;
         _stallAfter = stallAfter;
@@ -80,8 +85,7 @@ public sealed partial class ProcessRunner : IProcessLauncher
             return Failed($"executable '{request.Argv[0]}' was not found on PATH; install it or give its full path");
         }
 
-        using var log = new JobLog(_logFile, _limits);
-        log.WriteLine($"$ {_redactor.Redact(string.Join(' ', request.Argv.Select(Quote)))}");
+        using var log = new JobLog(_logFile, _limits, $"$ {_redactor.Redact(string.Join(' ', request.Argv.Select(Quote)))}", deferred: _quietLog);
 
         var argv = new List<string>();
         if (_exitRecord is not null)
@@ -154,9 +158,10 @@ public sealed partial class ProcessRunner : IProcessLauncher
         var duration = _time.GetElapsedTime(started);
         var timedOut = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
         var stalled = stall.IsCancellationRequested && !timedOut && !cancellationToken.IsCancellationRequested;
-        log.WriteLine(timedOut ? $"# killed after {request.Timeout!.Value.TotalSeconds:0.###} s (timeout)" :
+        var killed = timedOut || stalled || cancellationToken.IsCancellationRequested;
+        log.Finish(timedOut ? $"# killed after {request.Timeout!.Value.TotalSeconds:0.###} s (timeout)" :
             stalled ? $"# killed after {_stallAfter!.Value.TotalSeconds:0.###} s without output (stalled)" :
-            cancellationToken.IsCancellationRequested ? "# killed (cancelled)" : $"# exit code {exitCode}");
+            cancellationToken.IsCancellationRequested ? "# killed (cancelled)" : $"# exit code {exitCode}", keep: killed || exitCode != 0);
         cancellationToken.ThrowIfCancellationRequested();
         if (stalled)
         {

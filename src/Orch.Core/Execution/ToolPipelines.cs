@@ -20,6 +20,8 @@ public sealed class ToolPipelines
     private readonly ConcurrentDictionary<string, Lazy<ResiliencePipeline<ToolResult>>> _breakers = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, CircuitBreakerStateProvider> _states = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _breakEnds = new(StringComparer.OrdinalIgnoreCase);
+    // A timeout pipeline holds no state, and a queue's jobs mostly share a few timeouts: built once per value.
+    private readonly ConcurrentDictionary<TimeSpan, ResiliencePipeline> _timeouts = new();
     private static readonly TimeSpan BackstopGrace = TimeSpan.FromSeconds(5);
     private readonly ToolSettings _settings;
     private readonly TimeProvider _time;
@@ -38,7 +40,7 @@ public sealed class ToolPipelines
     {
         var breaker = BreakerFor(spec.Tool);
         // A little past the job's own timeout: the process runner kills at the timeout and says so; this catches an adapter that hangs after.
-        var timeout = new ResiliencePipelineBuilder { TimeProvider = _time }.AddTimeout(Clamp(spec.Timeout) + BackstopGrace).Build();
+        var timeout = _timeouts.GetOrAdd(Clamp(spec.Timeout) + BackstopGrace, limit => new ResiliencePipelineBuilder { TimeProvider = _time }.AddTimeout(limit).Build());
         var retry = BuildRetry(spec.Retry, onRetry);
         return await retry.ExecuteAsync(
             async ct1 => await breaker.ExecuteAsync(

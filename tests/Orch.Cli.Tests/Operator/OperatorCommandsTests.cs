@@ -191,6 +191,39 @@ public sealed class OperatorCommandsTests
     }
 
     [TestMethod]
+    public async Task StatusAndLogs_OfAJobThatPrintedNothingAndSucceeded_SayItLeftNoLog_WhileAFailureKeepsItsLog()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string>
+        {
+            ["quiet.yaml"] = "id: quiet\ncommand: [\"true\"]\n",
+            ["failing.yaml"] = "id: failing\ncommand: [sh, -c, 'exit 3']\n",
+        });
+        async Task<JsonElement> RunJobAsync(string file)
+        {
+            var (_, output, _) = await OrchRunner.RunAsync(repo.Path, Db(repo), "job", "run", file, "--format", "json");
+            return JsonDocument.Parse(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
+        }
+
+        var quiet = await RunJobAsync("quiet.yaml");
+        var failing = await RunJobAsync("failing.yaml");
+        var quietId = quiet.GetProperty("job_id").GetString()!;
+        var status = await OrchRunner.RunAsync(repo.Path, Db(repo), "status", quietId, "--format", "json");
+        var logs = await OrchRunner.RunAsync(repo.Path, Db(repo), "logs", quietId);
+        var failingLogs = await OrchRunner.RunAsync(repo.Path, Db(repo), "logs", failing.GetProperty("job_id").GetString()!);
+
+        Assert.IsFalse(quiet.TryGetProperty("log_file", out _), "job run's summary names no log that is not there");
+        Assert.IsFalse(Directory.Exists(repo.Combine(".orch", "logs")) && Directory.GetFiles(repo.Combine(".orch", "logs"), $"{quietId}*").Length > 0,
+            "a quiet success leaves no file behind");
+        SchemaAssert.Valid(SchemaCatalog.StatusOutput, status.Out);
+        Assert.IsFalse(JsonDocument.Parse(status.Out).RootElement.TryGetProperty("log_file", out _));
+        Assert.AreEqual(0, logs.Exit, logs.Err);
+        StringAssert.Contains(logs.Out, "no log, it printed nothing");
+        Assert.AreEqual(0, failingLogs.Exit, failingLogs.Err);
+        StringAssert.Contains(failingLogs.Out, "$ sh -c 'exit 3'");
+        StringAssert.Contains(failingLogs.Out, "# exit code 3", "a failure keeps its log, even a silent one");
+    }
+
+    [TestMethod]
     public async Task Cancel_FromASecondProcess_StopsALiveRun_ThatResumeThenFinishes()
     {
         using var outside = new TempDirectory();

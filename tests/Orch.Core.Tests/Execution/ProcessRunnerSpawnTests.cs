@@ -123,4 +123,34 @@ public sealed class ProcessRunnerSpawnTests
         Assert.AreEqual(0, ExitLedger.Find(ledger, "job-b.1"));
         Assert.IsNull(ExitLedger.Find(ledger, "job-b.0"));
     }
+
+    private static ValueTask<ProcessOutcome> RunQuietAsync(TempDirectory dir, string script) =>
+        new ProcessRunner(dir.Combine("logs", "job.log"), SecretRedactor.None, TimeProvider.System, quietLog: true)
+            .RunAsync(new ProcessRequest
+            {
+                Argv = ["sh", "-c", script],
+                WorkingDirectory = dir.Path,
+                Environment = new Dictionary<string, string>(),
+                Timeout = TimeSpan.FromSeconds(30),
+            }, CancellationToken.None);
+
+    [TestMethod]
+    public async Task Run_WithQuietLog_MakesNoFileForASilentSuccess_ButLogsOutputAndFailuresWithTheirCommand()
+    {
+        using var dir = new TempDirectory();
+        var log = dir.Combine("logs", "job.log");
+
+        await RunQuietAsync(dir, "true");
+        Assert.IsFalse(File.Exists(log), "a job that printed nothing and exited 0 leaves no log file");
+
+        await RunQuietAsync(dir, "exit 4");
+        Assert.AreEqual("$ sh -c 'exit 4'\n# exit code 4\n", File.ReadAllText(log), "a failure is logged even when it printed nothing");
+
+        await RunQuietAsync(dir, "true");
+        Assert.EndsWith("$ sh -c true\n# exit code 0\n", File.ReadAllText(log), "once an attempt made the file, every later attempt is in it");
+
+        File.Delete(log);
+        await RunQuietAsync(dir, "echo said");
+        Assert.AreEqual("$ sh -c 'echo said'\nsaid\n# exit code 0\n", File.ReadAllText(log), "output makes the file, command line first");
+    }
 }
