@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Orch against a baseline measured in this same invocation, one row per figure, printed as one table at the end:
 #   1. 1,000 trivial jobs through the queue with 2 workers, against `xargs -P 2` running the same processes;
-#   2. start-up: `dotnet orch --version` and `status` (with no database, a fresh one, and from a ReadyToRun build) against
-#      a bare console app, with the floor: a bare app that only opens SQLite;
+#   2. start-up: `dotnet orch --version` and `status` (with no database and a fresh one) as `dotnet tool install` gives
+#      the tool here (its platform's precompiled package), and `status` from the portable build, against a bare console
+#      app started the same way, with the floor: a bare app that only opens SQLite;
 #   3. `status` and `events RUN` on a database holding 100,000 events of earlier runs, against a fresh database;
 #   4. the MSBuild hook: an incremental `dotnet build` with Orch.MSBuild against one without (build/bench-msbuild.sh);
 #   5. a DAG of 24 workstreams with --parallel 4, against the ideal ready-queue makespan of the same DAG;
@@ -56,7 +57,9 @@ done_count=$("${orch[@]}" status --format json | grep -o '"succeeded":[0-9]*' | 
 row "queue: $jobs true jobs, 2 workers" "$orch_ms" "xargs -P 2" "$xargs_ms" \
   "$(awk -v o="$orch_ms" -v s="$startup_ms" -v x="$xargs_ms" -v n="$jobs" 'BEGIN { printf "%.2f ms bookkeeping/job", (o - s - x) / n }')"
 
-# 2. Start-up, against a bare console app.
+# 2. Start-up of the tool as `dotnet tool install` gives it on this machine (its platform's package, precompiled),
+# against a bare console app started the same way (its own apphost); and of the portable build (`dotnet Orch.Cli.dll`,
+# what the `any` package gives other platforms) against the bare app run by `dotnet`.
 mkdir -p "$work/hello"
 cat > "$work/hello/hello.csproj" <<'XML'
 <Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>
@@ -64,21 +67,25 @@ XML
 echo 'System.Console.WriteLine("1.0.0");' > "$work/hello/Program.cs"
 cp "$root/global.json" "$work/hello/" 2>/dev/null || true
 dotnet build "$work/hello/hello.csproj" -c Release --nologo -v quiet -o "$work/hello/out" >/dev/null
+rid=$(dotnet --info | sed -n 's/^ *RID: *//p' | head -n 1)
+tool_version="0.0.0-bench.$(date +%s)"
+dotnet pack "$root/src/Orch.Cli/Orch.Cli.csproj" -c Release -o "$work/feed" -p:Version="$tool_version" "-p:OrchToolRuntimes=\"$rid\"" \
+  --nologo -v quiet >/dev/null
+dotnet tool install Orch.Tool --tool-path "$work/tool" --add-source "$work/feed" --version "$tool_version" >/dev/null
+tool=("$work/tool/dotnet-orch")
 mkdir -p "$work/empty/.orch"; cd "$work/empty"
-hello_ms=$(median_ms 10 dotnet "$work/hello/out/hello.dll")
-row "start-up: --version" "$(median_ms 10 "${orch[@]}" --version)" "bare console app" "$hello_ms"
-row "start-up: status, no database yet" "$(median_ms 10 "${orch[@]}" status)" "bare console app" "$hello_ms"
+hello_ms=$(median_ms 10 "$work/hello/out/hello")
+hello_dotnet_ms=$(median_ms 10 dotnet "$work/hello/out/hello.dll")
+row "start-up: --version" "$(median_ms 10 "${tool[@]}" --version)" "bare console app" "$hello_ms"
+row "start-up: status, no database yet" "$(median_ms 10 "${tool[@]}" status)" "bare console app" "$hello_ms"
 # A fresh database: the schema and one job. Opening SQLite at all is most of what status costs.
 printf 'id: seed\ncommand: [true]\n' > seed.yaml
-"${orch[@]}" job run seed.yaml -v q >/dev/null
-row "start-up: status, fresh database" "$(median_ms 10 "${orch[@]}" status)" "bare console app" "$hello_ms"
-# Where the rest goes: the same status from a ReadyToRun build of this machine's runtime (what a RID-specific tool
-# package would ship), and the floor any SQLite reader pays: a bare ReadyToRun app that opens the file and counts jobs
-# (not named "sqlite": NuGet would see a cycle with the SQLite package).
-rid=$(dotnet --info | sed -n 's/^ *RID: *//p' | head -n 1)
-dotnet publish "$root/src/Orch.Cli/Orch.Cli.csproj" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true \
-  -o "$work/r2r" --nologo -v quiet >/dev/null
-row "start-up: status, fresh database, ReadyToRun" "$(median_ms 10 dotnet "$work/r2r/Orch.Cli.dll" status)" "bare console app" "$hello_ms"
+"${tool[@]}" job run seed.yaml -v q >/dev/null
+row "start-up: status, fresh database" "$(median_ms 10 "${tool[@]}" status)" "bare console app" "$hello_ms"
+row "start-up: status, fresh database, portable build" "$(median_ms 10 "${orch[@]}" status)" "bare console app (dotnet app.dll)" "$hello_dotnet_ms" \
+  "no ReadyToRun"
+# The floor any SQLite reader pays: a bare precompiled app that opens the file and counts jobs (not named "sqlite":
+# NuGet would see a cycle with the SQLite package).
 sqlite_version=$(sed -n 's/.*Include="Microsoft.Data.Sqlite" Version="\([^"]*\)".*/\1/p' "$root/Directory.Packages.props")
 mkdir -p "$work/sqlite"
 cat > "$work/sqlite/sqlitefloor.csproj" <<XML
@@ -94,7 +101,7 @@ System.Console.WriteLine(command.ExecuteScalar());
 CS
 cp "$root/global.json" "$work/sqlite/" 2>/dev/null || true
 dotnet publish "$work/sqlite/sqlitefloor.csproj" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$work/sqlite/out" --nologo -v quiet >/dev/null
-row "floor: bare app reading SQLite, ReadyToRun" "$(median_ms 10 dotnet "$work/sqlite/out/sqlitefloor.dll" "$work/empty/.orch/state.db")" "bare console app" "$hello_ms" \
+row "floor: bare app reading SQLite, ReadyToRun" "$(median_ms 10 "$work/sqlite/out/sqlitefloor" "$work/empty/.orch/state.db")" "bare console app" "$hello_ms" \
   "no SQLite reader starts faster"
 
 # 3. status and events on 100,000 events, against an empty database.

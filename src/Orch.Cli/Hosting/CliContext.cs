@@ -26,25 +26,34 @@ internal sealed class CliContext
         var events = parse.GetValue(options.EventsFile);
         EventsFile = string.IsNullOrEmpty(events) ? Environment.GetEnvironmentVariable("ORCH_EVENTS_FILE") is { Length: > 0 } env ? Path.GetFullPath(env) : null : Path.GetFullPath(events);
         DatabaseAddress = Core.Application.DatabaseAddress.Resolve(database, RepositoryRoot);
-        Console = AnsiConsole.Create(new AnsiConsoleSettings
+        // Made at first use: Spectre's start (terminal detection, its tables) costs tens of milliseconds that a
+        // command printing plain lines or JSON should not pay.
+        _console = new Lazy<IAnsiConsole>(() =>
         {
-            Out = new AnsiConsoleOutput(stdout),
-            Ansi = noColor ? AnsiSupport.No : AnsiSupport.Detect,
-            ColorSystem = noColor ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
-            Interactive = InteractionSupport.No,
+            var console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(stdout),
+                Ansi = noColor ? AnsiSupport.No : AnsiSupport.Detect,
+                ColorSystem = noColor ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+                Interactive = InteractionSupport.No,
+            });
+            if (!ReferenceEquals(stdout, System.Console.Out) || System.Console.IsOutputRedirected)
+            {
+                // Spectre assumes 80 columns when it cannot ask a terminal; ids alone are 28 wide.
+                console.Profile.Width = 160;
+            }
+
+            return console;
         });
-        if (!ReferenceEquals(stdout, System.Console.Out) || System.Console.IsOutputRedirected)
-        {
-            // Spectre assumes 80 columns when it cannot ask a terminal; ids alone are 28 wide.
-            Console.Profile.Width = 160;
-        }
     }
+
+    private readonly Lazy<IAnsiConsole> _console;
 
     public TextWriter Out { get; }
 
     public TextWriter Error { get; }
 
-    public IAnsiConsole Console { get; }
+    public IAnsiConsole Console => _console.Value;
 
     public OutputFormat Format { get; }
 

@@ -54,7 +54,8 @@ public sealed class MsBuildPackageTests
     public void Packages_CarryNativeSqliteOnlyForTheSupportedPlatformsAndStaySmall()
     {
         string[] supported = ["linux-arm64", "linux-x64", "osx-arm64", "osx-x64", "win-arm64", "win-x64"];
-        foreach (var id in new[] { "Orch.Tool", "Orch.MSBuild" })
+        // Orch.Tool.any is the portable package that platforms without one of their own install.
+        foreach (var id in new[] { "Orch.Tool.any", "Orch.MSBuild" })
         {
             var path = Path.Combine(PackagedFeed.Feed, $"{id}.{PackagedFeed.Version}.nupkg");
             using var package = ZipFile.OpenRead(path);
@@ -68,7 +69,7 @@ public sealed class MsBuildPackageTests
     }
 
     [TestMethod]
-    public void ToolPackage_InstalledIntoAToolPath_RunsAndReportsItsVersion()
+    public void ToolPackage_InstalledIntoAToolPath_IsThisPlatformsPrecompiledPackage_AndRunsAndReportsItsVersion()
     {
         using var dir = new TempDirectory();
         var toolPath = dir.Combine("tools");
@@ -79,6 +80,40 @@ public sealed class MsBuildPackageTests
         Assert.AreEqual(0, install.Exit, install.Output);
         Assert.AreEqual(0, version.Exit, version.Output);
         StringAssert.StartsWith(version.Output.Trim(), PackagedFeed.Version);
+        var installed = Directory.GetFiles(toolPath, "Orch.Cli.dll", SearchOption.AllDirectories).Single();
+        StringAssert.Contains(installed, $"orch.tool.{PackagedFeed.ToolRuntime}", "the install took this platform's package, not the portable one");
+        Assert.IsTrue(IsReadyToRun(installed), "its code is precompiled, so commands start without compiling Orch first");
+    }
+
+    [TestMethod]
+    public void ToolPackages_ArePlatformPackagesWithTheirOwnSqliteOnly_AndAPortableOneForTheRest()
+    {
+        var platform = PackagedFeed.ToolRuntime;
+        using var pointer = ZipFile.OpenRead(Path.Combine(PackagedFeed.Feed, $"Orch.Tool.{PackagedFeed.Version}.nupkg"));
+        using var native = ZipFile.OpenRead(Path.Combine(PackagedFeed.Feed, $"Orch.Tool.{platform}.{PackagedFeed.Version}.nupkg"));
+        using var portable = ZipFile.OpenRead(Path.Combine(PackagedFeed.Feed, $"Orch.Tool.any.{PackagedFeed.Version}.nupkg"));
+        using var dir = new TempDirectory();
+
+        var settings = XDocument.Load(pointer.Entries.Single(e => e.FullName.EndsWith("DotnetToolSettings.xml", StringComparison.Ordinal)).Open());
+        var choices = settings.Descendants().Where(e => e.Name.LocalName == "RuntimeIdentifierPackage").Select(e => e.Attribute("RuntimeIdentifier")!.Value).ToList();
+        var sqlite = native.Entries.Where(e => Path.GetFileName(e.FullName).Contains("e_sqlite3", StringComparison.Ordinal) && !e.FullName.EndsWith(".dll", StringComparison.Ordinal)).ToList();
+        var cli = native.Entries.Single(e => e.Name == "Orch.Cli.dll");
+        cli.ExtractToFile(dir.Combine("native.dll"));
+        portable.Entries.Single(e => e.Name == "Orch.Cli.dll").ExtractToFile(dir.Combine("portable.dll"));
+
+        CollectionAssert.Contains(choices, platform);
+        CollectionAssert.Contains(choices, "any", "a platform without a package of its own installs the portable one");
+        Assert.HasCount(1, sqlite, $"the {platform} package carries its own native SQLite and no other: {string.Join(", ", sqlite.Select(e => e.FullName))}");
+        Assert.IsFalse(native.Entries.Any(e => e.FullName.Contains("/runtimes/", StringComparison.Ordinal)));
+        Assert.IsTrue(IsReadyToRun(dir.Combine("native.dll")), "the platform package is precompiled");
+        Assert.IsFalse(IsReadyToRun(dir.Combine("portable.dll")), "the portable one cannot be: precompiled code is for one platform");
+    }
+
+    // A ReadyToRun image carries a managed native header beside its IL.
+    private static bool IsReadyToRun(string assembly)
+    {
+        using var reader = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(assembly));
+        return reader.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0;
     }
 
     [TestMethod]

@@ -13,9 +13,19 @@ internal static class PackagedFeed
 
     public static string RepositoryRoot() => Orch.Testing.SourceTree.Root();
 
-    public static (int Exit, string Output) Run(string directory, string file, params string[] args)
+    /// <summary>The platform package an install on this machine picks.</summary>
+    public static string ToolRuntime => System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
+
+    public static (int Exit, string Output) Run(string directory, string file, params string[] args) => Run(directory, new Dictionary<string, string>(), file, args);
+
+    private static (int Exit, string Output) Run(string directory, IReadOnlyDictionary<string, string> environment, string file, params string[] args)
     {
         var info = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -45,7 +55,9 @@ internal static class PackagedFeed
     {
         var feed = Path.Combine(Path.GetTempPath(), "orch-tests", "feed-" + Guid.NewGuid().ToString("N")[..8]);
         var version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}.{Random.Shared.Next(100000)}";
-        var (exit, output) = Run(RepositoryRoot(), "bash", "build/pack.sh", feed, version);
+        // This machine's platform, precompiled, and the portable package: what an install here can pick between.
+        var runtimes = new Dictionary<string, string> { ["ORCH_TOOL_RUNTIMES"] = $"{ToolRuntime};any" };
+        var (exit, output) = Run(RepositoryRoot(), runtimes, "bash", "build/pack.sh", feed, version);
         if (exit != 0)
         {
             throw new InvalidOperationException($"build/pack.sh failed:\n{output}");
