@@ -100,7 +100,12 @@ public sealed class JobUseCases
         }
 
         var services = await _engine.ServicesAsync(cancellationToken);
-        var worker = new Worker(services.Store, services.Jobs, new Reconciler(services.Store, _engine.Time), _engine.Time, options)
+        // A handed-over workstream ran in this clone (HandOver below), and its exit ledger is here too.
+        var reconciler = new Reconciler(services.Store, _engine.Time)
+        {
+            LedgerRootOf = job => Workflow.Distribution.WorkstreamJob.Is(job) ? _engine.RepositoryRoot : null,
+        };
+        var worker = new Worker(services.Store, services.Jobs, reconciler, _engine.Time, options)
         {
             Unavailable = reason => onNotice?.Invoke($"{reason} Trying again."),
             LeaseLost = job => onNotice?.Invoke($"lost the lease of job {job}: its tool is stopped, nothing more is recorded, another worker takes it"),

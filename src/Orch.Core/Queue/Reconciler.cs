@@ -25,6 +25,13 @@ public sealed class Reconciler
         _isAlive = isAlive ?? ProcessInfo.IsAlive;
     }
 
+    /// <summary>
+    /// Where a job's exit ledger is when that is not its stored repository: a handed-over workstream runs in the
+    /// worker's own clone (<see cref="Worker.HandOver"/>), so its shell wrote the ledger there. <see langword="null"/>
+    /// (the default) or a <see langword="null"/> answer means the stored repository.
+    /// </summary>
+    public Func<JobRecord, string?>? LedgerRootOf { get; init; }
+
     /// <summary>Requeues or fails the jobs of dead owners; returns how many it changed.</summary>
     public async Task<int> ReconcileAsync(WorkerIdentity self, CancellationToken cancellationToken)
     {
@@ -45,7 +52,7 @@ public sealed class Reconciler
             }
 
             // The job finished after its worker died: its shell left the exit code, so it completed, exactly once.
-            var ledger = ExitLedger.PathFor(job.Spec.RepositoryRoot, owner.Id);
+            var ledger = ExitLedger.PathFor(LedgerRootOf?.Invoke(job) ?? job.Spec.RepositoryRoot, owner.Id);
             deadLedgers.Add(ledger);
             if (!orphanAlive && ExitLedger.Find(ledger, ExitLedger.KeyFor(job.Id, job.Recoveries)) is { } exitCode)
             {

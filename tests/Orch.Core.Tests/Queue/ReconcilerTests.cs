@@ -100,4 +100,29 @@ public sealed class ReconcilerTests
         Assert.IsFalse(File.Exists(ledger), "every job of the dead worker is settled, so its ledger goes");
         Assert.IsNull(await store.ClaimNextJobAsync(Owner(OwnerIdentity.WorkerPrefix, 999_202), CancellationToken.None), "nothing was requeued");
     }
+
+    [TestMethod]
+    public async Task Reconcile_HandedOverWorkstreamThatFinishedAfterItsWorkerDied_IsCompletedFromTheLedgerInTheWorkersClone()
+    {
+        using var coordinator = new TempDirectory();
+        using var clone = new TempDirectory();
+        await using var store = await SqliteStateStore.OpenAsync(coordinator.Combine("state.db"), TimeProvider.System, CancellationToken.None);
+        await store.EnqueueJobsAsync("run-1", [Orch.Core.Workflow.Distribution.WorkstreamJob.For("run-1", "api", coordinator.Path)], CancellationToken.None);
+        var job = (await store.ClaimNextJobAsync(Owner(OwnerIdentity.WorkerPrefix, 999_300), CancellationToken.None))!;
+        await store.RecordProcessAsync(job.Id, job.Fence, new ProcessIdentity(999_301, 1), CancellationToken.None);
+        // The dead worker ran it in its own clone, so its shell wrote the ledger there, not under the coordinator's repository.
+        var ledger = ExitLedger.PathFor(clone.Path, job.Owner!.Id);
+        Directory.CreateDirectory(Path.GetDirectoryName(ledger)!);
+        File.WriteAllText(ledger, $"{job.Id}.{job.Recoveries} 0\n");
+
+        await new Reconciler(store, TimeProvider.System, _ => false)
+        {
+            LedgerRootOf = j => Orch.Core.Workflow.Distribution.WorkstreamJob.Is(j) ? clone.Path : null,
+        }.ReconcileAsync(OwnerIdentity.Worker(), CancellationToken.None);
+
+        var stored = (await store.GetJobAsync(job.Id, CancellationToken.None))!;
+        Assert.AreEqual(JobStatus.Succeeded, stored.Status, "the workstream's verdict was reached; handing it over again would start it twice");
+        Assert.AreEqual(0, stored.Recoveries);
+        Assert.IsFalse(File.Exists(ledger));
+    }
 }
