@@ -220,6 +220,7 @@ public sealed class ReportUseCases
     public async IAsyncEnumerable<LogLine> LogsAsync(string target, bool follow, TimeSpan pollInterval, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var read = new Dictionary<string, long>(StringComparer.Ordinal);
+        var quiet = new HashSet<string>(StringComparer.Ordinal);
         var runId = target.Contains('/', StringComparison.Ordinal) ? target[..target.IndexOf('/', StringComparison.Ordinal)] : null;
         while (true)
         {
@@ -234,6 +235,7 @@ public sealed class ReportUseCases
                         // A quiet job that exited 0 leaves no log file (see JobExecutor.LogFileFor).
                         yield return new LogLine(job.Id, $"==> {job.Spec.Name} ({job.Id}, {Serialization.OrchJson.EnumText(job.Status)}): no log, it printed nothing <==", IsHeader: true);
                         read[job.Id] = 0;
+                        quiet.Add(job.Id);
                         continue;
                     }
 
@@ -245,6 +247,12 @@ public sealed class ReportUseCases
                 foreach (var line in lines)
                 {
                     yield return new LogLine(job.Id, line, IsHeader: false);
+                }
+
+                if (job.FinishedAt is not null && next == 0 && !File.Exists(file) && quiet.Add(job.Id))
+                {
+                    // Followed while it ran, and it ended without a word: its log file was never made.
+                    yield return new LogLine(job.Id, "(it printed nothing and exited 0, so no log file was made)", IsHeader: false);
                 }
             }
 

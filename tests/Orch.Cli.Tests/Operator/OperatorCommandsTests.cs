@@ -304,6 +304,31 @@ public sealed class OperatorCommandsTests
         Assert.AreEqual(0, running.ExitCode);
     }
 
+    [TestMethod]
+    public async Task LogsFollow_OfAJobThatEndsWithoutAWord_SaysItPrintedNothing()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string> { ["quiet.yaml"] = "id: quiet\ncommand: [sleep, \"2\"]\n" });
+        using var running = OrchProcess.Start(repo.Path, Db(repo), null, "job", "run", "quiet.yaml");
+        string? jobId = null;
+        var deadline = Stopwatch.StartNew();
+        while (jobId is null && deadline.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            var list = await OrchRunner.RunAsync(repo.Path, Db(repo), "job", "list", "--status", "running", "--format", "json");
+            jobId = list.Exit == 0 && list.Out.Length > 0
+                ? JsonDocument.Parse(list.Out).RootElement.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("job_id").GetString()).FirstOrDefault()
+                : null;
+            await Task.Delay(100);
+        }
+
+        var (exit, output, error) = await OrchRunner.RunAsync(repo.Path, Db(repo), "logs", jobId ?? "none", "--follow");
+
+        Assert.AreEqual(0, exit, error);
+        StringAssert.Contains(output, ", running): ", "the header came while the job ran");
+        StringAssert.Contains(output, "(it printed nothing and exited 0, so no log file was made)", output);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await running.WaitForExitAsync(timeout.Token);
+    }
+
     private static async Task<string> WaitForRunningAsync(TestRepository repo)
     {
         var deadline = Stopwatch.StartNew();
