@@ -30,6 +30,8 @@ internal static class JobRunCommand
             return ExitCodes.InvalidInput;
         }
 
+        // A quiet job that exited 0 leaves no log file.
+        var log = File.Exists(outcome.LogFile) ? outcome.LogFile : null;
         if (context.Json)
         {
             JsonOutput.WriteLine(context.Out, new
@@ -43,7 +45,7 @@ internal static class JobRunCommand
                 exit_code = outcome.ExitCode,
                 attempts = outcome.Attempts.Count,
                 error = outcome.Error,
-                log_file = File.Exists(outcome.LogFile) ? outcome.LogFile : null,
+                log_file = log,
                 error_report = outcome.ErrorReport,
                 findings = outcome.Findings,
             });
@@ -57,7 +59,7 @@ internal static class JobRunCommand
                 context.Say($"  {outcome.Error}");
             }
 
-            context.Say($"  log: {(File.Exists(outcome.LogFile) ? outcome.LogFile : "none (it printed nothing)")}", Verbosity.Normal);
+            context.Say($"  log: {log ?? "none (it printed nothing)"}", Verbosity.Normal);
             if (outcome.ErrorReport is not null)
             {
                 context.Say($"  error report: {outcome.ErrorReport}");

@@ -43,8 +43,6 @@ internal sealed class JobLog : IDisposable
         }
     }
 
-    private bool Written => !_unopened;
-
     private void OpenAndWriteHeader()
     {
         try
@@ -74,7 +72,7 @@ internal sealed class JobLog : IDisposable
     {
         lock (_gate)
         {
-            if (_path is null || (!Written && !keep && !File.Exists(_path)))
+            if (_path is null || (_unopened && !keep && !File.Exists(_path)))
             {
                 return;
             }
