@@ -3,7 +3,8 @@
 #   1. 1,000 trivial jobs through the queue with 2 workers, against `xargs -P 2` running the same processes;
 #   2. start-up: `dotnet orch --version` and `status` (with no database and a fresh one) as `dotnet tool install` gives
 #      the tool here (its platform's precompiled package), and `status` from the portable build, against a bare console
-#      app started the same way, with the floor: a bare app that only opens SQLite;
+#      app started the same way, with two floors: a bare app that only reads SQLite, through Microsoft.Data.Sqlite and
+#      through SQLite's C API;
 #   3. `status` and `events RUN` on a database holding 100,000 events of earlier runs, against a fresh database;
 #   4. the MSBuild hook: an incremental `dotnet build` with Orch.MSBuild against one without (build/bench-msbuild.sh);
 #   5. a DAG of 24 workstreams with --parallel 4, against the ideal ready-queue makespan of the same DAG;
@@ -84,7 +85,7 @@ printf 'id: seed\ncommand: [true]\n' > seed.yaml
 row "start-up: status, fresh database" "$(median_ms 10 "${tool[@]}" status)" "bare console app" "$hello_ms"
 row "start-up: status, fresh database, portable build" "$(median_ms 10 "${orch[@]}" status)" "bare console app (dotnet app.dll)" "$hello_dotnet_ms" \
   "no ReadyToRun"
-# The floor any SQLite reader pays: a bare precompiled app that opens the file and counts jobs (not named "sqlite":
+# What a bare precompiled app pays to open the file and count jobs through Microsoft.Data.Sqlite (not named "sqlite":
 # NuGet would see a cycle with the SQLite package).
 sqlite_version=$(sed -n 's/.*Include="Microsoft.Data.Sqlite" Version="\([^"]*\)".*/\1/p' "$root/Directory.Packages.props")
 mkdir -p "$work/sqlite"
@@ -101,8 +102,39 @@ System.Console.WriteLine(command.ExecuteScalar());
 CS
 cp "$root/global.json" "$work/sqlite/" 2>/dev/null || true
 dotnet publish "$work/sqlite/sqlitefloor.csproj" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$work/sqlite/out" --nologo -v quiet >/dev/null
-row "floor: bare app reading SQLite, ReadyToRun" "$(median_ms 10 "$work/sqlite/out/sqlitefloor" "$work/empty/.orch/state.db")" "bare console app" "$hello_ms" \
-  "no SQLite reader starts faster"
+row "floor: bare app reading SQLite, Microsoft.Data.Sqlite" "$(median_ms 10 "$work/sqlite/out/sqlitefloor" "$work/empty/.orch/state.db")" \
+  "bare console app" "$hello_ms" "what Orch's store starts on"
+# The same read through SQLite's C API alone (function pointers, no ADO.NET): what opening SQLite itself costs.
+mkdir -p "$work/rawsqlite"
+cat > "$work/rawsqlite/rawsqlite.csproj" <<'XML'
+<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><InvariantGlobalization>true</InvariantGlobalization><AllowUnsafeBlocks>true</AllowUnsafeBlocks></PropertyGroup></Project>
+XML
+cat > "$work/rawsqlite/Program.cs" <<'CS'
+using System.Runtime.InteropServices;
+unsafe
+{
+    var lib = NativeLibrary.Load(System.IO.Path.Combine(System.AppContext.BaseDirectory, args[1]));
+    var open = (delegate* unmanaged<byte*, nint*, int, byte*, int>)NativeLibrary.GetExport(lib, "sqlite3_open_v2");
+    var prepare = (delegate* unmanaged<nint, byte*, int, nint*, byte**, int>)NativeLibrary.GetExport(lib, "sqlite3_prepare_v2");
+    var step = (delegate* unmanaged<nint, int>)NativeLibrary.GetExport(lib, "sqlite3_step");
+    var column = (delegate* unmanaged<nint, int, int>)NativeLibrary.GetExport(lib, "sqlite3_column_int");
+    nint db, statement;
+    fixed (byte* path = System.Text.Encoding.UTF8.GetBytes(args[0] + "\0"))
+    fixed (byte* sql = "SELECT count(*) FROM jobs\0"u8)
+    {
+        open(path, &db, 1, null);
+        prepare(db, sql, -1, &statement, null);
+        step(statement);
+        System.Console.WriteLine(column(statement, 0));
+    }
+}
+CS
+cp "$root/global.json" "$work/rawsqlite/" 2>/dev/null || true
+dotnet publish "$work/rawsqlite/rawsqlite.csproj" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$work/rawsqlite/out" --nologo -v quiet >/dev/null
+native=$(cd "$work/sqlite/out" && ls libe_sqlite3.* | head -n 1)
+cp "$work/sqlite/out/$native" "$work/rawsqlite/out/"
+row "floor: bare app reading SQLite, its C API" "$(median_ms 10 "$work/rawsqlite/out/rawsqlite" "$work/empty/.orch/state.db" "$native")" \
+  "bare console app" "$hello_ms" "no SQLite reader starts faster"
 
 # 3. status and events on 100,000 events, against an empty database.
 mkdir -p "$work/big/.orch"; cd "$work/big"

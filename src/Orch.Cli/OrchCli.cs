@@ -7,6 +7,12 @@ namespace Orch.Cli;
 /// <summary>The <c>dotnet orch</c> command tree. Hosts and tests call <see cref="RunAsync"/> with their own writers.</summary>
 public static class OrchCli
 {
+    /// <summary>
+    /// How to start this executable as a worker's job supervisor; set by the entry point only, since a host that runs
+    /// the CLI in its own process (a test) is not Orch's executable. <see langword="null"/>: a shell around each job.
+    /// </summary>
+    public static IReadOnlyList<string>? JobSupervisorCommand { get; set; }
+
     public static RootCommand Build(TextWriter stdout, TextWriter stderr)
     {
         var options = new GlobalOptions();

@@ -1,6 +1,14 @@
 using Orch.Cli;
 using Orch.Cli.Hosting;
+using Orch.Core.Execution;
 
+// A worker's job supervisor is this same executable, started by the worker: nothing of the CLI is needed for it.
+if (args is [JobSupervisor.Argument, var worker] && int.TryParse(worker, System.Globalization.CultureInfo.InvariantCulture, out var workerPid))
+{
+    return JobSupervisor.Run(workerPid);
+}
+
+OrchCli.JobSupervisorCommand = SelfCommand.Get();
 using var signals = new TerminationSignals();
 var exitCode = await OrchCli.RunAsync(args, Console.Out, Console.Error, signals.Token);
 return signals.ExitCodeFor(exitCode);

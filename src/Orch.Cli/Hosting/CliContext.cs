@@ -97,6 +97,7 @@ internal sealed class CliContext
     public OrchEngine BuildEngine(Verbosity jobDetail = Verbosity.Diagnostic)
     {
         var builder = new OrchEngineBuilder().ForRepository(RepositoryRoot).UseDatabase(DatabaseAddress).UseTimeProvider(Time)
+            .UseJobSupervisor(OrchCli.JobSupervisorCommand)
             .AddEventSink(LiveView ?? new ConsoleEventSink(this, jobDetail == Verbosity.Normal ? Verbosity.Normal : Verbosity.Detailed))
             // A broken plugin is reported and left out; the command goes on without it.
             .OnPluginProblem(problem => Error.WriteLine($"warning: plugin {problem.DisplayName.Trim()} {problem.Reason}"));

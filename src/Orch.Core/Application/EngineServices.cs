@@ -22,11 +22,11 @@ internal sealed record EngineServices(
 {
     /// <summary>The one place the engine's parts are put together.</summary>
     public static EngineServices Compose(IStateStore store, ProjectSettings settings, TimeProvider time, AdapterRegistry adapters,
-        IReadOnlyList<IEventSink> sinks, Action<string, string>? onOutput, GitClient git)
+        IReadOnlyList<IEventSink> sinks, Action<string, string>? onOutput, GitClient git, JobSupervisorClient? supervisor = null)
     {
         var bus = new EventBus(store, sinks, time, SecretRedactor.FromEnvironment());
         var pipelines = new ToolPipelines(settings.Tools, time, async evt => await bus.PublishAsync(evt));
-        var executor = new JobExecutor(store, adapters, pipelines, time, bus, onOutput, settings.Prices);
+        var executor = new JobExecutor(store, adapters, pipelines, time, bus, onOutput, settings.Prices) { Supervisor = supervisor };
         var escalation = new EscalationPolicy(settings.Tools, settings.Escalation);
         return new EngineServices(settings, store, bus, executor, new JobLifecycle(store, executor, escalation, bus), escalation, git);
     }

@@ -1,5 +1,6 @@
 using Orch.Adapters.Registry;
 using Orch.Core.Diagnostics;
+using Orch.Core.Execution;
 using Orch.Core.Git;
 using Orch.Core.Jobs;
 using Orch.Core.Plugins;
@@ -162,10 +163,21 @@ public sealed class OrchEngine : IAsyncDisposable
     /// <summary>Composes store, bus, pipelines, executor and lifecycle for the project's settings (the defaults when they do not load), once.</summary>
     internal async Task<EngineServices> ServicesAsync(CancellationToken cancellationToken) =>
         _services ??= EngineServices.Compose(await StoreAsync(cancellationToken), Settings.Value ?? ProjectSettings.Empty, Options.Time, Adapters,
-            Options.Sinks, Options.OnToolOutput, Git);
+            Options.Sinks, Options.OnToolOutput, Git, Supervisor);
+
+    // One per engine, made at its first queued job: the process that starts the worker's jobs and outlives it to record their exits.
+    private JobSupervisorClient? Supervisor =>
+        _supervisor ??= Options.JobSupervisor is { } command && OperatingSystem.IsLinux() && SpawnedChild.IsSupported ? new JobSupervisorClient(command) : null;
+
+    private JobSupervisorClient? _supervisor;
 
     public async ValueTask DisposeAsync()
     {
+        if (_supervisor is not null)
+        {
+            await _supervisor.DisposeAsync();
+        }
+
         _git?.Dispose();
         foreach (var sink in Options.Sinks.OfType<IDisposable>())
         {

@@ -18,6 +18,7 @@ public sealed class OrchEngineBuilder
     private Action<string, string>? _onToolOutput;
     private bool _loadPlugins = true;
     private bool _readOnly;
+    private IReadOnlyList<string>? _jobSupervisor;
     private Action<Plugins.PluginProblem>? _onPluginProblem;
 
     /// <summary>The repository the engine works on. Required.</summary>
@@ -93,10 +94,22 @@ public sealed class OrchEngineBuilder
         return this;
     }
 
+    /// <summary>
+    /// How to start this Orch's executable, so that workers run their jobs under a job supervisor (<see cref="Execution.JobSupervisor"/>)
+    /// instead of a shell around each job: about half a millisecond less per job, with the same promise after a crash. Only
+    /// a host that is Orch's executable can give it; the default value is <see langword="null"/> (a shell around each job).
+    /// </summary>
+    public OrchEngineBuilder UseJobSupervisor(IReadOnlyList<string>? command)
+    {
+        _jobSupervisor = command;
+        return this;
+    }
+
     public OrchEngine Build()
     {
         var root = _repositoryRoot ?? throw new InvalidOperationException("ForRepository must be called before Build.");
         return new OrchEngine(new OrchEngineOptions(root, _databasePath ?? Path.Combine(root, ".orch", "state.db"), _time,
-            _adapters ?? AdapterRegistry.CreateDefault(), _sinks.ToList(), _onToolOutput) { LoadPlugins = _loadPlugins, OnPluginProblem = _onPluginProblem, ReadOnly = _readOnly });
+            _adapters ?? AdapterRegistry.CreateDefault(), _sinks.ToList(), _onToolOutput) { LoadPlugins = _loadPlugins, OnPluginProblem = _onPluginProblem, ReadOnly = _readOnly,
+            JobSupervisor = _jobSupervisor });
     }
 }

@@ -12,4 +12,6 @@ internal sealed record OrchEngineOptions(
     public bool ReadOnly { get; init; }
 
     public Action<Plugins.PluginProblem>? OnPluginProblem { get; init; }
+
+    public IReadOnlyList<string>? JobSupervisor { get; init; }
 }

@@ -46,12 +46,7 @@ internal abstract class ChildProcess : IDisposable
     {
         if (SpawnedChild.IsSupported)
         {
-            var merged = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
-            {
-                merged[(string)variable.Key] = (string?)variable.Value ?? "";
-            }
-
+            var merged = CurrentEnvironment();
             foreach (var (name, value) in environment)
             {
                 merged[name] = value;
@@ -64,6 +59,30 @@ internal abstract class ChildProcess : IDisposable
         }
 
         return ManagedChild.Start(argv, workingDirectory, environment);
+    }
+
+    /// <summary>Orch's own environment.</summary>
+    public static Dictionary<string, string> CurrentEnvironment()
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            variables[(string)variable.Key] = (string?)variable.Value ?? "";
+        }
+
+        return variables;
+    }
+
+    /// <summary>Orch's own environment with <paramref name="environment"/> added, as <c>NAME=VALUE</c> entries.</summary>
+    public static List<string> EnvironmentEntries(IReadOnlyDictionary<string, string> environment)
+    {
+        var merged = CurrentEnvironment();
+        foreach (var (name, value) in environment)
+        {
+            merged[name] = value;
+        }
+
+        return [.. merged.Select(kv => $"{kv.Key}={kv.Value}")];
     }
 }
 

@@ -1,9 +1,12 @@
+using Orch.Core.Storage;
+
 namespace Orch.Core.Execution;
 
 /// <summary>
-/// Where the shell around each queued job appends <c>KEY CODE</c> when the job ends, one file per worker process. A
-/// worker that dies after its job finished leaves the code here, so the reconciler completes the job instead of running
-/// it again. Appending to one file, rather than a file per job, spares each job a file creation and a deletion.
+/// Where each queued job's exit is appended as <c>KEY CODE</c> when the job ends, one file per worker process, by the
+/// worker's <see cref="JobSupervisor"/> or, where there is none, by a shell around the job. A worker that dies after its
+/// job finished leaves the code here, so the reconciler completes the job instead of running it again. Appending to one
+/// file, rather than a file per job, spares each job a file creation and a deletion.
 /// </summary>
 public static class ExitLedger
 {
@@ -41,6 +44,37 @@ public static class ExitLedger
         }
     }
 
+    /// <summary>
+    /// The job supervisor that writes this ledger (<see cref="JobSupervisor"/>), from the line it writes first;
+    /// <see langword="null"/> when the jobs' own shells write it, or there is no ledger.
+    /// </summary>
+    public static ProcessIdentity? SupervisorOf(string ledger)
+    {
+        try
+        {
+            ProcessIdentity? found = null;
+            foreach (var line in File.ReadLines(ledger))
+            {
+                if (line.StartsWith(SupervisorMark, StringComparison.Ordinal)
+                    && line[SupervisorMark.Length..].Split(' ') is [var pid, var ticks]
+                    && int.TryParse(pid, System.Globalization.CultureInfo.InvariantCulture, out var id)
+                    && long.TryParse(ticks, System.Globalization.CultureInfo.InvariantCulture, out var start))
+                {
+                    found = new ProcessIdentity(id, start);
+                }
+            }
+
+            return found;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>How the line naming a ledger's supervisor starts; no job key starts with <c>#</c>.</summary>
+    internal const string SupervisorMark = "# supervisor ";
+
     /// <summary>Removes a ledger no job needs any more; a failure to do so only leaves a small file behind.</summary>
     public static void Delete(string ledger)
     {
@@ -54,5 +88,5 @@ public static class ExitLedger
     }
 }
 
-/// <summary>Where and under which key a job's shell records its exit code (see <see cref="ExitLedger"/>).</summary>
+/// <summary>Where and under which key a job's exit code is recorded (see <see cref="ExitLedger"/>).</summary>
 public sealed record ExitRecord(string Ledger, string Key);

@@ -41,7 +41,10 @@ public sealed class JobExecutor
         _onOutput = onOutput;
     }
 
-    /// <summary>Where a queued job's shell records its exit code (see <see cref="Queue.Reconciler"/>); <see langword="null"/> for a job without a worker.</summary>
+    /// <summary>The worker's job supervisor, which starts queued jobs and records their exits; <see langword="null"/> for a shell around each.</summary>
+    internal JobSupervisorClient? Supervisor { get; init; }
+
+    /// <summary>Where a queued job's exit code is recorded (see <see cref="Queue.Reconciler"/>); <see langword="null"/> for a job without a worker.</summary>
     public static ExitRecord? ExitRecordFor(JobRecord job) =>
         IsQueued(job) ? new ExitRecord(ExitLedger.PathFor(job.Spec.RepositoryRoot, job.Owner!.Id), ExitLedger.KeyFor(job.Id, job.Recoveries)) : null;
 
@@ -123,7 +126,10 @@ public sealed class JobExecutor
             spec.StallTimeout,
             stopGrace: spec.StopGrace,
             // A log named in the spec is always made; the default one only for output or a failure (see LogFileFor).
-            quietLog: spec.LogFile is null);
+            quietLog: spec.LogFile is null)
+        {
+            Supervisor = exitRecord is null ? null : Supervisor,
+        };
 
         JobStatus status;
         string? error;

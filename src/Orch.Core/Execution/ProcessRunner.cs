@@ -29,7 +29,10 @@ public sealed partial class ProcessRunner : IProcessLauncher
     private readonly TimeSpan? _stopGrace;
     private readonly bool _quietLog;
 
-    /// <param name="exitRecord">Where the job's own shell records its exit code, so a worker that dies after its job finished does not make it run twice; <see langword="null"/> for none.</param>
+    /// <param name="exitRecord">
+    /// Where the job's exit code is recorded (by <see cref="Supervisor"/>, else a shell around the job), so a worker that
+    /// dies after its job finished does not make it run twice; <see langword="null"/> for none.
+    /// </param>
     /// <param name="stallAfter">How long a process may print nothing before it is killed and <see cref="ToolStalledException"/> is thrown; <see langword="null"/> for no limit.</param>
     /// <param name="stopGrace">
     /// When the caller cancels, how long the process's group gets after SIGTERM to stop before SIGKILL: for a child
@@ -54,6 +57,9 @@ public sealed partial class ProcessRunner : IProcessLauncher
         _onOutput = onOutput;
         _exitRecord = OperatingSystem.IsWindows() ? null : exitRecord;
     }
+
+    /// <summary>The worker's job supervisor, which starts a job with an exit record and records its exit; without one, a shell around the job does.</summary>
+    internal JobSupervisorClient? Supervisor { get; init; }
 
     // The whole group, not only its leader: the leader (a shell) may end at once while what it ran is still stopping.
     private async Task<int> StopGracefullyAsync(ChildProcess process, TimeSpan grace)
@@ -87,19 +93,10 @@ public sealed partial class ProcessRunner : IProcessLauncher
 
         using var log = new JobLog(_logFile, _limits, $"$ {_redactor.Redact(string.Join(' ', request.Argv.Select(Quote)))}", deferred: _quietLog);
 
-        var argv = new List<string>();
-        if (_exitRecord is not null)
-        {
-            argv.AddRange(["/bin/sh", "-c", ExitLedger.Script, "orch-job", _exitRecord.Ledger, _exitRecord.Key]);
-        }
-
-        argv.Add(executable);
-        argv.AddRange(request.Argv.Skip(1));
-
         ChildProcess process;
         try
         {
-            process = ChildProcess.Start(argv, request.WorkingDirectory, environment);
+            process = await StartAsync([executable, .. request.Argv.Skip(1)], request.WorkingDirectory, environment, cancellationToken);
         }
         catch (ChildStartException ex)
         {
@@ -176,6 +173,23 @@ public sealed partial class ProcessRunner : IProcessLauncher
             failedLog.WriteLine($"# {reason}");
             return new ProcessOutcome(null, false, "", "", _time.GetElapsedTime(started), reason);
         }
+    }
+
+    // A job whose exit must outlive a killed worker is started by the worker's supervisor, or else inside a shell that records it.
+    private async Task<ChildProcess> StartAsync(List<string> argv, string workingDirectory, IReadOnlyDictionary<string, string> environment,
+        CancellationToken cancellationToken)
+    {
+        if (_exitRecord is null)
+        {
+            return ChildProcess.Start(argv, workingDirectory, environment);
+        }
+
+        if (Supervisor is not null && await Supervisor.StartAsync(argv, workingDirectory, environment, _exitRecord, cancellationToken) is { } supervised)
+        {
+            return supervised;
+        }
+
+        return ChildProcess.Start(["/bin/sh", "-c", ExitLedger.Script, "orch-job", _exitRecord.Ledger, _exitRecord.Key, .. argv], workingDirectory, environment);
     }
 
     /// <summary>Cancels <paramref name="stall"/> once no output line came for <paramref name="quiet"/>.</summary>

@@ -13,9 +13,9 @@ namespace Orch.Core.Execution;
 /// </summary>
 internal sealed unsafe partial class SpawnedChild : ChildProcess
 {
-    private const int CloseOnExec = 0x80000; // O_CLOEXEC
+    internal const int CloseOnExec = 0x80000; // O_CLOEXEC
     private const short SetSignalDefaults = 0x04, SetSignalMask = 0x08, SetSession = 0x80;
-    private const int Interrupted = 4, NoChild = 10; // EINTR, ECHILD
+    internal const int Interrupted = 4, NoChild = 10; // EINTR, ECHILD
     // Larger than posix_spawnattr_t (336 bytes), posix_spawn_file_actions_t (80) and sigset_t (128) in glibc and musl.
     private const int OpaqueBytes = 1024;
 
@@ -82,15 +82,6 @@ internal sealed unsafe partial class SpawnedChild : ChildProcess
     private static SpawnedChild Spawn(IReadOnlyList<string> argv, string workingDirectory, IReadOnlyDictionary<string, string> environment)
     {
         var pipes = stackalloc int[6] { -1, -1, -1, -1, -1, -1 };
-        var actions = NativeMemory.AllocZeroed(OpaqueBytes);
-        var attributes = NativeMemory.AllocZeroed(OpaqueBytes);
-        var defaults = NativeMemory.AllocZeroed(OpaqueBytes);
-        var mask = NativeMemory.AllocZeroed(OpaqueBytes);
-        var strings = new Utf8Block([argv[0], workingDirectory, .. argv, .. environment.Select(kv => $"{kv.Key}={kv.Value}")]);
-        var argumentArray = (byte**)NativeMemory.AllocZeroed((nuint)(argv.Count + 1), (nuint)sizeof(byte*));
-        var environmentArray = (byte**)NativeMemory.AllocZeroed((nuint)(environment.Count + 1), (nuint)sizeof(byte*));
-        var actionsReady = false;
-        var attributesReady = false;
         try
         {
             for (var i = 0; i < 3; i++)
@@ -101,6 +92,44 @@ internal sealed unsafe partial class SpawnedChild : ChildProcess
                 }
             }
 
+            var pid = SpawnWith(argv, workingDirectory, [.. environment.Select(kv => $"{kv.Key}={kv.Value}")], pipes[0], pipes[3], pipes[5]);
+            var child = new SpawnedChild(pid, pipes[1], pipes[2], pipes[4]);
+            pipes[1] = pipes[2] = pipes[4] = -1;
+            return child;
+        }
+        finally
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                if (pipes[i] >= 0)
+                {
+                    _ = Close(pipes[i]);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="argv"/> as the leader of a new session, with every signal at its default disposition and
+    /// none blocked, <paramref name="input"/>, <paramref name="output"/> and <paramref name="error"/> as its 0, 1 and 2,
+    /// and no other descriptor; returns its pid. The caller reaps it.
+    /// </summary>
+    /// <param name="environment">Its whole environment, as <c>NAME=VALUE</c> entries.</param>
+    /// <exception cref="ChildStartException">posix_spawn refused, for example for a file that is not executable.</exception>
+    /// <exception cref="EntryPointNotFoundException">This C library cannot (glibc before 2.29, musl before 1.1.24).</exception>
+    internal static int SpawnWith(IReadOnlyList<string> argv, string workingDirectory, IReadOnlyList<string> environment, int input, int output, int error)
+    {
+        var actions = NativeMemory.AllocZeroed(OpaqueBytes);
+        var attributes = NativeMemory.AllocZeroed(OpaqueBytes);
+        var defaults = NativeMemory.AllocZeroed(OpaqueBytes);
+        var mask = NativeMemory.AllocZeroed(OpaqueBytes);
+        var strings = new Utf8Block([argv[0], workingDirectory, .. argv, .. environment]);
+        var argumentArray = (byte**)NativeMemory.AllocZeroed((nuint)(argv.Count + 1), (nuint)sizeof(byte*));
+        var environmentArray = (byte**)NativeMemory.AllocZeroed((nuint)(environment.Count + 1), (nuint)sizeof(byte*));
+        var actionsReady = false;
+        var attributesReady = false;
+        try
+        {
             for (var i = 0; i < argv.Count; i++)
             {
                 argumentArray[i] = strings[2 + i];
@@ -114,9 +143,9 @@ internal sealed unsafe partial class SpawnedChild : ChildProcess
             Check(SpawnFileActionsInit(actions));
             actionsReady = true;
             // dup2 onto 0, 1 and 2 clears close-on-exec for those three alone.
-            Check(SpawnFileActionsAddDup2(actions, pipes[0], 0));
-            Check(SpawnFileActionsAddDup2(actions, pipes[3], 1));
-            Check(SpawnFileActionsAddDup2(actions, pipes[5], 2));
+            Check(SpawnFileActionsAddDup2(actions, input, 0));
+            Check(SpawnFileActionsAddDup2(actions, output, 1));
+            Check(SpawnFileActionsAddDup2(actions, error, 2));
             Check(SpawnFileActionsAddChdir(actions, strings[1]));
             if (s_closeFrom)
             {
@@ -147,20 +176,10 @@ internal sealed unsafe partial class SpawnedChild : ChildProcess
                 throw new ChildStartException(Marshal.GetPInvokeErrorMessage(result));
             }
 
-            var child = new SpawnedChild(pid, pipes[1], pipes[2], pipes[4]);
-            pipes[1] = pipes[2] = pipes[4] = -1;
-            return child;
+            return pid;
         }
         finally
         {
-            for (var i = 0; i < 6; i++)
-            {
-                if (pipes[i] >= 0)
-                {
-                    _ = Close(pipes[i]);
-                }
-            }
-
             if (actionsReady)
             {
                 _ = SpawnFileActionsDestroy(actions);
@@ -189,6 +208,9 @@ internal sealed unsafe partial class SpawnedChild : ChildProcess
         }
     }
 
+    /// <summary>The exit code in a <c>waitpid</c> status: WIFEXITED's code, else 128 + the signal, as a shell reports it.</summary>
+    internal static int ExitCodeOf(int status) => (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+
     private static void Reap(int pid, TaskCompletionSource<int> exit)
     {
         int status;
@@ -196,8 +218,7 @@ internal sealed unsafe partial class SpawnedChild : ChildProcess
         {
             if (WaitPid(pid, &status, 0) == pid)
             {
-                // WIFEXITED: the exit code; else the signal, as a shell reports it.
-                exit.SetResult((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f));
+                exit.SetResult(ExitCodeOf(status));
                 return;
             }
 
@@ -242,13 +263,13 @@ internal sealed unsafe partial class SpawnedChild : ChildProcess
     }
 
     [LibraryImport("libc", EntryPoint = "pipe2", SetLastError = true)]
-    private static partial int Pipe2(int* fds, int flags);
+    internal static partial int Pipe2(int* fds, int flags);
 
     [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
+    internal static partial int Close(int fd);
 
     [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
-    private static partial int WaitPid(int pid, int* status, int options);
+    internal static partial int WaitPid(int pid, int* status, int options);
 
     [LibraryImport("libc", EntryPoint = "posix_spawn")]
     private static partial int PosixSpawn(int* pid, byte* path, void* fileActions, void* attributes, byte** argv, byte** envp);

@@ -37,23 +37,29 @@ public sealed class Reconciler
     {
         var changed = 0;
         var deadLedgers = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var job in await _store.ListJobsAsync(new JobQuery(JobStatus.Running, Limit: 10_000), cancellationToken))
+        var stopped = new HashSet<string>(StringComparer.Ordinal);
+        var running = await _store.ListJobsAsync(new JobQuery(JobStatus.Running, Limit: 10_000), cancellationToken);
+        foreach (var job in running)
         {
             if (job.Owner is not { } owner || owner.Id == self.Id || !IsDead(owner, self))
             {
                 continue;
             }
 
+            var ledger = ExitLedger.PathFor(LedgerRootOf?.Invoke(job) ?? job.Spec.RepositoryRoot, owner.Id);
+            if (deadLedgers.Add(ledger))
+            {
+                await SettleSupervisorAsync(ledger, running.Where(j => j.Owner?.Id == owner.Id), stopped, cancellationToken);
+            }
+
             // The owner's session leader may outlive it; kill it first so the job cannot finish twice.
-            var orphanAlive = job.Process is { } orphan && _isAlive(orphan);
+            var orphanAlive = stopped.Contains(job.Id) || (job.Process is { } orphan && _isAlive(orphan));
             if (orphanAlive)
             {
                 ProcessInfo.KillGroup(job.Process!.ProcessId);
             }
 
-            // The job finished after its worker died: its shell left the exit code, so it completed, exactly once.
-            var ledger = ExitLedger.PathFor(LedgerRootOf?.Invoke(job) ?? job.Spec.RepositoryRoot, owner.Id);
-            deadLedgers.Add(ledger);
+            // The job finished after its worker died: its supervisor (or shell) left the exit code, so it completed, exactly once.
             if (!orphanAlive && ExitLedger.Find(ledger, ExitLedger.KeyFor(job.Id, job.Recoveries)) is { } exitCode)
             {
                 var succeeded = job.Spec.SuccessExitCodes.Count == 0 || job.Spec.SuccessExitCodes.Contains(exitCode);
@@ -101,6 +107,44 @@ public sealed class Reconciler
 
         return changed;
     }
+
+    /// <summary>
+    /// A dead worker's job supervisor (<see cref="JobSupervisor"/>) may still be running its jobs and writing their exits:
+    /// stop those jobs (<paramref name="stopped"/>, to be run again), and wait until it has written the last exit and ended,
+    /// so the ledger is whole before anyone reads it.
+    /// </summary>
+    private async Task SettleSupervisorAsync(string ledger, IEnumerable<JobRecord> jobs, HashSet<string> stopped, CancellationToken cancellationToken)
+    {
+        if (ExitLedger.SupervisorOf(ledger) is not { } supervisor || !_isAlive(supervisor))
+        {
+            return;
+        }
+
+        foreach (var job in jobs)
+        {
+            if (job.Process is { } process && _isAlive(process))
+            {
+                ProcessInfo.KillGroup(process.ProcessId);
+                stopped.Add(job.Id);
+            }
+        }
+
+        var since = _time.GetTimestamp();
+        while (_isAlive(supervisor))
+        {
+            if (_time.GetElapsedTime(since) > SupervisorGrace)
+            {
+                // Whatever it still waits for is not one of its jobs any more.
+                ProcessInfo.KillGroup(supervisor.ProcessId);
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, cancellationToken);
+        }
+    }
+
+    /// <summary>How long a dead worker's supervisor gets to record its stopped jobs and end. The default value is 5 seconds.</summary>
+    private static readonly TimeSpan SupervisorGrace = TimeSpan.FromSeconds(5);
 
     // Only owners on this machine can be checked; others are left to their own host's workers.
     private bool IsDead(WorkerIdentity owner, WorkerIdentity self) =>

@@ -99,6 +99,58 @@ public sealed class WorkerProcessTests
         CollectionAssert.Contains((await store.ReadEventsAsync(job.Id, 0, 100, CancellationToken.None)).Select(e => e.Kind).ToArray(), "job.recovered");
     }
 
+    [TestMethod]
+    public async Task Worker_StartsEveryJobUnderOneSupervisor_AsALeaderOfItsOwnSession_WithDefaultSignals_ItsOwnDescriptors_AndItsOutput()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Inconclusive("the job supervisor is Linux-only; elsewhere a shell around each job records its exit");
+        }
+
+        using var repo = new TempDirectory();
+        // Quick jobs, many of which end before their start is even reported: each must still be heard of once.
+        WriteJobs(repo, 24, "{ tr '\\\\0' ' ' < /proc/$PPID/cmdline; echo; echo $PPID; } > parent-NAME");
+        repo.Write("jobs/probe.yaml", """
+            id: probe
+            command: "echo pid $$; cut -d' ' -f6 /proc/$$/stat; grep -E '^Sig(Ign|Blk)' /proc/self/status; echo \"$PROBE\"; pwd; echo oops >&2"
+            working_dir: sub dir
+            env:
+              PROBE: a b
+            """);
+        Directory.CreateDirectory(repo.Combine("sub dir"));
+        repo.Write("jobs/fds.yaml", "id: fds\ncommand: [ls, /proc/self/fd]\n");
+        Assert.AreEqual(0, (await OrchRunner.RunAsync(repo, "job", "submit", "jobs")).Exit);
+
+        var worker = await OrchRunner.RunAsync(repo, "worker", "--drain", "--parallel", "2");
+
+        Assert.AreEqual(0, worker.Exit, worker.Err);
+        var parents = Enumerable.Range(0, 24).Select(i => File.ReadAllLines(repo.Combine($"parent-job{i:D3}"))).ToList();
+        StringAssert.Contains(parents[0][0], "--orch-job-supervisor", "a job's parent is its worker's supervisor, not a shell of its own");
+        Assert.AreEqual(1, parents.Select(p => p[1]).Distinct().Count(), "one supervisor starts every job of a worker");
+        Assert.IsFalse(ProcessState.IsRunning(int.Parse(parents[0][1], System.Globalization.CultureInfo.InvariantCulture)), "the supervisor ends with its worker");
+
+        await using var store = await OpenAsync(repo);
+        var jobs = await store.ListJobsAsync(new JobQuery(), CancellationToken.None);
+        Assert.AreEqual(24, jobs.Count(j => j.Spec.Name.StartsWith("job", StringComparison.Ordinal) && j.Status == JobStatus.Succeeded && j.Attempts == 1));
+        var probe = jobs.Single(j => j.Spec.Name == "probe");
+        Assert.AreEqual(JobStatus.Succeeded, probe.Status);
+        var log = File.ReadAllLines(repo.Combine(".orch", "logs", $"{probe.Id}.log"));
+        var pid = log.Single(l => l.StartsWith("pid ", StringComparison.Ordinal))["pid ".Length..];
+        CollectionAssert.Contains(log, pid, "the session id is the job's own pid: it leads its session, so a kill takes its whole tree");
+        foreach (var mask in log.Where(l => l.StartsWith("Sig", StringComparison.Ordinal)))
+        {
+            Assert.AreEqual(0UL, ulong.Parse(mask.Split(':')[1].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture), mask);
+        }
+
+        CollectionAssert.Contains(log, "a b", "the job's own environment");
+        CollectionAssert.Contains(log, repo.Combine("sub dir"), "the job's own working directory");
+        CollectionAssert.Contains(log, "[stderr] oops", "its error output is read apart from its output");
+        var fds = jobs.Single(j => j.Spec.Name == "fds");
+        var listed = File.ReadAllLines(repo.Combine(".orch", "logs", $"{fds.Id}.log")).Where(l => l.Length > 0 && char.IsAsciiDigit(l[0])).ToArray();
+        // 3 is the folder ls itself reads.
+        CollectionAssert.AreEquivalent(new[] { "0", "1", "2", "3" }, listed, "no pipe of the supervisor or of another job leaks into a job");
+    }
+
     private static async Task<JobRecord> WaitForRunningJobWithProcessAsync(TempDirectory repo, int minimumDone)
     {
         var clock = Stopwatch.StartNew();

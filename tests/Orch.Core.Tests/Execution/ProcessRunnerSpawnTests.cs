@@ -124,6 +124,47 @@ public sealed class ProcessRunnerSpawnTests
         Assert.IsNull(ExitLedger.Find(ledger, "job-b.0"));
     }
 
+    [TestMethod]
+    public async Task Run_WithASupervisorThatDiesOrCannotStart_FailsTheJobItHeldWithWhy_AndLaterJobsGetAShellThatRecordsTheirExit()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Inconclusive("the job supervisor is Linux-only");
+        }
+
+        using var dir = new TempDirectory();
+        var ledger = dir.Combine("exits", "worker.exits");
+        Directory.CreateDirectory(Path.GetDirectoryName(ledger)!);
+        // A "supervisor" that takes one byte of the first request and dies.
+        var dying = new JobSupervisorClient(["/bin/sh", "-c", "dd bs=1 count=1 of=/dev/null 2>/dev/null; echo 'gave up' >&2; exit 1", "fake"]);
+        var missing = new JobSupervisorClient([dir.Combine("no-such-orch")]);
+
+        var held = await RunSupervisedAsync(dir, dying, "echo ran > ran.txt", new ExitRecord(ledger, "job-a.0"));
+        var after = await RunSupervisedAsync(dir, dying, "exit 4", new ExitRecord(ledger, "job-b.0"));
+        var never = await RunSupervisedAsync(dir, missing, "exit 5", new ExitRecord(ledger, "job-c.0"));
+        await dying.DisposeAsync();
+        await missing.DisposeAsync();
+
+        Assert.IsNull(held.ExitCode);
+        StringAssert.Contains(held.StartError, "job supervisor", "the job it held fails, saying why");
+        Assert.IsFalse(File.Exists(dir.Combine("ran.txt")), "it never started that job");
+        Assert.AreEqual(4, after.ExitCode, "the next job runs the other way");
+        Assert.AreEqual(5, never.ExitCode, "without a supervisor at all, too");
+        Assert.AreEqual(4, ExitLedger.Find(ledger, "job-b.0"), "and its exit is still recorded for a worker that dies");
+        Assert.AreEqual(5, ExitLedger.Find(ledger, "job-c.0"));
+        Assert.IsNull(missing.ProcessId);
+    }
+
+    private static ValueTask<ProcessOutcome> RunSupervisedAsync(TempDirectory dir, JobSupervisorClient supervisor, string script, ExitRecord exitRecord) =>
+        new ProcessRunner(dir.Combine("job.log"), SecretRedactor.None, TimeProvider.System, exitRecord: exitRecord) { Supervisor = supervisor }
+            .RunAsync(new ProcessRequest
+            {
+                Argv = ["sh", "-c", script],
+                WorkingDirectory = dir.Path,
+                Environment = new Dictionary<string, string>(),
+                Timeout = TimeSpan.FromSeconds(30),
+            }, CancellationToken.None);
+
     private static ValueTask<ProcessOutcome> RunQuietAsync(TempDirectory dir, string script) =>
         new ProcessRunner(dir.Combine("logs", "job.log"), SecretRedactor.None, TimeProvider.System, quietLog: true)
             .RunAsync(new ProcessRequest

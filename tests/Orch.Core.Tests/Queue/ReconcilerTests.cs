@@ -125,4 +125,72 @@ public sealed class ReconcilerTests
         Assert.AreEqual(0, stored.Recoveries);
         Assert.IsFalse(File.Exists(ledger));
     }
+
+    [TestMethod]
+    public async Task Reconcile_DeadWorkerWhoseSupervisorStillRunsAJob_StopsTheJobAndRequeuesIt_ThoughTheSupervisorRecordedTheKill()
+    {
+        using var dir = new TempDirectory();
+        await using var store = await SqliteStateStore.OpenAsync(dir.Combine("state.db"), TimeProvider.System, CancellationToken.None);
+        await store.EnqueueJobsAsync(null, [Spec(dir.Path)], CancellationToken.None);
+        var job = (await store.ClaimNextJobAsync(Owner(OwnerIdentity.WorkerPrefix, 999_400), CancellationToken.None))!;
+        await store.RecordProcessAsync(job.Id, job.Fence, new ProcessIdentity(999_401, 1), CancellationToken.None);
+        var ledger = ExitLedger.PathFor(job.Spec.RepositoryRoot, job.Owner!.Id);
+        Directory.CreateDirectory(Path.GetDirectoryName(ledger)!);
+        File.WriteAllText(ledger, $"{ExitLedger.SupervisorMark}999402 1\n");
+        var jobAlive = true;
+        var supervisorChecks = 0;
+
+        await new Reconciler(store, TimeProvider.System, p => p.ProcessId switch
+        {
+            999_401 => jobAlive,
+            // The supervisor sees the job die from the reconciler's kill, records that, and ends.
+            999_402 when ++supervisorChecks < 3 => true,
+            999_402 => Stopped(),
+            _ => false,
+        }).ReconcileAsync(OwnerIdentity.Worker(), CancellationToken.None);
+
+        var stored = (await store.GetJobAsync(job.Id, CancellationToken.None))!;
+        Assert.IsGreaterThanOrEqualTo(3, supervisorChecks, "the reconciler waits for the supervisor to end before it reads the ledger");
+        Assert.AreEqual(JobStatus.Queued, stored.Status, "the job was stopped half-way; its recorded exit (137) is the kill's, not the job's");
+        Assert.AreEqual(1, stored.Recoveries);
+
+        bool Stopped()
+        {
+            jobAlive = false;
+            File.AppendAllText(ledger, $"{job.Id}.{job.Recoveries} 137\n");
+            return false;
+        }
+    }
+
+    [TestMethod]
+    public async Task Reconcile_DeadWorkerWhoseSupervisorIsStillWritingAnExit_WaitsForIt_AndCompletesTheJobOnce()
+    {
+        using var dir = new TempDirectory();
+        await using var store = await SqliteStateStore.OpenAsync(dir.Combine("state.db"), TimeProvider.System, CancellationToken.None);
+        await store.EnqueueJobsAsync(null, [Spec(dir.Path)], CancellationToken.None);
+        var job = (await store.ClaimNextJobAsync(Owner(OwnerIdentity.WorkerPrefix, 999_500), CancellationToken.None))!;
+        await store.RecordProcessAsync(job.Id, job.Fence, new ProcessIdentity(999_501, 1), CancellationToken.None);
+        var ledger = ExitLedger.PathFor(job.Spec.RepositoryRoot, job.Owner!.Id);
+        Directory.CreateDirectory(Path.GetDirectoryName(ledger)!);
+        File.WriteAllText(ledger, $"{ExitLedger.SupervisorMark}999502 1\n");
+        var supervisorChecks = 0;
+
+        // The job has just ended; its supervisor writes its exit a moment later, then ends.
+        await new Reconciler(store, TimeProvider.System, p => p.ProcessId == 999_502 && ++supervisorChecks switch
+        {
+            1 => true,
+            2 => Wrote(),
+            _ => false,
+        }).ReconcileAsync(OwnerIdentity.Worker(), CancellationToken.None);
+
+        var stored = (await store.GetJobAsync(job.Id, CancellationToken.None))!;
+        Assert.AreEqual(JobStatus.Succeeded, stored.Status, "its work is done; reading the ledger before the supervisor finished would run it again");
+        Assert.AreEqual(0, stored.Recoveries);
+
+        bool Wrote()
+        {
+            File.AppendAllText(ledger, $"{job.Id}.{job.Recoveries} 0\n");
+            return true;
+        }
+    }
 }

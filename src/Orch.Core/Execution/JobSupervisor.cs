@@ -1,0 +1,301 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace Orch.Core.Execution;
+
+/// <summary>
+/// The process that starts a worker's queued jobs and collects their exits, one per worker, in place of a shell around
+/// each job (an exec and a dynamic link per job, about half a millisecond). It leads a session of its own, so it
+/// outlives a worker that is killed: like that shell, it appends each job's exit code to the job's exit ledger before it
+/// tells the worker, so a job that finished is completed from the ledger and never runs twice. It ends once the worker
+/// has closed its input (or died) and its last job has ended.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The worker writes one request per job to its standard input: the fields below, each ended by a NUL byte. It makes
+/// the job's pipes itself and passes their numbers; the supervisor opens them through <c>/proc/WORKER/fd</c>, so the
+/// worker reads the job's output directly.
+/// </para>
+/// <code>ID LEDGER KEY DIRECTORY STDIN STDOUT STDERR ARGC ARGV... ENVC NAME=VALUE...</code>
+/// <para>
+/// It answers on its standard output, one line each: <c>S ID PID</c> (started), <c>X ID REASON</c> (could not start),
+/// and <c>E ID CODE</c> (ended, after the ledger line was written; CODE is 128 + the signal for a killed job).
+/// </para>
+/// </remarks>
+public static unsafe partial class JobSupervisor
+{
+    /// <summary>The argument that makes Orch's executable run as a job supervisor for the worker whose pid follows it.</summary>
+    public const string Argument = "--orch-job-supervisor";
+
+    private const int ReadOnlyAccess = 0, WriteOnlyAccess = 1; // O_RDONLY, O_WRONLY
+
+    /// <summary>Serves the worker <paramref name="workerPid"/> on standard input and output until both are done; returns the exit code.</summary>
+    public static int Run(int workerPid)
+    {
+        using var input = new BufferedStream(new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, 1), 1 << 16);
+        using var output = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 1);
+        var state = new State(output);
+        var reaper = new Thread(() => Reap(state), maxStackSize: 256 * 1024) { Name = "orch reaper" };
+        reaper.Start();
+        try
+        {
+            while (Request.Read(input) is { } request)
+            {
+                Start(state, workerPid, request);
+            }
+        }
+        catch (FormatException ex)
+        {
+            Console.Error.WriteLine($"orch job supervisor: {ex.Message}");
+        }
+        finally
+        {
+            // The worker closed its end, or died: no new jobs; the running ones are still recorded as they end.
+            lock (state.Gate)
+            {
+                state.Closing = true;
+                Monitor.PulseAll(state.Gate);
+            }
+
+            reaper.Join();
+            foreach (var ledger in state.Ledgers.Values)
+            {
+                ledger.Dispose();
+            }
+        }
+
+        return 0;
+    }
+
+    private static void Start(State state, int workerPid, Request request)
+    {
+        var fds = stackalloc int[3] { -1, -1, -1 };
+        try
+        {
+            fds[0] = OpenWorkerDescriptor(workerPid, request.Input, ReadOnlyAccess);
+            fds[1] = OpenWorkerDescriptor(workerPid, request.Output, WriteOnlyAccess);
+            fds[2] = OpenWorkerDescriptor(workerPid, request.Error, WriteOnlyAccess);
+            var ledger = LedgerFor(state, request.Ledger);
+            int pid;
+            // Spawn, register and answer as one step: the reaper may collect a job that ends at once only after that, so
+            // the worker always hears of a start before its exit.
+            lock (state.Gate)
+            {
+                pid = SpawnedChild.SpawnWith(request.Argv, request.Directory, request.Environment, fds[0], fds[1], fds[2]);
+                state.Children[pid] = new Child(request.Id, request.Key, ledger);
+                state.Reply($"S {request.Id} {pid}");
+                Monitor.PulseAll(state.Gate);
+            }
+
+        }
+        catch (Exception ex) when (ex is ChildStartException or IOException or UnauthorizedAccessException or EntryPointNotFoundException)
+        {
+            state.Reply($"X {request.Id} {ex.Message.ReplaceLineEndings(" ")}");
+        }
+        finally
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                if (fds[i] >= 0)
+                {
+                    _ = SpawnedChild.Close(fds[i]);
+                }
+            }
+        }
+    }
+
+    private static void Reap(State state)
+    {
+        while (true)
+        {
+            int status;
+            var pid = SpawnedChild.WaitPid(-1, &status, 0);
+            if (pid > 0)
+            {
+                Child? child;
+                lock (state.Gate)
+                {
+                    state.Children.Remove(pid, out child);
+                }
+
+                if (child is not null)
+                {
+                    var code = SpawnedChild.ExitCodeOf(status);
+                    try
+                    {
+                        child.Ledger.Write(Encoding.UTF8.GetBytes($"{child.Key} {code.ToString(CultureInfo.InvariantCulture)}\n"));
+                    }
+                    catch (IOException)
+                    {
+                        // A full disk: the worker still hears of the exit and records it.
+                    }
+
+                    state.Reply($"E {child.Id} {code.ToString(CultureInfo.InvariantCulture)}");
+                }
+
+                continue;
+            }
+
+            if (Marshal.GetLastPInvokeError() == SpawnedChild.Interrupted)
+            {
+                continue;
+            }
+
+            // No child now: wait for the next one, or end once no more can come.
+            lock (state.Gate)
+            {
+                if (state.Children.Count == 0)
+                {
+                    if (state.Closing)
+                    {
+                        return;
+                    }
+
+                    Monitor.Wait(state.Gate, TimeSpan.FromMilliseconds(100));
+                }
+            }
+        }
+    }
+
+    private static FileStream LedgerFor(State state, string path)
+    {
+        lock (state.Gate)
+        {
+            if (state.Ledgers.TryGetValue(path, out var open))
+            {
+                return open;
+            }
+        }
+
+        // Unbuffered, so each line is one write: the reconciler never reads half of one.
+        var ledger = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1);
+        var self = ProcessInfo.Current();
+        ledger.Write(Encoding.UTF8.GetBytes($"{ExitLedger.SupervisorMark}{self.ProcessId.ToString(CultureInfo.InvariantCulture)} {self.StartTicks.ToString(CultureInfo.InvariantCulture)}\n"));
+        lock (state.Gate)
+        {
+            state.Ledgers[path] = ledger;
+        }
+
+        return ledger;
+    }
+
+    private static int OpenWorkerDescriptor(int workerPid, int descriptor, int access)
+    {
+        var fd = Open($"/proc/{workerPid.ToString(CultureInfo.InvariantCulture)}/fd/{descriptor.ToString(CultureInfo.InvariantCulture)}", access | SpawnedChild.CloseOnExec);
+        if (fd < 0)
+        {
+            throw new IOException($"could not open the worker's descriptor {descriptor}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+
+        return fd;
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Open(string path, int flags);
+
+    private sealed record Child(long Id, string Key, FileStream Ledger);
+
+    private sealed class State(FileStream output)
+    {
+        public object Gate { get; } = new();
+
+        public Dictionary<int, Child> Children { get; } = [];
+
+        public Dictionary<string, FileStream> Ledgers { get; } = new(StringComparer.Ordinal);
+
+        public bool Closing { get; set; }
+
+        public void Reply(string line)
+        {
+            var bytes = Encoding.UTF8.GetBytes(line + "\n");
+            lock (output)
+            {
+                try
+                {
+                    output.Write(bytes);
+                }
+                catch (IOException)
+                {
+                    // The worker is gone; the ledger has what it needs.
+                }
+            }
+        }
+    }
+
+    /// <summary>One job to start, as the worker wrote it.</summary>
+    internal sealed record Request(long Id, string Ledger, string Key, string Directory, int Input, int Output, int Error,
+        IReadOnlyList<string> Argv, IReadOnlyList<string> Environment)
+    {
+        /// <summary>The request's bytes, each field ended by a NUL.</summary>
+        public byte[] Encode()
+        {
+            var fields = new List<string>(10 + Argv.Count + Environment.Count)
+            {
+                Id.ToString(CultureInfo.InvariantCulture), Ledger, Key, Directory, Input.ToString(CultureInfo.InvariantCulture),
+                Output.ToString(CultureInfo.InvariantCulture), Error.ToString(CultureInfo.InvariantCulture), Argv.Count.ToString(CultureInfo.InvariantCulture),
+            };
+            fields.AddRange(Argv);
+            fields.Add(Environment.Count.ToString(CultureInfo.InvariantCulture));
+            fields.AddRange(Environment);
+            var bytes = new byte[fields.Sum(f => Encoding.UTF8.GetByteCount(f) + 1)];
+            var at = 0;
+            foreach (var field in fields)
+            {
+                at += Encoding.UTF8.GetBytes(field, bytes.AsSpan(at));
+                bytes[at++] = 0;
+            }
+
+            return bytes;
+        }
+
+        /// <summary>The next request, or <see langword="null"/> at the end of the input.</summary>
+        /// <exception cref="FormatException">The input is not a request.</exception>
+        public static Request? Read(Stream input)
+        {
+            var buffer = new MemoryStream();
+            if (Field(input, buffer) is not { } id)
+            {
+                return null;
+            }
+
+            var ledger = Required(input, buffer);
+            var key = Required(input, buffer);
+            var directory = Required(input, buffer);
+            var descriptors = new[] { Number(input, buffer), Number(input, buffer), Number(input, buffer) };
+            var argv = new string[Number(input, buffer)];
+            for (var i = 0; i < argv.Length; i++)
+            {
+                argv[i] = Required(input, buffer);
+            }
+
+            var environment = new string[Number(input, buffer)];
+            for (var i = 0; i < environment.Length; i++)
+            {
+                environment[i] = Required(input, buffer);
+            }
+
+            return argv.Length == 0 ? throw new FormatException("a request without a command")
+                : new Request(long.Parse(id, CultureInfo.InvariantCulture), ledger, key, directory, descriptors[0], descriptors[1], descriptors[2], argv, environment);
+        }
+
+        private static int Number(Stream input, MemoryStream buffer) =>
+            int.TryParse(Required(input, buffer), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException("a request with a malformed number");
+
+        private static string Required(Stream input, MemoryStream buffer) => Field(input, buffer) ?? throw new FormatException("a request cut short");
+
+        private static string? Field(Stream input, MemoryStream buffer)
+        {
+            buffer.SetLength(0);
+            int b;
+            while ((b = input.ReadByte()) > 0)
+            {
+                buffer.WriteByte((byte)b);
+            }
+
+            return b < 0 && buffer.Length == 0 ? null : b < 0 ? throw new FormatException("a request cut short")
+                : Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
+    }
+}

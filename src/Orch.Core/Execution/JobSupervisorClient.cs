@@ -1,0 +1,316 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.IO.Pipes;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace Orch.Core.Execution;
+
+/// <summary>
+/// A worker's side of its <see cref="JobSupervisor"/>: starts it at the first queued job, hands it each job with the
+/// job's pipes, and hears each job's start and exit. When the supervisor cannot start, or has died, jobs go back to a
+/// shell around each (<see cref="ExitLedger.Script"/>), which keeps the same promise at a higher cost.
+/// </summary>
+internal sealed class JobSupervisorClient : IAsyncDisposable
+{
+    private static readonly TimeSpan EndGrace = TimeSpan.FromSeconds(2);
+
+    private readonly IReadOnlyList<string> _command;
+    private readonly object _gate = new();
+    private readonly ConcurrentDictionary<long, Pending> _pending = new();
+    private readonly Queue<string> _lastErrors = new();
+    private SpawnedChild? _supervisor;
+    private Task _replies = Task.CompletedTask;
+    private Task _errors = Task.CompletedTask;
+    private long _nextId;
+    private bool _unusable;
+
+    /// <param name="command">How to start Orch's executable; <see cref="JobSupervisor.Argument"/> and this process's pid are added.</param>
+    public JobSupervisorClient(IReadOnlyList<string> command) => _command = command;
+
+    /// <summary>The supervisor's pid, once it runs.</summary>
+    public int? ProcessId => _supervisor?.Id;
+
+    /// <summary>
+    /// Starts <paramref name="argv"/> under the supervisor, its exit recorded under <paramref name="exit"/>; <see langword="null"/>
+    /// when there is no supervisor to start it, so the caller starts the job itself.
+    /// </summary>
+    /// <exception cref="ChildStartException">The job could not be started.</exception>
+    public async Task<ChildProcess?> StartAsync(IReadOnlyList<string> argv, string workingDirectory, IReadOnlyDictionary<string, string> environment, ExitRecord exit,
+        CancellationToken cancellationToken)
+    {
+        if (!EnsureStarted(out var supervisor))
+        {
+            return null;
+        }
+
+        var pipes = new[] { -1, -1, -1, -1, -1, -1 };
+        var id = Interlocked.Increment(ref _nextId);
+        var pending = new Pending();
+        try
+        {
+            MakePipes(pipes);
+            var request = new JobSupervisor.Request(id, exit.Ledger, exit.Key, workingDirectory, pipes[0], pipes[3], pipes[5], argv,
+                ChildProcess.EnvironmentEntries(environment)).Encode();
+            _pending[id] = pending;
+            try
+            {
+                lock (_gate)
+                {
+                    supervisor.StandardInput.Write(request);
+                    supervisor.StandardInput.Flush();
+                }
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                // It died before it took the job: this job, and the next, start the other way.
+                _pending.TryRemove(id, out _);
+                MarkUnusable();
+                return null;
+            }
+
+            // Its copies of the job's ends are open once it answers; the job's output ends when the job's copies close.
+            int pid;
+            try
+            {
+                pid = await pending.Started.Task.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped before it heard the job start: a job that starts now dies at once.
+                _ = pending.Started.Task.ContinueWith(started => ProcessInfo.KillGroup(started.Result), CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                throw;
+            }
+
+            var child = new SupervisedChild(pid, pipes[1], pipes[2], pipes[4], pending.Exit.Task);
+            pipes[1] = pipes[2] = pipes[4] = -1;
+            return child;
+        }
+        finally
+        {
+            for (var i = 0; i < 6; i++)
+            {
+                if (pipes[i] >= 0)
+                {
+                    _ = SpawnedChild.Close(pipes[i]);
+                }
+            }
+        }
+    }
+
+    // Three pipes, close-on-exec, so no other child inherits them: the job's input, output and error.
+    private static unsafe void MakePipes(int[] pipes)
+    {
+        fixed (int* fds = pipes)
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                if (SpawnedChild.Pipe2(fds + 2 * i, SpawnedChild.CloseOnExec) != 0)
+                {
+                    throw new ChildStartException(Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()));
+                }
+            }
+        }
+    }
+
+    private bool EnsureStarted(out SpawnedChild supervisor)
+    {
+        lock (_gate)
+        {
+            supervisor = _supervisor!;
+            if (_unusable)
+            {
+                return false;
+            }
+
+            if (_supervisor is not null)
+            {
+                return true;
+            }
+
+            try
+            {
+                var started = SpawnedChild.TryStart([.. _command, JobSupervisor.Argument, Environment.ProcessId.ToString(CultureInfo.InvariantCulture)],
+                    Path.GetPathRoot(Environment.CurrentDirectory) ?? "/", ChildProcess.CurrentEnvironment());
+                if (started is null)
+                {
+                    _unusable = true;
+                    return false;
+                }
+
+                _supervisor = supervisor = started;
+            }
+            catch (ChildStartException)
+            {
+                _unusable = true;
+                return false;
+            }
+
+            // Nothing is written to it before a request; its stdin stays open until the worker is done.
+            var running = supervisor;
+            _replies = Task.Run(() => ReadRepliesAsync(running));
+            _errors = Task.Run(() => ReadErrorsAsync(running));
+            return true;
+        }
+    }
+
+    private async Task ReadRepliesAsync(SpawnedChild supervisor)
+    {
+        try
+        {
+            while (await supervisor.StandardOutput.ReadLineAsync() is { } line)
+            {
+                var parts = line.Split(' ', 3);
+                if (parts.Length < 3 || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+                {
+                    continue;
+                }
+
+                switch (parts[0])
+                {
+                    case "S" when _pending.TryGetValue(id, out var started) && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var pid):
+                        started.Started.TrySetResult(pid);
+                        break;
+                    case "X" when _pending.TryRemove(id, out var refused):
+                        refused.Started.TrySetException(new ChildStartException(parts[2]));
+                        break;
+                    case "E" when _pending.TryRemove(id, out var ended) && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var code):
+                        ended.Exit.TrySetResult(code);
+                        break;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        // It is gone: what it was running is no longer watched, so those jobs fail and their process trees are killed.
+        MarkUnusable();
+        var reason = new InvalidOperationException($"Orch's job supervisor (pid {supervisor.Id}) ended before the job did{LastErrors()}");
+        foreach (var id in _pending.Keys)
+        {
+            if (_pending.TryRemove(id, out var orphan))
+            {
+                orphan.Started.TrySetException(new ChildStartException(reason.Message));
+                orphan.Exit.TrySetException(reason);
+            }
+        }
+    }
+
+    private async Task ReadErrorsAsync(SpawnedChild supervisor)
+    {
+        try
+        {
+            while (await supervisor.StandardError.ReadLineAsync() is { } line)
+            {
+                lock (_lastErrors)
+                {
+                    _lastErrors.Enqueue(line);
+                    if (_lastErrors.Count > 5)
+                    {
+                        _lastErrors.Dequeue();
+                    }
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private string LastErrors()
+    {
+        lock (_lastErrors)
+        {
+            return _lastErrors.Count == 0 ? "" : $": {string.Join(" / ", _lastErrors)}";
+        }
+    }
+
+    private void MarkUnusable()
+    {
+        lock (_gate)
+        {
+            _unusable = true;
+        }
+    }
+
+    /// <summary>Closes the supervisor's input, so it ends once its last job has, and waits a moment for that.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        SpawnedChild? supervisor;
+        lock (_gate)
+        {
+            supervisor = _supervisor;
+            _unusable = true;
+        }
+
+        if (supervisor is null)
+        {
+            return;
+        }
+
+        try
+        {
+            supervisor.StandardInput.Dispose();
+            await supervisor.WaitForExitAsync(CancellationToken.None).WaitAsync(EndGrace);
+            await Task.WhenAll(_replies, _errors).WaitAsync(EndGrace);
+        }
+        catch (TimeoutException)
+        {
+            // A job it still waits for outlives this worker; the supervisor records it and ends after it.
+        }
+        finally
+        {
+            supervisor.Dispose();
+        }
+    }
+
+    private sealed class Pending
+    {
+        public TaskCompletionSource<int> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource<int> Exit { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>A job its supervisor started: the worker holds its pipes; the supervisor tells its exit.</summary>
+    private sealed class SupervisedChild : ChildProcess
+    {
+        private readonly AnonymousPipeClientStream _input;
+        private readonly StreamReader _output;
+        private readonly StreamReader _error;
+        private readonly Task<int> _exit;
+
+        public SupervisedChild(int id, int input, int output, int error, Task<int> exit)
+        {
+            Id = id;
+            _exit = exit;
+            _input = new AnonymousPipeClientStream(PipeDirection.Out, new SafePipeHandle(input, ownsHandle: true));
+            _output = new StreamReader(new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(output, ownsHandle: true)), Encoding.UTF8);
+            _error = new StreamReader(new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(error, ownsHandle: true)), Encoding.UTF8);
+        }
+
+        public override int Id { get; }
+
+        public override Stream StandardInput => _input;
+
+        public override StreamReader StandardOutput => _output;
+
+        public override StreamReader StandardError => _error;
+
+        // The supervisor starts each job as the leader of a session of its own.
+        public override bool LeadsGroup => true;
+
+        public override Task<int> WaitForExitAsync(CancellationToken cancellationToken) => _exit.WaitAsync(cancellationToken);
+
+        protected override void KillSelf() => ProcessInfo.KillGroup(Id);
+
+        public override void Dispose()
+        {
+            _input.Dispose();
+            _output.Dispose();
+            _error.Dispose();
+        }
+    }
+}
