@@ -1,11 +1,11 @@
 using Orch.Cli;
 using Orch.Cli.Hosting;
-using Orch.Core.Execution;
+using Orch.Core.Application;
 
 // A worker's job supervisor is this same executable, started by the worker: nothing of the CLI is needed for it.
-if (args is [JobSupervisor.Argument, var worker] && int.TryParse(worker, System.Globalization.CultureInfo.InvariantCulture, out var workerPid))
+if (JobSupervision.IsSupervisor(args, out var workerPid))
 {
-    return JobSupervisor.Run(workerPid);
+    return JobSupervision.Run(workerPid);
 }
 
 OrchCli.JobSupervisorCommand = SelfCommand.Get();

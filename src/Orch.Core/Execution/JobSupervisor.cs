@@ -48,7 +48,9 @@ public static unsafe partial class JobSupervisor
         }
         catch (FormatException ex)
         {
-            Console.Error.WriteLine($"orch job supervisor: {ex.Message}");
+            // Its standard error is read by the worker, which names it when the supervisor is gone.
+            using var error = new FileStream(new SafeFileHandle(2, ownsHandle: false), FileAccess.Write, 1);
+            error.Write(Encoding.UTF8.GetBytes($"orch job supervisor: {ex.Message}\n"));
         }
         finally
         {

@@ -1,0 +1,24 @@
+using Orch.Core.Execution;
+
+namespace Orch.Core.Application;
+
+/// <summary>
+/// The job supervisor's entry, for the host that is Orch's executable: a worker starts that executable again with
+/// <see cref="Argument"/> and its pid (see <see cref="OrchEngineBuilder.UseJobSupervisor"/>), and the host runs
+/// <see cref="Run"/> before anything else.
+/// </summary>
+public static class JobSupervision
+{
+    /// <summary>The first argument of a job supervisor's command line; the worker's pid follows it.</summary>
+    public const string Argument = JobSupervisor.Argument;
+
+    /// <summary>True when <paramref name="args"/> start a job supervisor, with the pid of the worker it serves.</summary>
+    public static bool IsSupervisor(string[] args, out int workerPid)
+    {
+        workerPid = 0;
+        return args is [Argument, var worker] && int.TryParse(worker, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out workerPid);
+    }
+
+    /// <summary>Serves the worker <paramref name="workerPid"/> until it has closed its end and its last job has ended; returns the exit code.</summary>
+    public static int Run(int workerPid) => JobSupervisor.Run(workerPid);
+}
