@@ -50,7 +50,7 @@ public sealed class JobExecutor
 
     /// <summary>
     /// Where a job's output goes: its spec's <c>log_file</c>, else <c>.orch/logs/JOB.log</c> in its repository. The
-    /// default file is only made when the job prints something or does not exit 0.
+    /// default file is only made when the job prints something or exits with a code that is not one of its success codes.
     /// </summary>
     public static string LogFileFor(string jobId, JobSpec spec) => spec.LogFile ?? Path.Combine(spec.RepositoryRoot, ".orch", "logs", $"{jobId}.log");
 
@@ -129,6 +129,7 @@ public sealed class JobExecutor
             quietLog: spec.LogFile is null)
         {
             Supervisor = exitRecord is null ? null : Supervisor,
+            SuccessExitCodes = spec.SuccessExitCodes,
         };
 
         JobStatus status;

@@ -40,8 +40,8 @@ public sealed partial class ProcessRunner : IProcessLauncher
     /// to kill at once.
     /// </param>
     /// <param name="quietLog">
-    /// Makes <paramref name="logFile"/> only when the process prints something or does not exit 0 (or an earlier
-    /// attempt made it): a queue of quiet jobs is spared a file creation per job.
+    /// Makes <paramref name="logFile"/> only when the process prints something or its exit code is not one of
+    /// <see cref="SuccessExitCodes"/> (or an earlier attempt made it): a queue of quiet jobs is spared a file creation per job.
     /// </param>
     public ProcessRunner(string? logFile, SecretRedactor redactor, TimeProvider time, Func<ProcessIdentity, Task>? onStarted = null, Action<string>? onOutput = null,
         ExitRecord? exitRecord = null, TimeSpan? stallAfter = null, OutputLimits? limits = null, TimeSpan? stopGrace = null, bool quietLog = false)
@@ -57,6 +57,12 @@ public sealed partial class ProcessRunner : IProcessLauncher
         _onOutput = onOutput;
         _exitRecord = OperatingSystem.IsWindows() ? null : exitRecord;
     }
+
+    /// <summary>
+    /// The exit codes the job counts as success: a deferred log (<c>quietLog</c>) is kept for any exit outside them, since
+    /// the job failed, and for none inside them. Empty (the default): 0 alone.
+    /// </summary>
+    public IReadOnlyCollection<int> SuccessExitCodes { get; init; } = [];
 
     /// <summary>The worker's job supervisor, which starts a job with an exit record and records its exit; without one, a shell around the job does.</summary>
     internal JobSupervisorClient? Supervisor { get; init; }
@@ -158,7 +164,7 @@ public sealed partial class ProcessRunner : IProcessLauncher
         var killed = timedOut || stalled || cancellationToken.IsCancellationRequested;
         log.Finish(timedOut ? $"# killed after {request.Timeout!.Value.TotalSeconds:0.###} s (timeout)" :
             stalled ? $"# killed after {_stallAfter!.Value.TotalSeconds:0.###} s without output (stalled)" :
-            cancellationToken.IsCancellationRequested ? "# killed (cancelled)" : $"# exit code {exitCode}", keep: killed || exitCode != 0);
+            cancellationToken.IsCancellationRequested ? "# killed (cancelled)" : $"# exit code {exitCode}", keep: killed || (SuccessExitCodes.Count > 0 ? !SuccessExitCodes.Contains(exitCode) : exitCode != 0));
         cancellationToken.ThrowIfCancellationRequested();
         if (stalled)
         {

@@ -11,17 +11,18 @@ namespace Orch.Core.Tests.Execution;
 [TestCategory(Categories.Process)]
 public sealed class ProcessRunnerSpawnTests
 {
+    private static ProcessRequest Script(TempDirectory dir, string script) => new()
+    {
+        Argv = ["sh", "-c", script],
+        WorkingDirectory = dir.Path,
+        Environment = new Dictionary<string, string>(),
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+
     private static ValueTask<ProcessOutcome> RunAsync(TempDirectory dir, string script, ExitRecord? exitRecord = null,
         IReadOnlyDictionary<string, string>? environment = null, string? input = null) =>
         new ProcessRunner(dir.Combine("job.log"), SecretRedactor.None, TimeProvider.System, exitRecord: exitRecord)
-            .RunAsync(new ProcessRequest
-            {
-                Argv = ["sh", "-c", script],
-                WorkingDirectory = dir.Path,
-                Environment = environment ?? new Dictionary<string, string>(),
-                StandardInput = input,
-                Timeout = TimeSpan.FromSeconds(30),
-            }, CancellationToken.None);
+            .RunAsync(Script(dir, script) with { Environment = environment ?? new Dictionary<string, string>(), StandardInput = input }, CancellationToken.None);
 
     [TestMethod]
     public async Task Run_OnLinux_ChildLeadsItsOwnSessionWithNoSignalIgnoredOrBlocked()
@@ -157,23 +158,11 @@ public sealed class ProcessRunnerSpawnTests
 
     private static ValueTask<ProcessOutcome> RunSupervisedAsync(TempDirectory dir, JobSupervisorClient supervisor, string script, ExitRecord exitRecord) =>
         new ProcessRunner(dir.Combine("job.log"), SecretRedactor.None, TimeProvider.System, exitRecord: exitRecord) { Supervisor = supervisor }
-            .RunAsync(new ProcessRequest
-            {
-                Argv = ["sh", "-c", script],
-                WorkingDirectory = dir.Path,
-                Environment = new Dictionary<string, string>(),
-                Timeout = TimeSpan.FromSeconds(30),
-            }, CancellationToken.None);
+            .RunAsync(Script(dir, script), CancellationToken.None);
 
-    private static ValueTask<ProcessOutcome> RunQuietAsync(TempDirectory dir, string script) =>
-        new ProcessRunner(dir.Combine("logs", "job.log"), SecretRedactor.None, TimeProvider.System, quietLog: true)
-            .RunAsync(new ProcessRequest
-            {
-                Argv = ["sh", "-c", script],
-                WorkingDirectory = dir.Path,
-                Environment = new Dictionary<string, string>(),
-                Timeout = TimeSpan.FromSeconds(30),
-            }, CancellationToken.None);
+    private static ValueTask<ProcessOutcome> RunQuietAsync(TempDirectory dir, string script, IReadOnlyCollection<int>? successExitCodes = null) =>
+        new ProcessRunner(dir.Combine("logs", "job.log"), SecretRedactor.None, TimeProvider.System, quietLog: true) { SuccessExitCodes = successExitCodes ?? [] }
+            .RunAsync(Script(dir, script), CancellationToken.None);
 
     [TestMethod]
     public async Task Run_WithQuietLog_MakesNoFileForASilentSuccess_ButLogsOutputAndFailuresWithTheirCommand()
@@ -193,5 +182,18 @@ public sealed class ProcessRunnerSpawnTests
         File.Delete(log);
         await RunQuietAsync(dir, "echo said");
         Assert.AreEqual("$ sh -c 'echo said'\nsaid\n# exit code 0\n", File.ReadAllText(log), "output makes the file, command line first");
+    }
+
+    [TestMethod]
+    public async Task Run_WithQuietLog_KeepsTheLogOfAnExitZeroThatIsNotOneOfTheJobsSuccessCodes()
+    {
+        using var dir = new TempDirectory();
+        var log = dir.Combine("logs", "job.log");
+
+        await RunQuietAsync(dir, "exit 3", [3]);
+        Assert.IsFalse(File.Exists(log), "3 is this job's success, and it printed nothing");
+
+        await RunQuietAsync(dir, "true", [3]);
+        Assert.AreEqual("$ sh -c true\n# exit code 0\n", File.ReadAllText(log), "0 is a failure for this job, so its log stays to say so");
     }
 }
