@@ -1,3 +1,4 @@
+using System.Globalization;
 using Orch.Core.Execution;
 
 namespace Orch.Core.Application;
@@ -16,7 +17,7 @@ public static class JobSupervision
     public static bool IsSupervisor(string[] args, out int workerPid)
     {
         workerPid = 0;
-        return args is [Argument, var worker] && int.TryParse(worker, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out workerPid);
+        return args is [Argument, var worker] && int.TryParse(worker, NumberStyles.None, CultureInfo.InvariantCulture, out workerPid);
     }
 
     /// <summary>Serves the worker <paramref name="workerPid"/> until it has closed its end and its last job has ended; returns the exit code.</summary>

@@ -87,14 +87,14 @@ public static unsafe partial class JobSupervisor
             {
                 pid = SpawnedChild.SpawnWith(request.Argv, request.Directory, request.Environment, fds[0], fds[1], fds[2]);
                 state.Children[pid] = new Child(request.Id, request.Key, ledger);
-                state.Reply($"S {request.Id} {pid}");
+                state.Reply(string.Create(CultureInfo.InvariantCulture, $"S {request.Id} {pid}"));
                 Monitor.PulseAll(state.Gate);
             }
 
         }
         catch (Exception ex) when (ex is ChildStartException or IOException or UnauthorizedAccessException or EntryPointNotFoundException)
         {
-            state.Reply($"X {request.Id} {ex.Message.ReplaceLineEndings(" ")}");
+            state.Reply(string.Create(CultureInfo.InvariantCulture, $"X {request.Id} {ex.Message.ReplaceLineEndings(" ")}"));
         }
         finally
         {
@@ -127,14 +127,14 @@ public static unsafe partial class JobSupervisor
                     var code = SpawnedChild.ExitCodeOf(status);
                     try
                     {
-                        child.Ledger.Write(Encoding.UTF8.GetBytes($"{child.Key} {code.ToString(CultureInfo.InvariantCulture)}\n"));
+                        child.Ledger.Write(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{child.Key} {code}\n")));
                     }
                     catch (IOException)
                     {
                         // A full disk: the worker still hears of the exit and records it.
                     }
 
-                    state.Reply($"E {child.Id} {code.ToString(CultureInfo.InvariantCulture)}");
+                    state.Reply(string.Create(CultureInfo.InvariantCulture, $"E {child.Id} {code}"));
                 }
 
                 continue;
@@ -174,7 +174,7 @@ public static unsafe partial class JobSupervisor
         // Unbuffered, so each line is one write: the reconciler never reads half of one.
         var ledger = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1);
         var self = ProcessInfo.Current();
-        ledger.Write(Encoding.UTF8.GetBytes($"{ExitLedger.SupervisorMark}{self.ProcessId.ToString(CultureInfo.InvariantCulture)} {self.StartTicks.ToString(CultureInfo.InvariantCulture)}\n"));
+        ledger.Write(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{ExitLedger.SupervisorMark}{self.ProcessId} {self.StartTicks}\n")));
         lock (state.Gate)
         {
             state.Ledgers[path] = ledger;
@@ -185,7 +185,7 @@ public static unsafe partial class JobSupervisor
 
     private static int OpenWorkerDescriptor(int workerPid, int descriptor, int access)
     {
-        var fd = Open($"/proc/{workerPid.ToString(CultureInfo.InvariantCulture)}/fd/{descriptor.ToString(CultureInfo.InvariantCulture)}", access | SpawnedChild.CloseOnExec);
+        var fd = Open(string.Create(CultureInfo.InvariantCulture, $"/proc/{workerPid}/fd/{descriptor}"), access | SpawnedChild.CloseOnExec);
         if (fd < 0)
         {
             throw new IOException($"could not open the worker's descriptor {descriptor}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
@@ -257,10 +257,12 @@ public static unsafe partial class JobSupervisor
         public static Request? Read(Stream input)
         {
             var buffer = new MemoryStream();
-            if (Field(input, buffer) is not { } id)
+            if (Field(input, buffer) is not { } field)
             {
                 return null;
             }
+
+            var id = long.TryParse(field, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException("a request with a malformed id");
 
             var ledger = Required(input, buffer);
             var key = Required(input, buffer);
@@ -279,11 +281,12 @@ public static unsafe partial class JobSupervisor
             }
 
             return argv.Length == 0 ? throw new FormatException("a request without a command")
-                : new Request(long.Parse(id, CultureInfo.InvariantCulture), ledger, key, directory, descriptors[0], descriptors[1], descriptors[2], argv, environment);
+                : new Request(id, ledger, key, directory, descriptors[0], descriptors[1], descriptors[2], argv, environment);
         }
 
         private static int Number(Stream input, MemoryStream buffer) =>
-            int.TryParse(Required(input, buffer), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new FormatException("a request with a malformed number");
+            int.TryParse(Required(input, buffer), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
+                : throw new FormatException("a request with a malformed number");
 
         private static string Required(Stream input, MemoryStream buffer) => Field(input, buffer) ?? throw new FormatException("a request cut short");
 

@@ -162,9 +162,10 @@ public sealed partial class ProcessRunner : IProcessLauncher
         var timedOut = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
         var stalled = stall.IsCancellationRequested && !timedOut && !cancellationToken.IsCancellationRequested;
         var killed = timedOut || stalled || cancellationToken.IsCancellationRequested;
+        var failedByCode = SuccessExitCodes.Count > 0 ? !SuccessExitCodes.Contains(exitCode) : exitCode != 0;
         log.Finish(timedOut ? $"# killed after {request.Timeout!.Value.TotalSeconds:0.###} s (timeout)" :
             stalled ? $"# killed after {_stallAfter!.Value.TotalSeconds:0.###} s without output (stalled)" :
-            cancellationToken.IsCancellationRequested ? "# killed (cancelled)" : $"# exit code {exitCode}", keep: killed || (SuccessExitCodes.Count > 0 ? !SuccessExitCodes.Contains(exitCode) : exitCode != 0));
+            cancellationToken.IsCancellationRequested ? "# killed (cancelled)" : $"# exit code {exitCode}", keep: killed || failedByCode);
         cancellationToken.ThrowIfCancellationRequested();
         if (stalled)
         {

@@ -34,6 +34,7 @@ public sealed class JobSupervisorRequestTests
         var whole = new JobSupervisor.Request(1, "/l", "k", "/", 3, 4, 5, ["/bin/true"], ["A=1"]).Encode();
 
         Assert.ThrowsExactly<FormatException>(() => JobSupervisor.Request.Read(new MemoryStream(whole[..^3])));
+        Assert.ThrowsExactly<FormatException>(() => JobSupervisor.Request.Read(new MemoryStream(Encoding.UTF8.GetBytes("99999999999999999999\0/l\0"))));
         Assert.ThrowsExactly<FormatException>(() => JobSupervisor.Request.Read(new MemoryStream(Encoding.UTF8.GetBytes("1\0/l\0k\0/\0three\0"))));
         Assert.ThrowsExactly<FormatException>(() => JobSupervisor.Request.Read(new MemoryStream(Encoding.UTF8.GetBytes("1\0/l\0k\0/\0003\0004\0005\0000\0000\0"))));
     }
