@@ -44,39 +44,23 @@ internal abstract class ChildProcess : IDisposable
     /// <exception cref="ChildStartException">The process could not be started.</exception>
     public static ChildProcess Start(IReadOnlyList<string> argv, string workingDirectory, IReadOnlyDictionary<string, string> environment)
     {
-        if (SpawnedChild.IsSupported)
+        if (SpawnedChild.IsSupported && SpawnedChild.TryStart(argv, workingDirectory, EnvironmentEntries(environment)) is { } spawned)
         {
-            var merged = CurrentEnvironment();
-            foreach (var (name, value) in environment)
-            {
-                merged[name] = value;
-            }
-
-            if (SpawnedChild.TryStart(argv, workingDirectory, merged) is { } spawned)
-            {
-                return spawned;
-            }
+            return spawned;
         }
 
         return ManagedChild.Start(argv, workingDirectory, environment);
     }
 
-    /// <summary>Orch's own environment.</summary>
-    public static Dictionary<string, string> CurrentEnvironment()
-    {
-        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
-        {
-            variables[(string)variable.Key] = (string?)variable.Value ?? "";
-        }
-
-        return variables;
-    }
-
     /// <summary>Orch's own environment with <paramref name="environment"/> added, as <c>NAME=VALUE</c> entries.</summary>
     public static List<string> EnvironmentEntries(IReadOnlyDictionary<string, string> environment)
     {
-        var merged = CurrentEnvironment();
+        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            merged[(string)variable.Key] = (string?)variable.Value ?? "";
+        }
+
         foreach (var (name, value) in environment)
         {
             merged[name] = value;

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.IO.Pipes;
 using System.Runtime.InteropServices;
-using System.Text;
-using Microsoft.Win32.SafeHandles;
 
 namespace Orch.Core.Execution;
 
@@ -84,7 +81,8 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
                 throw;
             }
 
-            var child = new SupervisedChild(pid, pipes[1], pipes[2], pipes[4], pending.Exit.Task);
+            // Spawned as SpawnedChild spawns, in a session of its own; its exit comes from the supervisor.
+            var child = new SpawnedChild(pid, pipes[1], pipes[2], pipes[4], pending.Exit.Task);
             pipes[1] = pipes[2] = pipes[4] = -1;
             return child;
         }
@@ -133,7 +131,7 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
             try
             {
                 var started = SpawnedChild.TryStart([.. _command, JobSupervisor.Argument, Environment.ProcessId.ToString(CultureInfo.InvariantCulture)],
-                    Path.GetPathRoot(Environment.CurrentDirectory) ?? "/", ChildProcess.CurrentEnvironment());
+                    Path.GetPathRoot(Environment.CurrentDirectory) ?? "/", ChildProcess.EnvironmentEntries(new Dictionary<string, string>()));
                 if (started is null)
                 {
                     _unusable = true;
@@ -272,45 +270,5 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
         public TaskCompletionSource<int> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public TaskCompletionSource<int> Exit { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    /// <summary>A job its supervisor started: the worker holds its pipes; the supervisor tells its exit.</summary>
-    private sealed class SupervisedChild : ChildProcess
-    {
-        private readonly AnonymousPipeClientStream _input;
-        private readonly StreamReader _output;
-        private readonly StreamReader _error;
-        private readonly Task<int> _exit;
-
-        public SupervisedChild(int id, int input, int output, int error, Task<int> exit)
-        {
-            Id = id;
-            _exit = exit;
-            _input = new AnonymousPipeClientStream(PipeDirection.Out, new SafePipeHandle(input, ownsHandle: true));
-            _output = new StreamReader(new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(output, ownsHandle: true)), Encoding.UTF8);
-            _error = new StreamReader(new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(error, ownsHandle: true)), Encoding.UTF8);
-        }
-
-        public override int Id { get; }
-
-        public override Stream StandardInput => _input;
-
-        public override StreamReader StandardOutput => _output;
-
-        public override StreamReader StandardError => _error;
-
-        // The supervisor starts each job as the leader of a session of its own.
-        public override bool LeadsGroup => true;
-
-        public override Task<int> WaitForExitAsync(CancellationToken cancellationToken) => _exit.WaitAsync(cancellationToken);
-
-        protected override void KillSelf() => ProcessInfo.KillGroup(Id);
-
-        public override void Dispose()
-        {
-            _input.Dispose();
-            _output.Dispose();
-            _error.Dispose();
-        }
     }
 }

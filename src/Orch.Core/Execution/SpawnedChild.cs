@@ -8,8 +8,8 @@ namespace Orch.Core.Execution;
 /// <summary>
 /// A child started with <c>posix_spawn</c>: a new session (<c>POSIX_SPAWN_SETSID</c>), every signal at its default
 /// disposition and none blocked, no descriptor but its three pipes (made close-on-exec in Orch, so no other child
-/// inherits them), and its
-/// exit collected by <c>waitpid</c> on a thread of its own (the runtime only reaps the children it started itself).
+/// inherits them). Its exit is collected by <c>waitpid</c> on a thread of its own (the runtime only reaps the children
+/// it started itself), or told by the worker's <see cref="JobSupervisor"/>, which spawned it the same way.
 /// </summary>
 internal sealed unsafe partial class SpawnedChild : ChildProcess
 {
@@ -28,16 +28,22 @@ internal sealed unsafe partial class SpawnedChild : ChildProcess
     private readonly StreamReader _output;
     private readonly StreamReader _error;
 
-    private SpawnedChild(int id, int input, int output, int error)
+    /// <summary>The child <paramref name="id"/>, holding Orch's ends of its three pipes, with its exit code to come from <paramref name="exit"/>.</summary>
+    internal SpawnedChild(int id, int input, int output, int error, Task<int> exit)
     {
         _id = id;
+        _exit = exit;
         _input = new AnonymousPipeClientStream(PipeDirection.Out, new SafePipeHandle(input, ownsHandle: true));
         _output = new StreamReader(new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(output, ownsHandle: true)), Encoding.UTF8);
         _error = new StreamReader(new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(error, ownsHandle: true)), Encoding.UTF8);
+    }
+
+    // A blocking waitpid per child: a small thread is cheaper than polling, and it ends when the child does.
+    private static Task<int> Reaped(int id)
+    {
         var exit = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _exit = exit.Task;
-        // A blocking waitpid per child: a small thread is cheaper than polling, and it ends when the child does.
         new Thread(() => Reap(id, exit), maxStackSize: 256 * 1024) { IsBackground = true, Name = $"orch wait {id}" }.Start();
+        return exit.Task;
     }
 
     public static bool IsSupported => !s_unsupported;
@@ -65,7 +71,8 @@ internal sealed unsafe partial class SpawnedChild : ChildProcess
 
     /// <summary>Starts the child; <see langword="null"/> when this C library cannot (Orch then uses <see cref="ManagedChild"/>).</summary>
     /// <exception cref="ChildStartException">posix_spawn refused, for example for a file that is not executable.</exception>
-    public static SpawnedChild? TryStart(IReadOnlyList<string> argv, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    /// <param name="environment">Its whole environment, as <c>NAME=VALUE</c> entries.</param>
+    public static SpawnedChild? TryStart(IReadOnlyList<string> argv, string workingDirectory, IReadOnlyList<string> environment)
     {
         try
         {
@@ -79,7 +86,7 @@ internal sealed unsafe partial class SpawnedChild : ChildProcess
         }
     }
 
-    private static SpawnedChild Spawn(IReadOnlyList<string> argv, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    private static SpawnedChild Spawn(IReadOnlyList<string> argv, string workingDirectory, IReadOnlyList<string> environment)
     {
         var pipes = stackalloc int[6] { -1, -1, -1, -1, -1, -1 };
         try
@@ -92,8 +99,8 @@ internal sealed unsafe partial class SpawnedChild : ChildProcess
                 }
             }
 
-            var pid = SpawnWith(argv, workingDirectory, [.. environment.Select(kv => $"{kv.Key}={kv.Value}")], pipes[0], pipes[3], pipes[5]);
-            var child = new SpawnedChild(pid, pipes[1], pipes[2], pipes[4]);
+            var pid = SpawnWith(argv, workingDirectory, environment, pipes[0], pipes[3], pipes[5]);
+            var child = new SpawnedChild(pid, pipes[1], pipes[2], pipes[4], Reaped(pid));
             pipes[1] = pipes[2] = pipes[4] = -1;
             return child;
         }
