@@ -89,16 +89,22 @@ internal static class StatusCommand
         }
 
         context.Say($"database: {context.DatabasePath}");
-        context.Say(counts.Count == 0 ? "jobs: none" : "jobs: " + string.Join(", ", counts.Select(kv => $"{kv.Value} {OrchJson.EnumText(kv.Key)}")));
+        var jobs = new List<string>(counts.Count);
+        foreach (var (status, count) in counts)
+        {
+            jobs.Add($"{count} {OrchJson.EnumText(status)}");
+        }
+
+        context.Say(jobs.Count == 0 ? "jobs: none" : "jobs: " + string.Join(", ", jobs));
         if (runs.Count > 0)
         {
-            var table = Tables.New("run", "kind", "status", "started", "finished");
+            var table = new TextTable("run", "kind", "status", "started", "finished");
             foreach (var run in runs)
             {
-                table.AddRow(Markup.Escape(run.Id), Markup.Escape(run.Kind), OrchJson.EnumText(run.Status), Time(run.CreatedAt), run.FinishedAt is { } f ? Time(f) : "");
+                table.AddRow(run.Id, run.Kind, OrchJson.EnumText(run.Status), Time(run.CreatedAt), run.FinishedAt is { } f ? Time(f) : "");
             }
 
-            Tables.Write(context.Console, table);
+            table.Write(context.Out);
         }
 
         return ExitCodes.Ok;

@@ -4,6 +4,7 @@ using Orch.Core.Costs;
 using Orch.Core.Jobs;
 using Orch.Core.Serialization;
 using Orch.Core.Storage;
+using Orch.Core.Storage.Sqlite;
 using Orch.Core.Workflow;
 
 namespace Orch.Core.Application;
@@ -15,6 +16,9 @@ public sealed class ReportUseCases
 
     internal ReportUseCases(OrchEngine engine) => _engine = engine;
 
+    // How many runs the overview lists.
+    private const int RecentRuns = 10;
+
     /// <summary>The overview, or one run or job in detail.</summary>
     public async Task<StatusReport> StatusAsync(string? id, CancellationToken cancellationToken)
     {
@@ -24,10 +28,16 @@ public sealed class ReportUseCases
             return id is null ? new StatusReport { JobCounts = new Dictionary<JobStatus, int>(), Runs = [] } : new StatusReport { Found = false };
         }
 
+        // The overview of a healthy SQLite file is read without the store's start-up cost; anything unusual takes the store's path.
+        if (id is null && _engine.UnopenedSqlitePath is { } path && SqliteOverviewReader.TryRead(path, RecentRuns) is { } overview)
+        {
+            return new StatusReport { JobCounts = overview.JobCounts, Runs = overview.Runs };
+        }
+
         var store = await _engine.ReadStoreAsync(cancellationToken);
         if (id is null)
         {
-            return new StatusReport { JobCounts = await store.CountJobsAsync(cancellationToken), Runs = await store.ListRunsAsync(10, cancellationToken) };
+            return new StatusReport { JobCounts = await store.CountJobsAsync(cancellationToken), Runs = await store.ListRunsAsync(RecentRuns, cancellationToken) };
         }
 
         if (await store.GetJobAsync(id, cancellationToken) is { } job)

@@ -158,6 +158,106 @@ public sealed partial class FirstHourTests
         StringAssert.Contains(output.ToString(), "2026-11-25 18:16:02");
     }
 
+    [TestMethod]
+    [DataRow("status")]
+    [DataRow("status run-1 --watch --interval 0.5 -v diag --format json")]
+    [DataRow("job list --status timed-out --limit 3")]
+    [DataRow("job lsit")]
+    [DataRow("run plan.yaml --parallel 0 --budget abc")]
+    [DataRow("worker --drain --parallel 2 -v q")]
+    [DataRow("status --no-such-option")]
+    [DataRow("--version")]
+    [DataRow("-v q status")]
+    public void Build_ForTheArgumentsGiven_ParsesThemAsTheWholeTreeDoes(string commandLine)
+    {
+        var args = commandLine.Split(' ');
+        var whole = OrchCli.Build(TextWriter.Null, TextWriter.Null).Parse(args);
+
+        var made = OrchCli.Build(TextWriter.Null, TextWriter.Null, args);
+        var parse = made.Parse(args);
+
+        Assert.AreEqual(Describe(whole), Describe(parse), commandLine);
+        if (args[0] is "status" or "job" or "run" or "worker")
+        {
+            Assert.HasCount(1, made.Subcommands, "a command named first is the only one made");
+        }
+    }
+
+    private static string Describe(ParseResult parse)
+    {
+        var path = new List<string>();
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            path.Insert(0, result.Command.Name);
+        }
+
+        var values = parse.CommandResult.Command.Options.Concat(parse.RootCommandResult.Command.Options).Where(o => parse.GetResult(o) is not null)
+            .Select(o => $"{o.Name}={string.Join(',', parse.GetResult(o)!.Tokens.Select(t => t.Value))}");
+        return $"{string.Join(' ', path.Skip(1))} | {string.Join("; ", parse.Errors.Select(e => e.Message))} | {string.Join("; ", values.Order(StringComparer.Ordinal))}" +
+               $" | {string.Join(' ', parse.UnmatchedTokens)} | {parse.Action?.GetType().Name}";
+    }
+
+    [TestMethod]
+    public void TextTable_PadsEachColumnToItsWidestCell_PrintsCellsAsTheyAre_AndLeavesNoTrailingSpaces()
+    {
+        var output = new StringWriter();
+
+        new TextTable("run", "kind", "finished")
+            .AddRow("run-20261126-111012-ad235cd8", "[plan]", "2026-11-26 11:10:13")
+            .AddRow("run-2", "job", "")
+            .Write(output);
+
+        var lines = output.ToString().Split(Environment.NewLine);
+        CollectionAssert.AreEqual(new[]
+        {
+            "",
+            "  run                            kind     finished",
+            " " + new string('─', 28 + 6 + 19 + 9),
+            "  run-20261126-111012-ad235cd8   [plan]   2026-11-26 11:10:13",
+            "  run-2                          job",
+            "",
+            "",
+        }, lines, output.ToString());
+        Assert.ThrowsExactly<ArgumentException>(() => new TextTable("a", "b").AddRow("only one"));
+    }
+
+    [TestMethod]
+    public async Task Status_WithRuns_ListsTheLatestTenNewestFirst_WithTheirKindStatusAndTimes()
+    {
+        using var dir = new TempDirectory();
+        var ids = new List<string>();
+        await using (var store = await Orch.Core.Storage.Sqlite.SqliteStateStore.OpenAsync(dir.Combine(".orch", "state.db"), new MinuteClock(), CancellationToken.None))
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                var run = await store.CreateRunAsync(i == 11 ? "[plan]" : "job", null, CancellationToken.None);
+                ids.Add(run.Id);
+                if (i == 11)
+                {
+                    await store.FinishRunAsync(run.Id, Orch.Core.Storage.RunStatus.Failed, "budget", CancellationToken.None);
+                }
+            }
+        }
+
+        var (exit, output, error) = await RunAsync(dir, "status");
+
+        Assert.AreEqual(0, exit, error);
+        StringAssert.Contains(output, "jobs: none");
+        var rows = output.Split('\n').Where(l => l.StartsWith("  run-", StringComparison.Ordinal)).ToList();
+        Assert.HasCount(10, rows, output);
+        StringAssert.StartsWith(rows[0], $"  {ids[11]}   [plan]   failed ", output);
+        Assert.IsFalse(rows.Any(r => r.Contains(ids[0], StringComparison.Ordinal) || r.Contains(ids[1], StringComparison.Ordinal)), "only the latest ten");
+        StringAssert.Contains(output, "  run      ", "the header");
+    }
+
+    // Each reading a minute later, so that runs made in one millisecond still have an order.
+    private sealed class MinuteClock : TimeProvider
+    {
+        private DateTimeOffset _now = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
+
+        public override DateTimeOffset GetUtcNow() => _now = _now.AddMinutes(1);
+    }
+
     [GeneratedRegex(@"(?m)^\s+at \S+\(|\bat [A-Z]\w+(\.\w+)+\(")]
     private static partial Regex StackFrame();
 

@@ -1,0 +1,126 @@
+using Microsoft.Data.Sqlite;
+using Orch.Core.Jobs;
+using Orch.Core.Storage;
+using Orch.Core.Storage.Sqlite;
+using Orch.Testing;
+
+namespace Orch.Core.Tests.State;
+
+[TestClass]
+public sealed class SqliteOverviewReaderTests
+{
+    private static readonly WorkerIdentity Owner = new("worker:test:1:aa", "test", new ProcessIdentity(1, 0));
+
+    private static JobSpec Spec(string name, string root) => new() { Name = name, Tool = "process", Command = ["true"], RepositoryRoot = root, WorkingDirectory = root };
+
+    private static async Task<string> StoreWithHistoryAsync(TempDirectory dir, int runs)
+    {
+        var path = dir.Combine("state.db");
+        await using var store = await SqliteStateStore.OpenAsync(path, TimeProvider.System, CancellationToken.None);
+        for (var i = 0; i < runs; i++)
+        {
+            var run = await store.CreateRunAsync(i % 2 == 0 ? "plan" : "job", i % 3 == 0 ? null : $"plans/p{i}.yaml", CancellationToken.None);
+            if (i % 4 == 1)
+            {
+                await store.FinishRunAsync(run.Id, RunStatus.Failed, "budget", CancellationToken.None);
+            }
+            else if (i % 4 == 2)
+            {
+                await store.RequestCancelAsync(run.Id, CancellationToken.None);
+            }
+        }
+
+        await store.EnqueueJobsAsync(null, [Spec("a", dir.Path), Spec("b", dir.Path), Spec("c", dir.Path)], CancellationToken.None);
+        await store.StartJobAsync(null, Spec("d", dir.Path), Owner, CancellationToken.None);
+        return path;
+    }
+
+    private static void Execute(string path, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    [TestMethod]
+    public async Task TryRead_OnAHealthyDatabase_ReturnsTheSameCountsAndLatestRunsAsTheStore()
+    {
+        using var dir = new TempDirectory();
+        var path = await StoreWithHistoryAsync(dir, runs: 14);
+
+        var overview = SqliteOverviewReader.TryRead(path, 10);
+
+        Assert.IsNotNull(overview);
+        await using var store = await SqliteStateStore.OpenForReadingAsync(path, TimeProvider.System, CancellationToken.None);
+        var counts = await store.CountJobsAsync(CancellationToken.None);
+        var runs = await store.ListRunsAsync(10, CancellationToken.None);
+        CollectionAssert.AreEquivalent(counts.ToList(), overview.JobCounts.ToList());
+        Assert.AreEqual(3, overview.JobCounts[JobStatus.Queued]);
+        Assert.AreEqual(1, overview.JobCounts[JobStatus.Running]);
+        Assert.HasCount(10, overview.Runs);
+        CollectionAssert.AreEqual(runs.ToList(), overview.Runs.ToList(), "the same records in the same order, source, stop reason and cancel request included");
+        Assert.IsTrue(overview.Runs.Any(r => r.CancelRequestedAt is not null) && overview.Runs.Any(r => r.FinishedAt is not null && r.StopReason == "budget"));
+    }
+
+    [TestMethod]
+    public async Task TryRead_OnAnEmptyDatabase_ReturnsNoCountsAndNoRuns()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("state.db");
+        await (await SqliteStateStore.OpenAsync(path, TimeProvider.System, CancellationToken.None)).DisposeAsync();
+
+        var overview = SqliteOverviewReader.TryRead(path, 10);
+
+        Assert.IsNotNull(overview);
+        Assert.IsEmpty(overview.JobCounts);
+        Assert.IsEmpty(overview.Runs);
+    }
+
+    [TestMethod]
+    [DataRow("older", DisplayName = "an older schema, which the store upgrades")]
+    [DataRow("newer", DisplayName = "a newer schema, which the store refuses")]
+    [DataRow("damaged", DisplayName = "a damaged file, which the store refuses with recovery steps")]
+    [DataRow("not-a-database", DisplayName = "a file that is not a database")]
+    [DataRow("unknown-status", DisplayName = "a status this Orch does not know")]
+    [DataRow("missing", DisplayName = "no file")]
+    public async Task TryRead_WhenTheFileIsNotCurrentAndHealthy_AnswersNothing_SoTheStoreDecides(string shape)
+    {
+        using var dir = new TempDirectory();
+        var path = await StoreWithHistoryAsync(dir, runs: 3);
+        switch (shape)
+        {
+            case "older":
+                Execute(path, $"PRAGMA user_version = {Migrations.LatestVersion - 1};");
+                break;
+            case "newer":
+                Execute(path, $"PRAGMA user_version = {Migrations.LatestVersion + 1};");
+                break;
+            case "damaged":
+                Execute(path, "PRAGMA journal_mode = DELETE;");
+                var size = new FileInfo(path).Length;
+                using (var file = new FileStream(path, FileMode.Open, FileAccess.Write))
+                {
+                    file.Seek(size / 2 / 4096 * 4096, SeekOrigin.Begin);
+                    file.Write(Enumerable.Range(0, 4096).Select(i => (byte)(i * 31 + 7)).ToArray());
+                }
+
+                break;
+            case "not-a-database":
+                File.WriteAllBytes(path, Enumerable.Range(0, 8192).Select(i => (byte)(i * 7)).ToArray());
+                break;
+            case "unknown-status":
+                Execute(path, "UPDATE jobs SET status = 'hibernating' WHERE id = (SELECT min(id) FROM jobs);");
+                break;
+            case "missing":
+                File.Delete(path);
+                break;
+        }
+
+        var before = File.Exists(path) ? File.ReadAllBytes(path) : null;
+
+        Assert.IsNull(SqliteOverviewReader.TryRead(path, 10));
+        CollectionAssert.AreEqual(before, File.Exists(path) ? File.ReadAllBytes(path) : null, "the reader never writes");
+    }
+}
