@@ -144,10 +144,10 @@ public sealed class OrchEngine : IAsyncDisposable
         return RepositoryPaths.FindRoot(Directory.Exists(full) ? full : Path.GetDirectoryName(full)!);
     }
 
-    /// <summary>True when the state database exists (or is open); read-only views check it so they never create one.</summary>
     /// <summary>The SQLite file, while this engine has not opened it; <see langword="null"/> for PostgreSQL or once the store is open.</summary>
     internal string? UnopenedSqlitePath => _store is null && !PostgresStateStore.IsAddress(Options.DatabasePath) ? Options.DatabasePath : null;
 
+    /// <summary>True when the state database exists (or is open); read-only views check it so they never create one.</summary>
     internal bool HasDatabase => _store is not null || PostgresStateStore.IsAddress(Options.DatabasePath) || File.Exists(Options.DatabasePath);
 
     internal async Task<IStateStore> StoreAsync(CancellationToken cancellationToken) =>

@@ -9,10 +9,6 @@ namespace Orch.Core.Tests.State;
 [TestClass]
 public sealed class SqliteOverviewReaderTests
 {
-    private static readonly WorkerIdentity Owner = new("worker:test:1:aa", "test", new ProcessIdentity(1, 0));
-
-    private static JobSpec Spec(string name, string root) => new() { Name = name, Tool = "process", Command = ["true"], RepositoryRoot = root, WorkingDirectory = root };
-
     private static async Task<string> StoreWithHistoryAsync(TempDirectory dir, int runs)
     {
         var path = dir.Combine("state.db");
@@ -30,8 +26,8 @@ public sealed class SqliteOverviewReaderTests
             }
         }
 
-        await store.EnqueueJobsAsync(null, [Spec("a", dir.Path), Spec("b", dir.Path), Spec("c", dir.Path)], CancellationToken.None);
-        await store.StartJobAsync(null, Spec("d", dir.Path), Owner, CancellationToken.None);
+        await store.EnqueueJobsAsync(null, [SqliteStateStoreTests.Spec("a", dir.Path), SqliteStateStoreTests.Spec("b", dir.Path), SqliteStateStoreTests.Spec("c", dir.Path)], CancellationToken.None);
+        await store.StartJobAsync(null, SqliteStateStoreTests.Spec("d", dir.Path), SqliteStateStoreTests.Owner, CancellationToken.None);
         return path;
     }
 

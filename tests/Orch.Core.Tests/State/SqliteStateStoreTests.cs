@@ -11,9 +11,9 @@ namespace Orch.Core.Tests.State;
 [TestClass]
 public sealed class SqliteStateStoreTests
 {
-    private static readonly WorkerIdentity Owner = new("worker:test:1:aa", "test", new ProcessIdentity(1, 0));
+    internal static readonly WorkerIdentity Owner = new("worker:test:1:aa", "test", new ProcessIdentity(1, 0));
 
-    private static JobSpec Spec(string name, string root) => new()
+    internal static JobSpec Spec(string name, string root) => new()
     {
         Name = name,
         Tool = "process",
