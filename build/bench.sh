@@ -83,6 +83,7 @@ row "start-up: status, no database yet" "$(median_ms 10 "${tool[@]}" status)" "b
 printf 'id: seed\ncommand: [true]\n' > seed.yaml
 "${tool[@]}" job run seed.yaml -v q >/dev/null
 row "start-up: status, fresh database" "$(median_ms 10 "${tool[@]}" status)" "bare console app" "$hello_ms"
+row "start-up: status --format json, fresh database" "$(median_ms 10 "${tool[@]}" status --format json)" "bare console app" "$hello_ms"
 row "start-up: status, fresh database, portable build" "$(median_ms 10 "${orch[@]}" status)" "bare console app (dotnet app.dll)" "$hello_dotnet_ms" \
   "no ReadyToRun"
 # What a bare precompiled app pays to open the file and count jobs through Microsoft.Data.Sqlite (not named "sqlite":

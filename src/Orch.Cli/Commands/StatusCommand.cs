@@ -78,13 +78,7 @@ internal static class StatusCommand
         var (counts, runs) = (report.JobCounts, report.Runs);
         if (context.Json)
         {
-            JsonOutput.WriteLine(context.Out, new
-            {
-                schema_version = JsonOutput.SchemaVersion,
-                database = context.DatabasePath,
-                jobs = counts.ToDictionary(kv => OrchJson.EnumText(kv.Key), kv => kv.Value),
-                runs = runs.Select(RunJson.Of),
-            });
+            StatusJson.WriteOverview(context.Out, context.DatabasePath, counts, runs);
             return ExitCodes.Ok;
         }
 
