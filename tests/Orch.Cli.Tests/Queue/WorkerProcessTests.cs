@@ -109,10 +109,10 @@ public sealed class WorkerProcessTests
 
         using var repo = new TempDirectory();
         // Quick jobs, many of which end before their start is even reported: each must still be heard of once.
-        WriteJobs(repo, 24, "{ tr '\\\\0' ' ' < /proc/$PPID/cmdline; echo; echo $PPID; } > parent-NAME");
+        WriteJobs(repo, 24, "{ tr '\\\\0' ' ' < /proc/$PPID/cmdline; echo; echo $PPID; tr '\\\\0' '\\\\n' < /proc/$PPID/environ | grep -c '^DOTNET_TieredCompilation=0$'; } > parent-NAME");
         repo.Write("jobs/probe.yaml", """
             id: probe
-            command: "echo pid $$; cut -d' ' -f6 /proc/$$/stat; grep -E '^Sig(Ign|Blk)' /proc/self/status; echo \"$PROBE\"; pwd; echo oops >&2"
+            command: "echo pid $$; cut -d' ' -f6 /proc/$$/stat; grep -E '^Sig(Ign|Blk)' /proc/self/status; echo \"$PROBE\"; echo \"tiering ${DOTNET_TieredCompilation-unset}\"; pwd; echo oops >&2"
             working_dir: sub dir
             env:
               PROBE: a b
@@ -128,6 +128,7 @@ public sealed class WorkerProcessTests
         StringAssert.Contains(parents[0][0], "--orch-job-supervisor", "a job's parent is its worker's supervisor, not a shell of its own");
         Assert.AreEqual(1, parents.Select(p => p[1]).Distinct().Count(), "one supervisor starts every job of a worker");
         Assert.IsFalse(ProcessState.IsRunning(int.Parse(parents[0][1], System.Globalization.CultureInfo.InvariantCulture)), "the supervisor ends with its worker");
+        Assert.AreEqual("1", parents[0][2], "the supervisor runs without tiered compilation");
 
         await using var store = await OpenAsync(repo);
         var jobs = await store.ListJobsAsync(new JobQuery(), CancellationToken.None);
@@ -143,6 +144,7 @@ public sealed class WorkerProcessTests
         }
 
         CollectionAssert.Contains(log, "a b", "the job's own environment");
+        CollectionAssert.Contains(log, $"tiering {Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") ?? "unset"}", "the worker's environment, not the supervisor's");
         CollectionAssert.Contains(log, repo.Combine("sub dir"), "the job's own working directory");
         CollectionAssert.Contains(log, "[stderr] oops", "its error output is read apart from its output");
         var fds = jobs.Single(j => j.Spec.Name == "fds");
