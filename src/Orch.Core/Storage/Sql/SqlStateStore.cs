@@ -34,9 +34,13 @@ public abstract partial class SqlStateStore : IStateStore
     // Set by FenceWrites: every write commits only while this job is still the process's under this token.
     private (string JobId, long Fence)? _writeFence;
 
-    private protected SqlStateStore(DbConnection connection, TimeProvider time, string location)
+    // The commands of the connection, reused by SQL text with their prepared statements; null: a command per use.
+    private readonly CommandPool? _commands;
+
+    private protected SqlStateStore(DbConnection connection, TimeProvider time, string location, bool reuseCommands = false)
     {
         _connection = connection;
+        _commands = reuseCommands ? new CommandPool(connection) : null;
         _time = time;
         _ids = new IdGenerator(time);
         DatabasePath = location;
@@ -670,9 +674,12 @@ public abstract partial class SqlStateStore : IStateStore
         }
     }
 
-    private async Task InsertEventAsync(DbTransaction tx, NewEvent evt, CancellationToken cancellationToken) =>
-        await ExecuteAsync(_connection, "INSERT INTO events (ts, kind, run_id, job_id, data) VALUES (@ts, @kind, @run, @job, @data);",
-            cancellationToken, tx, ("@ts", Text(evt.Timestamp)), ("@kind", evt.Kind), ("@run", evt.RunId), ("@job", evt.JobId), ("@data", evt.Data));
+    private async Task InsertEventAsync(DbTransaction tx, NewEvent evt, CancellationToken cancellationToken)
+    {
+        using var insert = Command("INSERT INTO events (ts, kind, run_id, job_id, data) VALUES (@ts, @kind, @run, @job, @data);", tx);
+        Bind(insert, ("@ts", Text(evt.Timestamp)), ("@kind", evt.Kind), ("@run", evt.RunId), ("@job", evt.JobId), ("@data", evt.Data));
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     private async Task<IReadOnlyList<RunRecord>> QueryRunsAsync(string tail, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
@@ -784,6 +791,7 @@ public abstract partial class SqlStateStore : IStateStore
 
     public virtual async ValueTask DisposeAsync()
     {
+        _commands?.Dispose();
         await _connection.DisposeAsync();
         _gate.Dispose();
         GC.SuppressFinalize(this);
@@ -792,6 +800,11 @@ public abstract partial class SqlStateStore : IStateStore
 
     private protected DbCommand Command(string sql, DbTransaction? tx)
     {
+        if (_commands is not null)
+        {
+            return _commands.Rent(sql, tx);
+        }
+
         var cmd = _connection.CreateCommand();
         cmd.CommandText = sql;
         cmd.Transaction = tx;

@@ -13,7 +13,7 @@ namespace Orch.Core.Storage.Sqlite;
 public sealed class SqliteStateStore : SqlStateStore
 {
     private SqliteStateStore(SqliteConnection connection, TimeProvider time, string path, bool readOnly)
-        : base(connection, time, path)
+        : base(connection, time, path, reuseCommands: true)
     {
         IsReadOnly = readOnly;
     }
