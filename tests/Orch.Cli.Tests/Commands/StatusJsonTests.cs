@@ -24,7 +24,7 @@ public sealed class StatusJsonTests
             },
             new("run-2", "job", null, RunStatus.Running, null, DateTimeOffset.UnixEpoch, null),
         };
-        const string database = "/home/dev/répo with space/.orch/state.db";
+        const string database = "répo with space/.orch/state.db";
 
         var written = new StringWriter();
         StatusJson.WriteOverview(written, database, counts, runs);

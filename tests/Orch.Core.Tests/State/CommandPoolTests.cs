@@ -63,4 +63,33 @@ public sealed class CommandPoolTests
         using var count = pool.Rent("SELECT count(*) FROM t;", null);
         Assert.AreEqual(2L, await count.ExecuteScalarAsync(), "two committed, one rolled back");
     }
+
+    [TestMethod]
+    public async Task Rent_AfterAUseThatFailed_RunsTheStatementAgain()
+    {
+        await using var connection = new SqliteConnection("Data Source=:memory:");
+        await connection.OpenAsync();
+        using var pool = new CommandPool(connection);
+        using (var create = pool.Rent("CREATE TABLE t (x INTEGER UNIQUE);", null))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        foreach (var (value, fails) in new[] { (1, false), (1, true), (2, false) })
+        {
+            using var insert = pool.Rent("INSERT INTO t VALUES (@x);", null);
+            insert.Parameters.Add(new SqliteParameter("@x", value));
+            if (fails)
+            {
+                await Assert.ThrowsExactlyAsync<SqliteException>(() => insert.ExecuteNonQueryAsync());
+            }
+            else
+            {
+                Assert.AreEqual(1, await insert.ExecuteNonQueryAsync());
+            }
+        }
+
+        using var count = pool.Rent("SELECT count(*) FROM t;", null);
+        Assert.AreEqual(2L, await count.ExecuteScalarAsync(), "the statement that failed on a duplicate ran again for the next value");
+    }
 }
