@@ -19,6 +19,11 @@ namespace Orch.Core.Storage.Sql;
 /// </summary>
 public abstract partial class SqlStateStore : IStateStore
 {
+    // The overview's two reads, shared with SqliteOverviewReader so that its answer is always the store's.
+    internal const string JobCountsSql = "SELECT status, COUNT(*) FROM jobs GROUP BY status;";
+    internal const string RunColumnsSql = "SELECT id, kind, source, status, stop_reason, created_at, finished_at, cancel_requested_at FROM runs";
+    internal const string LatestRunsOrder = "ORDER BY created_at DESC, id DESC";
+
     private protected const string JobColumns =
         "id, run_id, spec, status, queued_at, started_at, finished_at, exit_code, attempts, error, " +
         "owner_id, owner_host, owner_pid, owner_start, process_pid, process_start, recoveries, fence";
@@ -148,7 +153,7 @@ public abstract partial class SqlStateStore : IStateStore
         }, cancellationToken);
 
     public Task<IReadOnlyList<RunRecord>> ListRunsAsync(int limit, CancellationToken cancellationToken) =>
-        WithConnectionAsync(() => QueryRunsAsync("ORDER BY created_at DESC, id DESC LIMIT @limit", cancellationToken, ("@limit", limit)), cancellationToken);
+        WithConnectionAsync(() => QueryRunsAsync($"{LatestRunsOrder} LIMIT @limit", cancellationToken, ("@limit", limit)), cancellationToken);
 
     public Task<IReadOnlyList<JobRecord>> EnqueueJobsAsync(string? runId, IReadOnlyList<JobSpec> specs, CancellationToken cancellationToken) =>
         WriteAsync(async tx =>
@@ -467,7 +472,7 @@ public abstract partial class SqlStateStore : IStateStore
     public Task<IReadOnlyDictionary<JobStatus, int>> CountJobsAsync(CancellationToken cancellationToken) =>
         WithConnectionAsync(async () =>
         {
-            using var cmd = Command("SELECT status, COUNT(*) FROM jobs GROUP BY status;", null);
+            using var cmd = Command(JobCountsSql, null);
             var counts = new Dictionary<JobStatus, int>();
             using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -683,7 +688,7 @@ public abstract partial class SqlStateStore : IStateStore
 
     private async Task<IReadOnlyList<RunRecord>> QueryRunsAsync(string tail, CancellationToken cancellationToken, params (string, object?)[] parameters)
     {
-        using var cmd = Command($"SELECT id, kind, source, status, stop_reason, created_at, finished_at, cancel_requested_at FROM runs {tail};", null);
+        using var cmd = Command($"{RunColumnsSql} {tail};", null);
         Bind(cmd, parameters);
         var list = new List<RunRecord>();
         using var reader = await cmd.ExecuteReaderAsync(cancellationToken);

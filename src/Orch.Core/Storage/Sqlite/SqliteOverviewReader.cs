@@ -49,10 +49,9 @@ internal static class SqliteOverviewReader
             {
                 var counts = new Dictionary<JobStatus, int>();
                 var runs = new List<RunRecord>();
-                var read = Rows(db, "SELECT status, COUNT(*) FROM jobs GROUP BY status;",
+                var read = Rows(db, SqlStateStore.JobCountsSql,
                         row => counts[OrchJson.ParseEnum<JobStatus>(Text(row, 0)!)] = raw.sqlite3_column_int(row, 1))
-                    && Rows(db, "SELECT id, kind, source, status, stop_reason, created_at, finished_at, cancel_requested_at FROM runs " +
-                                $"ORDER BY created_at DESC, id DESC LIMIT {runLimit.ToString(CultureInfo.InvariantCulture)};",
+                    && Rows(db, $"{SqlStateStore.RunColumnsSql} {SqlStateStore.LatestRunsOrder} LIMIT {runLimit.ToString(CultureInfo.InvariantCulture)};",
                         row => runs.Add(new RunRecord(Text(row, 0)!, Text(row, 1)!, Text(row, 2), OrchJson.ParseEnum<RunStatus>(Text(row, 3)!), Text(row, 4),
                             SqlStateStore.ParseTime(Text(row, 5)!), Time(row, 6))
                         {
