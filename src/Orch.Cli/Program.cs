@@ -3,9 +3,9 @@ using Orch.Cli.Hosting;
 using Orch.Core.Application;
 
 // A worker's job supervisor is this same executable, started by the worker: nothing of the CLI is needed for it.
-if (JobSupervision.IsSupervisor(args, out var workerPid))
+if (JobSupervision.IsSupervisor(args, out _))
 {
-    return JobSupervision.Run(workerPid);
+    return JobSupervision.Run(args);
 }
 
 OrchCli.JobSupervisorCommand = SelfCommand.Get();

@@ -19,6 +19,12 @@ internal abstract class ChildProcess : IDisposable
 
     public abstract StreamReader StandardError { get; }
 
+    /// <summary>The child's start time in clock ticks since boot (<see cref="ProcessInfo.StartTicks"/>), when whoever started it read it already.</summary>
+    public long? StartTicks { get; init; }
+
+    /// <summary>True when the job's exit ledger holds the child's start (<see cref="ExitLedger"/>), so no one else need record it.</summary>
+    public bool StartInLedger { get; init; }
+
     /// <summary>True when the child leads its own process group, so <see cref="ProcessInfo.KillGroup"/> reaches all it started.</summary>
     public abstract bool LeadsGroup { get; }
 

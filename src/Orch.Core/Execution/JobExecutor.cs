@@ -74,13 +74,22 @@ public sealed class JobExecutor
         }
     }
 
-    private async Task CompleteAsync(JobCompletion completion)
+    private async Task CompleteAsync(JobCompletion completion, Queue.NextClaim? next)
     {
         for (var retry = 0; ; retry++)
         {
             try
             {
-                await _jobs.CompleteJobAsync(completion, CancellationToken.None);
+                // A retry may follow a write that went through unanswered: it claims nothing, lest a job be claimed twice.
+                if (next is not null && retry == 0 && next.Wanted)
+                {
+                    next.Claimed = await _jobs.CompleteJobAndClaimNextAsync(completion, next.Owner, next.Lease, CancellationToken.None);
+                }
+                else
+                {
+                    await _jobs.CompleteJobAsync(completion, CancellationToken.None);
+                }
+
                 return;
             }
             catch (StateDatabaseException ex) when (ex.IsTransient && retry < (ex.Fault == StateDatabaseFault.Unavailable ? CompletionRetries.Length : 2))
@@ -102,10 +111,17 @@ public sealed class JobExecutor
     public bool Knows(string tool) => _adapters.Knows(tool);
 
     /// <summary>Runs <paramref name="job"/>. <paramref name="runtimeSpec"/> is the unredacted spec when the caller has one.</summary>
-    public async Task<JobOutcome> ExecuteAsync(JobRecord job, JobSpec? runtimeSpec, CancellationToken cancellationToken)
+    public Task<JobOutcome> ExecuteAsync(JobRecord job, JobSpec? runtimeSpec, CancellationToken cancellationToken) =>
+        ExecuteAsync(job, runtimeSpec, null, cancellationToken);
+
+    /// <summary>Runs <paramref name="job"/>, and claims the worker's next job with its result when <paramref name="next"/> asks.</summary>
+    internal async Task<JobOutcome> ExecuteAsync(JobRecord job, JobSpec? runtimeSpec, Queue.NextClaim? next, CancellationToken cancellationToken)
     {
         var spec = runtimeSpec ?? job.Spec;
-        var redactor = JobSecrets.RedactorFor(spec);
+        var exitRecord = ExitRecordFor(job);
+        // A queued job starts from its supervisor's environment, read once for all its jobs: redact against that one.
+        var redactor = exitRecord is not null && Supervisor is { } supervisor
+            ? JobSecrets.RedactorFor(spec, supervisor.EnvironmentSecrets) : JobSecrets.RedactorFor(spec);
         var logFile = LogFileFor(job.Id, spec);
         var events = new List<NewEvent>();
         var attempts = new List<AttemptRecord>();
@@ -113,7 +129,6 @@ public sealed class JobExecutor
         var nextDelay = TimeSpan.Zero;
         ToolResult? last = null;
         var adapter = _adapters.Resolve(spec.Tool);
-        var exitRecord = ExitRecordFor(job);
         if (exitRecord is not null)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(exitRecord.Ledger)!);
@@ -219,7 +234,7 @@ public sealed class JobExecutor
                 Events = events,
                 Costs = costs,
                 Phase = spec.Phase,
-            });
+            }, next);
         }
         catch (JobFencedException)
         {

@@ -38,9 +38,13 @@ public sealed class JobLifecycle(IJobStore jobs, JobExecutor executor, Escalatio
     /// Runs a job a worker claimed from the queue, as <paramref name="runtimeSpec"/> when the worker made it its own (a
     /// handed-over workstream); a follow-up goes back to the queue for any worker.
     /// </summary>
-    public async Task<JobOutcome> RunClaimedAsync(JobRecord job, JobSpec? runtimeSpec, CancellationToken cancellationToken)
+    public Task<JobOutcome> RunClaimedAsync(JobRecord job, JobSpec? runtimeSpec, CancellationToken cancellationToken) =>
+        RunClaimedAsync(job, runtimeSpec, null, cancellationToken);
+
+    /// <summary>As <see cref="RunClaimedAsync(JobRecord, JobSpec?, CancellationToken)"/>, claiming the worker's next job with the result when <paramref name="nextClaim"/> asks.</summary>
+    internal async Task<JobOutcome> RunClaimedAsync(JobRecord job, JobSpec? runtimeSpec, Queue.NextClaim? nextClaim, CancellationToken cancellationToken)
     {
-        var outcome = await executor.ExecuteAsync(job, runtimeSpec, cancellationToken);
+        var outcome = await executor.ExecuteAsync(job, runtimeSpec, nextClaim, cancellationToken);
         if (escalation.FollowUp(job.Spec, outcome.Status) is { } next)
         {
             var queued = await jobs.EnqueueJobsAsync(job.RunId, [next], CancellationToken.None);

@@ -20,6 +20,12 @@ public static class JobSecrets
             spec.Environment.Select(kv => KeyValuePair.Create(kv.Key, ProcessRunner.ExpandReferences(kv.Value))),
             spec.Environment.Values.Where(v => v.Contains("${", StringComparison.Ordinal)).Select(ProcessRunner.ExpandReferences));
 
+    /// <summary>As <see cref="RedactorFor(JobSpec)"/>, with the secrets of the environment the job starts from given (<see cref="SecretRedactor.SecretValues"/>).</summary>
+    internal static SecretRedactor RedactorFor(JobSpec spec, IReadOnlyList<string> environmentSecrets) =>
+        SecretRedactor.FromEnvironment(environmentSecrets,
+            spec.Environment.Select(kv => KeyValuePair.Create(kv.Key, ProcessRunner.ExpandReferences(kv.Value))),
+            spec.Environment.Values.Where(v => v.Contains("${", StringComparison.Ordinal)).Select(ProcessRunner.ExpandReferences));
+
     /// <summary>A copy safe to store: secret values, in env, the command or the prompt, are replaced with the mask.</summary>
     public static JobSpec Redacted(JobSpec spec)
     {

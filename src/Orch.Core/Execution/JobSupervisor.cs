@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using Orch.Core.Storage;
 
 namespace Orch.Core.Execution;
 
@@ -16,12 +17,14 @@ namespace Orch.Core.Execution;
 /// <para>
 /// The worker writes one request per job to its standard input: the fields below, each ended by a NUL byte. It makes
 /// the job's pipes itself and passes their numbers; the supervisor opens them through <c>/proc/WORKER/fd</c>, so the
-/// worker reads the job's output directly.
+/// worker reads the job's output directly. A job's environment is the supervisor's own, as the worker started it, with
+/// the request's variables set over it: the worker sends a job's own variables only, not its whole environment.
 /// </para>
 /// <code>ID LEDGER KEY DIRECTORY STDIN STDOUT STDERR ARGC ARGV... ENVC NAME=VALUE...</code>
 /// <para>
-/// It answers on its standard output, one line each: <c>S ID PID</c> (started), <c>X ID REASON</c> (could not start),
-/// and <c>E ID CODE</c> (ended, after the ledger line was written; CODE is 128 + the signal for a killed job).
+/// It answers on its standard output, one line each: <c>S ID PID TICKS LEDGERED</c> (started; the process's start time,
+/// and 1 when its start line is in the ledger), <c>X ID REASON</c> (could not start), and <c>E ID CODE</c> (ended, after
+/// the ledger line was written; CODE is 128 + the signal for a killed job).
 /// </para>
 /// </remarks>
 public static unsafe partial class JobSupervisor
@@ -31,12 +34,16 @@ public static unsafe partial class JobSupervisor
 
     private const int ReadOnlyAccess = 0, WriteOnlyAccess = 1; // O_RDONLY, O_WRONLY
 
-    /// <summary>Serves the worker <paramref name="workerPid"/> on standard input and output until both are done; returns the exit code.</summary>
-    public static int Run(int workerPid)
+    /// <summary>
+    /// Serves the worker <paramref name="workerPid"/> on standard input and output until both are done; returns the exit
+    /// code. <paramref name="restore"/> undoes, for the jobs, what the worker set in the supervisor's environment for the
+    /// supervisor alone: <c>NAME</c> removes a variable, <c>NAME=VALUE</c> puts the worker's value back.
+    /// </summary>
+    public static int Run(int workerPid, IReadOnlyList<string> restore)
     {
         using var input = new BufferedStream(new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, 1), 1 << 16);
         using var output = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 1);
-        var state = new State(output);
+        var state = new State(output, JobEnvironment(restore));
         var reaper = new Thread(() => Reap(state), maxStackSize: 256 * 1024) { Name = "orch reaper" };
         reaper.Start();
         try
@@ -80,14 +87,18 @@ public static unsafe partial class JobSupervisor
             fds[1] = OpenWorkerDescriptor(workerPid, request.Output, WriteOnlyAccess);
             fds[2] = OpenWorkerDescriptor(workerPid, request.Error, WriteOnlyAccess);
             var ledger = LedgerFor(state, request.Ledger);
-            int pid;
+            IReadOnlyList<string> environment = request.Environment.Count == 0 ? state.Environment : WithVariables(state.Environment, request.Environment);
             // Spawn, register and answer as one step: the reaper may collect a job that ends at once only after that, so
-            // the worker always hears of a start before its exit.
+            // the worker always hears of a start before its exit, and the ledger has its start before its exit.
             lock (state.Gate)
             {
-                pid = SpawnedChild.SpawnWith(request.Argv, request.Directory, request.Environment, fds[0], fds[1], fds[2]);
+                var pid = SpawnedChild.SpawnWith(request.Argv, request.Directory, environment, fds[0], fds[1], fds[2]);
+                var process = new ProcessIdentity(pid, ProcessInfo.StartTicks(pid));
                 state.Children[pid] = new Child(request.Id, request.Key, ledger);
-                state.Reply(string.Create(CultureInfo.InvariantCulture, $"S {request.Id} {pid}"));
+                // Before the answer: a worker killed once it has heard of the start leaves the process here. A job reaped
+                // already (no start time) or a full disk leave it to the worker, which then records it in the database.
+                var ledgered = process.StartTicks != 0 && TryAppend(ledger, ExitLedger.StartedLine(request.Key, process));
+                state.Reply(string.Create(CultureInfo.InvariantCulture, $"S {request.Id} {pid} {process.StartTicks} {(ledgered ? 1 : 0)}"));
                 Monitor.PulseAll(state.Gate);
             }
 
@@ -117,23 +128,19 @@ public static unsafe partial class JobSupervisor
             if (pid > 0)
             {
                 Child? child;
+                var code = SpawnedChild.ExitCodeOf(status);
                 lock (state.Gate)
                 {
-                    state.Children.Remove(pid, out child);
+                    // Under the gate, as the start lines are written: one ledger, one writer at a time. A full disk loses
+                    // the line; the worker still hears of the exit and records it.
+                    if (state.Children.Remove(pid, out child))
+                    {
+                        TryAppend(child.Ledger, string.Create(CultureInfo.InvariantCulture, $"{child.Key} {code}\n"));
+                    }
                 }
 
                 if (child is not null)
                 {
-                    var code = SpawnedChild.ExitCodeOf(status);
-                    try
-                    {
-                        child.Ledger.Write(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{child.Key} {code}\n")));
-                    }
-                    catch (IOException)
-                    {
-                        // A full disk: the worker still hears of the exit and records it.
-                    }
-
                     state.Reply(string.Create(CultureInfo.InvariantCulture, $"E {child.Id} {code}"));
                 }
 
@@ -159,6 +166,62 @@ public static unsafe partial class JobSupervisor
                 }
             }
         }
+    }
+
+    private static bool TryAppend(FileStream ledger, string line)
+    {
+        try
+        {
+            ledger.Write(Encoding.UTF8.GetBytes(line));
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    // The supervisor's environment as the jobs get it: what the worker set for the supervisor alone is undone.
+    private static string[] JobEnvironment(IReadOnlyList<string> restore)
+    {
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            variables[(string)variable.Key] = (string?)variable.Value ?? "";
+        }
+
+        foreach (var entry in restore)
+        {
+            var equals = entry.IndexOf('=', StringComparison.Ordinal);
+            if (equals < 0)
+            {
+                variables.Remove(entry);
+            }
+            else
+            {
+                variables[entry[..equals]] = entry[(equals + 1)..];
+            }
+        }
+
+        return [.. variables.Select(kv => $"{kv.Key}={kv.Value}")];
+    }
+
+    // The base entries with a job's own NAME=VALUE entries set over them, a later entry for a name winning.
+    private static List<string> WithVariables(string[] environment, IReadOnlyList<string> variables)
+    {
+        var names = new HashSet<string>(variables.Select(v => v[..Math.Max(0, v.IndexOf('=', StringComparison.Ordinal))]), StringComparer.Ordinal);
+        var merged = new List<string>(environment.Length + variables.Count);
+        merged.AddRange(environment.Where(entry => !names.Contains(entry[..entry.IndexOf('=', StringComparison.Ordinal)])));
+        var added = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = variables.Count - 1; i >= 0; i--)
+        {
+            if (added.Add(variables[i][..Math.Max(0, variables[i].IndexOf('=', StringComparison.Ordinal))]))
+            {
+                merged.Add(variables[i]);
+            }
+        }
+
+        return merged;
     }
 
     private static FileStream LedgerFor(State state, string path)
@@ -199,9 +262,12 @@ public static unsafe partial class JobSupervisor
 
     private sealed record Child(long Id, string Key, FileStream Ledger);
 
-    private sealed class State(FileStream output)
+    private sealed class State(FileStream output, string[] environment)
     {
         public object Gate { get; } = new();
+
+        /// <summary>Every job's environment before its own variables: NAME=VALUE entries.</summary>
+        public string[] Environment { get; } = environment;
 
         public Dictionary<int, Child> Children { get; } = [];
 

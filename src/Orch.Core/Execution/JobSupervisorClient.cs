@@ -15,6 +15,8 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
 
     private readonly IReadOnlyList<string> _command;
     private readonly object _gate = new();
+    private Dictionary<string, string>? _environment;
+    private string[]? _environmentSecrets;
     private readonly ConcurrentDictionary<long, Pending> _pending = new();
     private readonly Queue<string> _lastErrors = new();
     private SpawnedChild? _supervisor;
@@ -30,8 +32,39 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
     public int? ProcessId => _supervisor?.Id;
 
     /// <summary>
-    /// Starts <paramref name="argv"/> under the supervisor, its exit recorded under <paramref name="exit"/>; <see langword="null"/>
-    /// when there is no supervisor to start it, so the caller starts the job itself.
+    /// The secret values (by name or shape) of the environment its jobs start from: this process's, as it was when the
+    /// supervisor was started or this was first asked, whichever came first.
+    /// </summary>
+    public IReadOnlyList<string> EnvironmentSecrets
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _environmentSecrets ??= Secrets.SecretRedactor.SecretValues(Snapshot());
+            }
+        }
+    }
+
+    // Taken once: the supervisor is started with it and passes it on to every job, so the jobs' redaction matches it.
+    private Dictionary<string, string> Snapshot()
+    {
+        if (_environment is null)
+        {
+            _environment = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+            {
+                _environment[(string)variable.Key] = (string?)variable.Value ?? "";
+            }
+        }
+
+        return _environment;
+    }
+
+    /// <summary>
+    /// Starts <paramref name="argv"/> under the supervisor with <paramref name="environment"/> set over the environment the
+    /// supervisor started with, its exit recorded under <paramref name="exit"/>; <see langword="null"/> when there is no
+    /// supervisor to start it, so the caller starts the job itself.
     /// </summary>
     /// <exception cref="ChildStartException">The job could not be started.</exception>
     public async Task<ChildProcess?> StartAsync(IReadOnlyList<string> argv, string workingDirectory, IReadOnlyDictionary<string, string> environment, ExitRecord exit,
@@ -49,7 +82,7 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
         {
             MakePipes(pipes);
             var request = new JobSupervisor.Request(id, exit.Ledger, exit.Key, workingDirectory, pipes[0], pipes[3], pipes[5], argv,
-                ChildProcess.EnvironmentEntries(environment)).Encode();
+                [.. environment.Select(kv => $"{kv.Key}={kv.Value}")]).Encode();
             _pending[id] = pending;
             try
             {
@@ -68,21 +101,25 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
             }
 
             // Its copies of the job's ends are open once it answers; the job's output ends when the job's copies close.
-            int pid;
+            Started started;
             try
             {
-                pid = await pending.Started.Task.WaitAsync(cancellationToken);
+                started = await pending.Started.Task.WaitAsync(cancellationToken);
             }
             catch (OperationCanceledException)
             {
                 // Stopped before it heard the job start: a job that starts now dies at once.
-                _ = pending.Started.Task.ContinueWith(started => ProcessInfo.KillGroup(started.Result), CancellationToken.None,
+                _ = pending.Started.Task.ContinueWith(task => ProcessInfo.KillGroup(task.Result.Pid), CancellationToken.None,
                     TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
                 throw;
             }
 
             // Spawned as SpawnedChild spawns, in a session of its own; its exit comes from the supervisor.
-            var child = new SpawnedChild(pid, pipes[1], pipes[2], pipes[4], pending.Exit.Task);
+            var child = new SpawnedChild(started.Pid, pipes[1], pipes[2], pipes[4], pending.Exit.Task)
+            {
+                StartTicks = started.Ticks,
+                StartInLedger = started.Ledgered,
+            };
             pipes[1] = pipes[2] = pipes[4] = -1;
             return child;
         }
@@ -130,8 +167,17 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
 
             try
             {
-                var started = SpawnedChild.TryStart([.. _command, JobSupervisor.Argument, Environment.ProcessId.ToString(CultureInfo.InvariantCulture)],
-                    Path.GetPathRoot(Environment.CurrentDirectory) ?? "/", ChildProcess.EnvironmentEntries(SupervisorEnvironment));
+                // The supervisor alone runs with SupervisorEnvironment; it undoes that for its jobs, as the arguments after the pid say.
+                var environment = Snapshot();
+                var restore = SupervisorEnvironment.Keys.Select(name => environment.TryGetValue(name, out var value) ? $"{name}={value}" : name);
+                var variables = new Dictionary<string, string>(environment, StringComparer.Ordinal);
+                foreach (var (name, value) in SupervisorEnvironment)
+                {
+                    variables[name] = value;
+                }
+
+                var started = SpawnedChild.TryStart([.. _command, JobSupervisor.Argument, Environment.ProcessId.ToString(CultureInfo.InvariantCulture), .. restore],
+                    Path.GetPathRoot(Environment.CurrentDirectory) ?? "/", [.. variables.Select(kv => $"{kv.Key}={kv.Value}")]);
                 if (started is null)
                 {
                     _unusable = true;
@@ -156,7 +202,7 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
 
     // The supervisor's few hot methods are compiled fully once, at their first call. Tiered, they were call-counted and
     // compiled again during the run: a tenth of the CPU of 1,000 trivial queued jobs (build/bench.sh row 1). A job
-    // does not inherit this: its environment is the worker's, sent with each request.
+    // does not inherit this: the supervisor takes it out of the environment it passes on.
     private static readonly Dictionary<string, string> SupervisorEnvironment = new(StringComparer.Ordinal) { ["DOTNET_TieredCompilation"] = "0" };
 
     private async Task ReadRepliesAsync(SpawnedChild supervisor)
@@ -173,8 +219,8 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
 
                 switch (parts[0])
                 {
-                    case "S" when _pending.TryGetValue(id, out var started) && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var pid):
-                        started.Started.TrySetResult(pid);
+                    case "S" when _pending.TryGetValue(id, out var pending) && ParseStarted(parts[2]) is { } started:
+                        pending.Started.TrySetResult(started);
                         break;
                     case "X" when _pending.TryRemove(id, out var refused):
                         refused.Started.TrySetException(new ChildStartException(parts[2]));
@@ -201,6 +247,13 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
             }
         }
     }
+
+    // PID TICKS LEDGERED
+    private static Started? ParseStarted(string text) =>
+        text.Split(' ') is [var pid, var ticks, var ledgered]
+        && int.TryParse(pid, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+        && long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var start)
+            ? new Started(id, start, ledgered == "1") : null;
 
     private async Task ReadErrorsAsync(SpawnedChild supervisor)
     {
@@ -270,9 +323,11 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
         }
     }
 
+    private sealed record Started(int Pid, long Ticks, bool Ledgered);
+
     private sealed class Pending
     {
-        public TaskCompletionSource<int> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<Started> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public TaskCompletionSource<int> Exit { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -29,6 +29,7 @@ public sealed partial class ProcessRunner : IProcessLauncher
     private readonly TimeSpan? _stopGrace;
     private readonly bool _quietLog;
 
+    /// <param name="onStarted">Told the started process, to record it for recovery; not when the exit ledger holds it already.</param>
     /// <param name="exitRecord">
     /// Where the job's exit code is recorded (by <see cref="Supervisor"/>, else a shell around the job), so a worker that
     /// dies after its job finished does not make it run twice; <see langword="null"/> for none.
@@ -110,7 +111,7 @@ public sealed partial class ProcessRunner : IProcessLauncher
         }
 
         using var owned = process;
-        var identity = new ProcessIdentity(process.Id, ProcessInfo.StartTicks(process.Id));
+        var identity = new ProcessIdentity(process.Id, process.StartTicks ?? ProcessInfo.StartTicks(process.Id));
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         var lastOutput = new StrongBox<long>(_time.GetTimestamp());
@@ -126,7 +127,7 @@ public sealed partial class ProcessRunner : IProcessLauncher
         var watchdog = _stallAfter is { } quiet ? WatchAsync(quiet, lastOutput, stall, watching.Token) : Task.CompletedTask;
         try
         {
-            if (_onStarted is not null)
+            if (_onStarted is not null && !process.StartInLedger)
             {
                 await _onStarted(identity);
             }
@@ -157,7 +158,13 @@ public sealed partial class ProcessRunner : IProcessLauncher
             }
         }
 
-        await Task.WhenAny(readers, Task.Delay(DrainGrace, _time, CancellationToken.None));
+        // The output normally ends with the process: the grace's timer goes with it rather than waiting out its time.
+        using (var drained = new CancellationTokenSource())
+        {
+            var grace = Task.Delay(DrainGrace, _time, drained.Token);
+            await Task.WhenAny(readers, grace);
+            await drained.CancelAsync();
+        }
         var duration = _time.GetElapsedTime(started);
         var timedOut = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
         var stalled = stall.IsCancellationRequested && !timedOut && !cancellationToken.IsCancellationRequested;
@@ -211,14 +218,8 @@ public sealed partial class ProcessRunner : IProcessLauncher
                 return;
             }
 
-            try
-            {
-                await Task.Delay(quiet - idle + TimeSpan.FromMilliseconds(50), _time, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            // The process's end cancels the wait: seen without an exception, once per job.
+            await Task.Delay(quiet - idle + TimeSpan.FromMilliseconds(50), _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

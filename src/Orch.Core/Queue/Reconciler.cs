@@ -36,7 +36,7 @@ public sealed class Reconciler
     public async Task<int> ReconcileAsync(WorkerIdentity self, CancellationToken cancellationToken)
     {
         var changed = 0;
-        var deadLedgers = new HashSet<string>(StringComparer.Ordinal);
+        var deadLedgers = new Dictionary<string, LedgerContents>(StringComparer.Ordinal);
         var stopped = new HashSet<string>(StringComparer.Ordinal);
         var running = await _store.ListJobsAsync(new JobQuery(JobStatus.Running, Limit: 10_000), cancellationToken);
         foreach (var job in running)
@@ -47,20 +47,25 @@ public sealed class Reconciler
             }
 
             var ledger = ExitLedger.PathFor(LedgerRootOf?.Invoke(job) ?? job.Spec.RepositoryRoot, owner.Id);
-            if (deadLedgers.Add(ledger))
+            if (!deadLedgers.TryGetValue(ledger, out var contents))
             {
+                // Read once the supervisor has ended, so that it holds every exit its jobs will have.
                 await SettleSupervisorAsync(ledger, running.Where(j => j.Owner?.Id == owner.Id), stopped, cancellationToken);
+                deadLedgers[ledger] = contents = ExitLedger.Read(ledger);
             }
 
-            // The owner's session leader may outlive it; kill it first so the job cannot finish twice.
-            var orphanAlive = stopped.Contains(job.Id) || (job.Process is { } orphan && _isAlive(orphan));
-            if (orphanAlive)
+            var key = ExitLedger.KeyFor(job.Id, job.Recoveries);
+            // The owner's session leader may outlive it; kill it first so the job cannot finish twice. A supervised job's
+            // process is in the ledger, not the database.
+            var process = job.Process ?? (contents.Starts.TryGetValue(key, out var started) ? started : null);
+            var orphanAlive = stopped.Contains(job.Id) || (process is { } orphan && _isAlive(orphan));
+            if (orphanAlive && process is not null)
             {
-                ProcessInfo.KillGroup(job.Process!.ProcessId);
+                ProcessInfo.KillGroup(process.ProcessId);
             }
 
             // The job finished after its worker died: its supervisor (or shell) left the exit code, so it completed, exactly once.
-            if (!orphanAlive && ExitLedger.Find(ledger, ExitLedger.KeyFor(job.Id, job.Recoveries)) is { } exitCode)
+            if (!orphanAlive && contents.Exits.TryGetValue(key, out var exitCode))
             {
                 var succeeded = job.Spec.SuccessExitCodes.Count == 0 || job.Spec.SuccessExitCodes.Contains(exitCode);
                 await _store.CompleteJobAsync(new JobCompletion
@@ -100,7 +105,7 @@ public sealed class Reconciler
         }
 
         // Every job of those dead workers is settled now; nothing will read their ledgers again.
-        foreach (var ledger in deadLedgers)
+        foreach (var ledger in deadLedgers.Keys)
         {
             ExitLedger.Delete(ledger);
         }
@@ -115,14 +120,16 @@ public sealed class Reconciler
     /// </summary>
     private async Task SettleSupervisorAsync(string ledger, IEnumerable<JobRecord> jobs, HashSet<string> stopped, CancellationToken cancellationToken)
     {
-        if (ExitLedger.SupervisorOf(ledger) is not { } supervisor || !_isAlive(supervisor))
+        var contents = ExitLedger.Read(ledger);
+        if (contents.Supervisor is not { } supervisor || !_isAlive(supervisor))
         {
             return;
         }
 
         foreach (var job in jobs)
         {
-            if (job.Process is { } process && _isAlive(process))
+            var process = job.Process ?? (contents.Starts.TryGetValue(ExitLedger.KeyFor(job.Id, job.Recoveries), out var started) ? started : null);
+            if (process is not null && _isAlive(process))
             {
                 ProcessInfo.KillGroup(process.ProcessId);
                 stopped.Add(job.Id);

@@ -80,12 +80,16 @@ public sealed class Worker
         var lastReconcile = _time.GetTimestamp();
         var lastRescue = 0L;
         var outage = 0;
-        while (!cancellationToken.IsCancellationRequested)
+        JobRecord? next = null;
+        // A job claimed with the last one's result is run even when the worker is stopping: it goes back to the queue as a
+        // stopped worker's jobs do.
+        while (next is not null || !cancellationToken.IsCancellationRequested)
         {
             JobRecord? job;
             try
             {
-                job = await _store.ClaimNextJobAsync(Identity, _options.Lease, cancellationToken);
+                job = next ?? await _store.ClaimNextJobAsync(Identity, _options.Lease, cancellationToken);
+                next = null;
                 if (job is null)
                 {
                     if (_options.Drain)
@@ -133,9 +137,11 @@ public sealed class Worker
             using var lost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var heartbeat = KeepLeaseAsync(job, lost);
             JobOutcome outcome;
+            var claim = new NextClaim(Identity, _options.Lease, () => !cancellationToken.IsCancellationRequested);
             try
             {
-                outcome = await _lifecycle.RunClaimedAsync(job, runtime, lost.Token);
+                outcome = await _lifecycle.RunClaimedAsync(job, runtime, claim, lost.Token);
+                next = claim.Claimed;
             }
             catch (StateDatabaseException) when (lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -171,11 +177,9 @@ public sealed class Worker
         var renewed = _time.GetTimestamp();
         while (!lost.IsCancellationRequested)
         {
-            try
-            {
-                await Task.Delay(every, _time, lost.Token);
-            }
-            catch (OperationCanceledException)
+            // The job's end cancels the wait: seen without an exception, once per job.
+            await Task.Delay(every, _time, lost.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (lost.IsCancellationRequested)
             {
                 return;
             }

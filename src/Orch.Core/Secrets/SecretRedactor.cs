@@ -53,6 +53,23 @@ public sealed partial class SecretRedactor
             }
         }
 
+        return With(values, extra, fromEnvironment);
+    }
+
+    /// <summary>
+    /// As <see cref="FromEnvironment(IEnumerable{KeyValuePair{string, string}}?, IEnumerable{string}?)"/>, with the environment's secret values given (<see cref="SecretValues"/> of a
+    /// snapshot) rather than read now: for a caller that runs many jobs from one environment.
+    /// </summary>
+    public static SecretRedactor FromEnvironment(IReadOnlyList<string> environmentSecrets, IEnumerable<KeyValuePair<string, string>>? extra,
+        IEnumerable<string>? fromEnvironment) =>
+        With([.. environmentSecrets], extra, fromEnvironment);
+
+    /// <summary>The values of <paramref name="variables"/> that are secrets by their name or their shape.</summary>
+    public static string[] SecretValues(IReadOnlyDictionary<string, string> variables) =>
+        [.. variables.Where(kv => IsSecretVariable(kv.Key, kv.Value)).Select(kv => kv.Value)];
+
+    private static SecretRedactor With(List<string> values, IEnumerable<KeyValuePair<string, string>>? extra, IEnumerable<string>? fromEnvironment)
+    {
         if (extra is not null)
         {
             values.AddRange(extra.Where(kv => IsSecretName(kv.Key) || LooksLikeToken(kv.Value)).Select(kv => kv.Value));

@@ -13,9 +13,15 @@ public static class OrchJson
     public static JsonSerializerOptions Indented { get; } = Create(indented: true);
 
     /// <summary>The word an enum value is written as: its <see cref="JsonStringEnumMemberNameAttribute"/> name, else snake_case.</summary>
-    public static string EnumText<T>(T value) where T : struct, Enum =>
-        typeof(T).GetField(value.ToString())?.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name
-        ?? JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+    public static string EnumText<T>(T value) where T : struct, Enum => EnumTexts<T>.Texts.GetOrAdd(value, static v =>
+        typeof(T).GetField(v.ToString())?.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name
+        ?? JsonNamingPolicy.SnakeCaseLower.ConvertName(v.ToString()));
+
+    // Each value's text, found by reflection once: a queued job writes several of them.
+    private static class EnumTexts<T> where T : struct, Enum
+    {
+        public static readonly System.Collections.Concurrent.ConcurrentDictionary<T, string> Texts = new();
+    }
 
     public static T ParseEnum<T>(string text) where T : struct, Enum =>
         Enum.Parse<T>(text.Replace("_", "", StringComparison.Ordinal), ignoreCase: true);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Orch.Cli.Tests.Support;
+using Orch.Core.Execution;
 using Orch.Core.Jobs;
 using Orch.Core.Storage;
 using Orch.Core.Storage.Sqlite;
@@ -50,15 +51,15 @@ public sealed class WorkerProcessTests
         Assert.AreEqual(0, (await OrchRunner.RunAsync(repo, "job", "submit", "jobs")).Exit);
 
         using var first = OrchRunner.Start(repo, "worker");
-        var interrupted = await WaitForRunningJobWithProcessAsync(repo, minimumDone: 1);
+        var (interrupted, process) = await WaitForRunningJobWithProcessAsync(repo, minimumDone: 1);
         first.Kill(entireProcessTree: false); // SIGKILL to the worker alone, as a crash would.
         await first.WaitForExitAsync();
-        Assert.IsTrue(ProcessState.IsRunning(interrupted.Process!.ProcessId), "the interrupted job's process should have outlived its worker");
+        Assert.IsTrue(ProcessState.IsRunning(process.ProcessId), "the interrupted job's process should have outlived its worker");
 
         var second = await OrchRunner.RunAsync(repo, "worker", "--drain");
 
         Assert.AreEqual(0, second.Exit, second.Err);
-        Assert.IsFalse(ProcessState.IsRunning(interrupted.Process.ProcessId), "the orphaned job process must be killed, not left to finish");
+        Assert.IsFalse(ProcessState.IsRunning(process.ProcessId), "the orphaned job process must be killed, not left to finish");
         var ledger = File.ReadAllLines(repo.Combine("ledger.txt"));
         CollectionAssert.AreEquivalent(Enumerable.Range(0, 5).Select(i => $"job{i:D3}").ToArray(), ledger, "each job completed exactly once");
         await using var store = await OpenAsync(repo);
@@ -79,7 +80,7 @@ public sealed class WorkerProcessTests
         Assert.AreEqual(0, (await OrchRunner.RunAsync(repo, "job", "submit", "jobs")).Exit);
 
         using var first = OrchRunner.Start(repo, "worker");
-        var interrupted = await WaitForRunningJobWithProcessAsync(repo, minimumDone: 0);
+        var (interrupted, _) = await WaitForRunningJobWithProcessAsync(repo, minimumDone: 0);
         first.Kill(entireProcessTree: false);
         await first.WaitForExitAsync();
         var clock = Stopwatch.StartNew();
@@ -112,10 +113,11 @@ public sealed class WorkerProcessTests
         WriteJobs(repo, 24, "{ tr '\\\\0' ' ' < /proc/$PPID/cmdline; echo; echo $PPID; tr '\\\\0' '\\\\n' < /proc/$PPID/environ | grep -c '^DOTNET_TieredCompilation=0$'; } > parent-NAME");
         repo.Write("jobs/probe.yaml", """
             id: probe
-            command: "echo pid $$; cut -d' ' -f6 /proc/$$/stat; grep -E '^Sig(Ign|Blk)' /proc/self/status; echo \"$PROBE\"; echo \"tiering ${DOTNET_TieredCompilation-unset}\"; pwd; echo oops >&2"
+            command: "echo pid $$; cut -d' ' -f6 /proc/$$/stat; grep -E '^Sig(Ign|Blk)' /proc/self/status; echo \"$PROBE\"; echo \"home $HOME\"; echo \"tiering ${DOTNET_TieredCompilation-unset}\"; pwd; echo oops >&2; sleep 0.3; echo \"ledgered $(cat ../.orch/exits/*.exits | grep -c \" started $$ \")\""
             working_dir: sub dir
             env:
               PROBE: a b
+              HOME: the job's own
             """);
         Directory.CreateDirectory(repo.Combine("sub dir"));
         repo.Write("jobs/fds.yaml", "id: fds\ncommand: [ls, /proc/self/fd]\n");
@@ -144,6 +146,8 @@ public sealed class WorkerProcessTests
         }
 
         CollectionAssert.Contains(log, "a b", "the job's own environment");
+        CollectionAssert.Contains(log, "home the job's own", "a job's own variable is set over the worker's");
+        CollectionAssert.Contains(log, "ledgered 1", "the supervisor wrote the job's start to the exit ledger while the job ran, once");
         CollectionAssert.Contains(log, $"tiering {Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") ?? "unset"}", "the worker's environment, not the supervisor's");
         CollectionAssert.Contains(log, repo.Combine("sub dir"), "the job's own working directory");
         CollectionAssert.Contains(log, "[stderr] oops", "its error output is read apart from its output");
@@ -153,7 +157,8 @@ public sealed class WorkerProcessTests
         CollectionAssert.AreEquivalent(new[] { "0", "1", "2", "3" }, listed, "no pipe of the supervisor or of another job leaks into a job");
     }
 
-    private static async Task<JobRecord> WaitForRunningJobWithProcessAsync(TempDirectory repo, int minimumDone)
+    // A running job and its process: a supervised job's is in its worker's exit ledger, anyone else's in the database.
+    private static async Task<(JobRecord Job, ProcessIdentity Process)> WaitForRunningJobWithProcessAsync(TempDirectory repo, int minimumDone)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(60))
@@ -162,10 +167,15 @@ public sealed class WorkerProcessTests
             {
                 await using var store = await OpenAsync(repo);
                 var done = (await store.ListJobsAsync(new JobQuery(JobStatus.Succeeded), CancellationToken.None)).Count;
-                var running = (await store.ListJobsAsync(new JobQuery(JobStatus.Running), CancellationToken.None)).FirstOrDefault(j => j.Process is not null);
-                if (done >= minimumDone && running is not null)
+                foreach (var running in await store.ListJobsAsync(new JobQuery(JobStatus.Running), CancellationToken.None))
                 {
-                    return running;
+                    var process = running.Process ?? (running.Owner is { } owner
+                        && ExitLedger.Read(ExitLedger.PathFor(repo.Path, owner.Id)).Starts.TryGetValue(ExitLedger.KeyFor(running.Id, running.Recoveries), out var started)
+                            ? started : null);
+                    if (done >= minimumDone && process is not null)
+                    {
+                        return (running, process);
+                    }
                 }
             }
 

@@ -193,4 +193,39 @@ public sealed class ReconcilerTests
             return true;
         }
     }
+
+    [TestMethod]
+    [TestCategory(Categories.Process)]
+    public async Task Reconcile_DeadWorkerWhoseJobIsKnownOnlyFromTheLedgersStartLine_KillsThatProcessBeforeRequeuingTheJob()
+    {
+        using var dir = new TempDirectory();
+        await using var store = await SqliteStateStore.OpenAsync(dir.Combine("state.db"), TimeProvider.System, CancellationToken.None);
+        await store.EnqueueJobsAsync(null, [Spec(dir.Path)], CancellationToken.None);
+        var job = (await store.ClaimNextJobAsync(Owner(OwnerIdentity.WorkerPrefix, 999_600), CancellationToken.None))!;
+        // The supervisor started the job and wrote its start; the worker was killed before anything else: the database has no process.
+        using var orphan = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("setsid", ["sleep", "60"]))!;
+        var started = new ProcessIdentity(orphan.Id, ProcessInfo.StartTicks(orphan.Id));
+        var ledger = ExitLedger.PathFor(job.Spec.RepositoryRoot, job.Owner!.Id);
+        Directory.CreateDirectory(Path.GetDirectoryName(ledger)!);
+        File.WriteAllText(ledger, $"{ExitLedger.SupervisorMark}999602 1\n{ExitLedger.StartedLine(ExitLedger.KeyFor(job.Id, job.Recoveries), started)}");
+
+        try
+        {
+            await new Reconciler(store, TimeProvider.System, p => p.ProcessId is not (999_600 or 999_602) && ProcessInfo.IsAlive(p))
+                .ReconcileAsync(OwnerIdentity.Worker(), CancellationToken.None);
+
+            Assert.IsTrue(orphan.WaitForExit(5_000), "the job's process, named only in the ledger, was killed: it cannot finish beside its rerun");
+            var stored = (await store.GetJobAsync(job.Id, CancellationToken.None))!;
+            Assert.IsNull(stored.Process);
+            Assert.AreEqual(JobStatus.Queued, stored.Status);
+            Assert.AreEqual(1, stored.Recoveries);
+        }
+        finally
+        {
+            if (!orphan.HasExited)
+            {
+                orphan.Kill();
+            }
+        }
+    }
 }

@@ -39,9 +39,9 @@ public sealed class DistributedRunTests
         using var running = coordinator;
 
         // The host dies mid-STATIC, after EDIT was checkpointed, pushed and recorded: the worker and all it ran go together.
-        var held = await queue.ScalarAsync("SELECT process_pid FROM jobs WHERE tool = 'orch-workstream' AND status = 'running';");
+        var held = await HandedOverProcessAsync(queue, hosts, "doomed");
         doomed.Kill(entireProcessTree: true);
-        KillGroup(Convert.ToInt32(held, System.Globalization.CultureInfo.InvariantCulture));
+        KillGroup(held);
         queue.StartWorkerIn(hosts.CloneFor("survivor"), "survivor", "--lease", "3");
         using (var patience = new CancellationTokenSource(TimeSpan.FromMinutes(3)))
         {
@@ -82,8 +82,7 @@ public sealed class DistributedRunTests
         using var running = coordinator;
 
         // The whole host stops (a suspended VM): the worker, and the run-workstream process in its job's group.
-        var group = Convert.ToInt32(await queue.ScalarAsync("SELECT process_pid FROM jobs WHERE tool = 'orch-workstream' AND status = 'running';"),
-            System.Globalization.CultureInfo.InvariantCulture);
+        var group = await HandedOverProcessAsync(queue, hosts, "paused");
         Signal($"-STOP {paused.Id}");
         Signal($"-STOP -- -{group}");
         queue.StartWorkerIn(hosts.CloneFor("other"), "other", "--lease", "3");
@@ -230,11 +229,17 @@ public sealed class DistributedRunTests
         return (hosts, marks, worker, coordinator, printed);
     }
 
+    // The pid of the running workstream's process: its worker's supervisor wrote it to the exit ledger in the worker's clone.
+    private static async Task<int> HandedOverProcessAsync(PostgresQueue queue, Topology hosts, string host) =>
+        (await queue.ProcessOfRunningJobAsync(hosts.PathOf(host), "tool = 'orch-workstream'")) ?? throw new AssertFailedException("the workstream's process is in no ledger");
+
     private sealed record Topology(string Remote, string Coordinator, TempDirectory Folder)
     {
+        public string PathOf(string host) => Folder.Combine("hosts", host);
+
         public string CloneFor(string host)
         {
-            var path = Folder.Combine("hosts", host);
+            var path = PathOf(host);
             Git(Folder.Path, "clone", "-q", Remote, path);
             return path;
         }

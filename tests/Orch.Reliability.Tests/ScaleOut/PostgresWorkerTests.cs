@@ -39,12 +39,12 @@ public sealed class PostgresWorkerTests
         await using var queue = await PostgresQueue.OnSharedServerAsync();
         await queue.SubmitAsync(1, name => $"echo start >> starts.txt; sleep 2; echo {name} >> ran.txt");
         var doomed = queue.StartWorker("doomed", "--lease", "3");
-        // The job may print before its worker has recorded which process runs it.
+        // The job may print before its worker's supervisor has recorded which process runs it.
         await EventuallyAsync(async () => File.Exists(queue.Folder.Combine("starts.txt"))
-            && await queue.CountAsync("SELECT count(*) FROM jobs WHERE process_pid IS NOT NULL;") == 1, "the first worker to start the job");
+            && await queue.ProcessOfRunningJobAsync(queue.Folder.Path) is not null, "the first worker to start the job");
 
         // The host dies: the worker and the tool it ran go together.
-        var tool = Convert.ToInt32(await queue.ScalarAsync("SELECT process_pid FROM jobs;"), System.Globalization.CultureInfo.InvariantCulture);
+        var tool = (await queue.ProcessOfRunningJobAsync(queue.Folder.Path))!.Value;
         doomed.Kill(entireProcessTree: true);
         KillGroup(tool);
         var survivor = queue.StartWorker("survivor", "--lease", "3");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
+using Orch.Core.Execution;
 using Orch.Testing;
 
 namespace Orch.Reliability.Tests.Support;
@@ -93,6 +94,23 @@ internal sealed class PostgresQueue : IAsyncDisposable
         using var timeout = new CancellationTokenSource(within);
         await worker.WaitForExitAsync(timeout.Token);
         return string.Join('\n', await output);
+    }
+
+    /// <summary>
+    /// The pid of the running job that <paramref name="condition"/> picks, as its worker's supervisor wrote it to the exit
+    /// ledger in <paramref name="repositoryRoot"/> (the worker's clone); <see langword="null"/> until then.
+    /// </summary>
+    public async Task<int?> ProcessOfRunningJobAsync(string repositoryRoot, string condition = "TRUE")
+    {
+        if (await ScalarAsync($"SELECT id FROM jobs WHERE status = 'running' AND {condition};") is not string id)
+        {
+            return null;
+        }
+
+        var owner = (string)(await ScalarAsync($"SELECT owner_id FROM jobs WHERE id = '{id}';"))!;
+        var recoveries = Convert.ToInt32(await ScalarAsync($"SELECT recoveries FROM jobs WHERE id = '{id}';"), CultureInfo.InvariantCulture);
+        return ExitLedger.Read(ExitLedger.PathFor(repositoryRoot, owner)).Starts.TryGetValue(ExitLedger.KeyFor(id, recoveries), out var process)
+            ? process.ProcessId : null;
     }
 
     public async Task<long> CountAsync(string sql) => Convert.ToInt64(await ScalarAsync(sql), CultureInfo.InvariantCulture);

@@ -246,6 +246,39 @@ public abstract class StateStoreContract
     }
 
     [TestMethod]
+    public async Task CompleteAndClaimNext_StoresTheResultAndTakesTheNextJobAtOnce_AndARefusedResultTakesNothing()
+    {
+        await using var store = await FreshAsync();
+        await store.EnqueueJobsAsync(null, [Spec("first"), Spec("second"), Spec("third")], CancellationToken.None);
+        var first = (await store.ClaimNextJobAsync(Owner, TimeSpan.FromSeconds(30), CancellationToken.None))!;
+
+        var second = await store.CompleteJobAndClaimNextAsync(new JobCompletion
+        {
+            JobId = first.Id, Fence = first.Fence, Status = JobStatus.Succeeded, ExitCode = 0,
+            Attempts = [new AttemptRecord(1, JobStatus.Succeeded, 0, DateTimeOffset.UnixEpoch, TimeSpan.FromMilliseconds(3), null, TimeSpan.Zero)],
+        }, Owner, TimeSpan.FromSeconds(30), CancellationToken.None);
+        var stale = await Assert.ThrowsExactlyAsync<JobFencedException>(() => store.CompleteJobAndClaimNextAsync(
+            new JobCompletion { JobId = second!.Id, Fence = second.Fence - 1, Status = JobStatus.Failed }, Owner, null, CancellationToken.None));
+        var third = await store.CompleteJobAndClaimNextAsync(
+            new JobCompletion { JobId = second!.Id, Fence = second.Fence, Status = JobStatus.Failed, ExitCode = 2, Error = "exit code 2" }, Owner, null, CancellationToken.None);
+        var none = await store.CompleteJobAndClaimNextAsync(
+            new JobCompletion { JobId = third!.Id, Fence = third.Fence, Status = JobStatus.Succeeded, ExitCode = 0 }, Owner, null, CancellationToken.None);
+
+        Assert.AreEqual("second", second.Spec.Name, "the oldest queued job comes next");
+        Assert.AreEqual(JobStatus.Running, second.Status);
+        Assert.AreEqual(Owner.Id, second.Owner!.Id);
+        Assert.AreEqual(second.Id, stale.JobId);
+        Assert.AreEqual("third", third.Spec.Name, "the refused result took no job: the next one was still queued");
+        Assert.IsNull(none, "an empty queue gives nothing, and the result is still stored");
+        var stored = await store.ListJobsAsync(new JobQuery(), CancellationToken.None);
+        CollectionAssert.AreEqual(new[] { JobStatus.Succeeded, JobStatus.Failed, JobStatus.Succeeded }, stored.Select(j => j.Status).ToArray());
+        Assert.AreEqual(1, stored[0].Attempts);
+        Assert.AreEqual("exit code 2", stored[1].Error);
+        var kinds = (await store.ReadEventsAsync(second.Id, 0, 100, CancellationToken.None)).Select(e => e.Kind).ToList();
+        CollectionAssert.AreEqual(new[] { "job.queued", "job.started" }, kinds, "one start for the job claimed with the first's result");
+    }
+
+    [TestMethod]
     public async Task Rescue_OfAnExpiredLease_RequeuesTheJob_AndFencesOffItsOldOwner()
     {
         await using var store = await FreshAsync();

@@ -194,32 +194,41 @@ public abstract partial class SqlStateStore : IStateStore
     public Task<JobRecord?> ClaimNextJobAsync(WorkerIdentity owner, CancellationToken cancellationToken) => ClaimNextJobAsync(owner, null, cancellationToken);
 
     public Task<JobRecord?> ClaimNextJobAsync(WorkerIdentity owner, TimeSpan? lease, CancellationToken cancellationToken) =>
+        WriteAsync(tx => ClaimNextInAsync(tx, owner, lease, cancellationToken), cancellationToken);
+
+    public Task<JobRecord?> CompleteJobAndClaimNextAsync(JobCompletion completion, WorkerIdentity owner, TimeSpan? lease, CancellationToken cancellationToken) =>
         WriteAsync(async tx =>
         {
-            var now = _time.GetUtcNow();
-            using var claim = Command(
-                "UPDATE jobs SET status = 'running', started_at = @now, owner_id = @oid, owner_host = @host, owner_pid = @pid, owner_start = @start, " +
-                $"process_pid = NULL, process_start = NULL, fence = fence + 1, lease_until = {NowMillis} + CAST(@lease AS BIGINT) " +
-                $"WHERE seq = (SELECT seq FROM jobs WHERE status = 'queued' ORDER BY priority DESC, seq LIMIT 1{SkipLocked}) " +
-                $"RETURNING {JobColumns};", tx);
-            Bind(claim, ("@now", Text(now)), ("@oid", owner.Id), ("@host", owner.Host), ("@pid", owner.Process.ProcessId), ("@start", owner.Process.StartTicks),
-                ("@lease", lease is { } l ? (long)l.TotalMilliseconds : null));
-            JobRecord? job = null;
-            using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
-            {
-                if (await reader.ReadAsync(cancellationToken))
-                {
-                    job = ReadJob(reader);
-                }
-            }
-
-            if (job is not null)
-            {
-                await InsertEventAsync(tx, Envelope(new JobStarted(job.Spec.Name, job.Spec.Tool, owner.Id), now, job.RunId, job.Id), cancellationToken);
-            }
-
-            return job;
+            await CompleteInAsync(tx, completion, cancellationToken);
+            return await ClaimNextInAsync(tx, owner, lease, cancellationToken);
         }, cancellationToken);
+
+    private async Task<JobRecord?> ClaimNextInAsync(DbTransaction tx, WorkerIdentity owner, TimeSpan? lease, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        using var claim = Command(
+            "UPDATE jobs SET status = 'running', started_at = @now, owner_id = @oid, owner_host = @host, owner_pid = @pid, owner_start = @start, " +
+            $"process_pid = NULL, process_start = NULL, fence = fence + 1, lease_until = {NowMillis} + CAST(@lease AS BIGINT) " +
+            $"WHERE seq = (SELECT seq FROM jobs WHERE status = 'queued' ORDER BY priority DESC, seq LIMIT 1{SkipLocked}) " +
+            $"RETURNING {JobColumns};", tx);
+        Bind(claim, ("@now", Text(now)), ("@oid", owner.Id), ("@host", owner.Host), ("@pid", owner.Process.ProcessId), ("@start", owner.Process.StartTicks),
+            ("@lease", lease is { } l ? (long)l.TotalMilliseconds : null));
+        JobRecord? job = null;
+        using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
+        {
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                job = ReadJob(reader);
+            }
+        }
+
+        if (job is not null)
+        {
+            await InsertEventAsync(tx, Envelope(new JobStarted(job.Spec.Name, job.Spec.Tool, owner.Id), now, job.RunId, job.Id), cancellationToken);
+        }
+
+        return job;
+    }
 
     public abstract Task<IAsyncDisposable> LockAsync(string name, CancellationToken cancellationToken);
 
@@ -300,68 +309,72 @@ public abstract partial class SqlStateStore : IStateStore
     public Task CompleteJobAsync(JobCompletion completion, CancellationToken cancellationToken) =>
         WriteAsync(async tx =>
         {
-            var now = _time.GetUtcNow();
-            string? runId = null;
-            string? workstreamId = null;
-            var round = 0;
-            var updated = false;
-            using (var update = Command(
-                "UPDATE jobs SET status = @status, finished_at = @now, exit_code = @exit, attempts = attempts + @attempts, error = @error, " +
-                "process_pid = NULL, process_start = NULL, lease_until = NULL " +
-                "WHERE id = @id AND (CAST(@fence AS BIGINT) IS NULL OR (fence = @fence AND status = 'running')) RETURNING run_id, workstream_id, recoveries;", tx))
-            {
-                Bind(update, ("@status", OrchJson.EnumText(completion.Status)), ("@now", Text(now)), ("@exit", completion.ExitCode),
-                    ("@attempts", completion.Attempts.Count), ("@error", completion.Error), ("@id", completion.JobId), ("@fence", completion.Fence));
-                using var reader = await update.ExecuteReaderAsync(cancellationToken);
-                if (await reader.ReadAsync(cancellationToken))
-                {
-                    updated = true;
-                    runId = reader.IsDBNull(0) ? null : reader.GetString(0);
-                    workstreamId = reader.IsDBNull(1) ? null : reader.GetString(1);
-                    round = Int(reader, 2);
-                }
-            }
-
-            if (!updated)
-            {
-                await RefuseCompletionAsync(tx, completion, cancellationToken);
-                return 0;
-            }
-
-            using (var insert = Command(
-                "INSERT INTO attempts (job_id, round, number, status, exit_code, started_at, duration_ms, delay_ms, error) " +
-                "VALUES (@job, @round, @n, @status, @exit, @started, @duration, @delay, @error);", tx))
-            {
-                foreach (var attempt in completion.Attempts)
-                {
-                    Bind(insert, ("@job", completion.JobId), ("@round", round), ("@n", attempt.Number), ("@status", OrchJson.EnumText(attempt.Status)),
-                        ("@exit", attempt.ExitCode), ("@started", Text(attempt.StartedAt)), ("@duration", (long)attempt.Duration.TotalMilliseconds),
-                        ("@delay", (long)attempt.DelayBefore.TotalMilliseconds), ("@error", attempt.Error));
-                    await insert.ExecuteNonQueryAsync(cancellationToken);
-                }
-            }
-
-            await UpsertFindingsAsync(tx, runId, workstreamId, completion.JobId, completion.Findings, now, cancellationToken);
-            using (var cost = Command(
-                "INSERT INTO costs (ts, run_id, workstream_id, phase, job_id, attempt, tool, model, input_tokens, cached_tokens, output_tokens, cost_micro_usd, estimated) " +
-                "SELECT @ts, run_id, workstream_id, CAST(@phase AS TEXT), id, CAST(@attempt AS INTEGER), @tool, CAST(@model AS TEXT), @input, @cached, @output, " +
-                "CAST(@micro AS BIGINT), @estimated FROM jobs WHERE id = @job;", tx))
-            {
-                foreach (var entry in completion.Costs)
-                {
-                    Bind(cost, ("@ts", Text(now)), ("@phase", completion.Phase), ("@attempt", entry.Attempt), ("@tool", entry.Tool), ("@model", entry.Model),
-                        ("@input", entry.InputTokens), ("@cached", entry.CachedTokens), ("@output", entry.OutputTokens),
-                        ("@micro", entry.CostUsd is { } usd ? (long)Math.Round(usd * 1_000_000m) : null), ("@estimated", entry.Estimated ? 1 : 0), ("@job", completion.JobId));
-                    await cost.ExecuteNonQueryAsync(cancellationToken);
-                }
-            }
-            foreach (var evt in completion.Events)
-            {
-                await InsertEventAsync(tx, evt, cancellationToken);
-            }
-
+            await CompleteInAsync(tx, completion, cancellationToken);
             return 0;
         }, cancellationToken);
+
+    private async Task CompleteInAsync(DbTransaction tx, JobCompletion completion, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        string? runId = null;
+        string? workstreamId = null;
+        var round = 0;
+        var updated = false;
+        using (var update = Command(
+            "UPDATE jobs SET status = @status, finished_at = @now, exit_code = @exit, attempts = attempts + @attempts, error = @error, " +
+            "process_pid = NULL, process_start = NULL, lease_until = NULL " +
+            "WHERE id = @id AND (CAST(@fence AS BIGINT) IS NULL OR (fence = @fence AND status = 'running')) RETURNING run_id, workstream_id, recoveries;", tx))
+        {
+            Bind(update, ("@status", OrchJson.EnumText(completion.Status)), ("@now", Text(now)), ("@exit", completion.ExitCode),
+                ("@attempts", completion.Attempts.Count), ("@error", completion.Error), ("@id", completion.JobId), ("@fence", completion.Fence));
+            using var reader = await update.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                updated = true;
+                runId = reader.IsDBNull(0) ? null : reader.GetString(0);
+                workstreamId = reader.IsDBNull(1) ? null : reader.GetString(1);
+                round = Int(reader, 2);
+            }
+        }
+
+        if (!updated)
+        {
+            await RefuseCompletionAsync(tx, completion, cancellationToken);
+            return;
+        }
+
+        using (var insert = Command(
+            "INSERT INTO attempts (job_id, round, number, status, exit_code, started_at, duration_ms, delay_ms, error) " +
+            "VALUES (@job, @round, @n, @status, @exit, @started, @duration, @delay, @error);", tx))
+        {
+            foreach (var attempt in completion.Attempts)
+            {
+                Bind(insert, ("@job", completion.JobId), ("@round", round), ("@n", attempt.Number), ("@status", OrchJson.EnumText(attempt.Status)),
+                    ("@exit", attempt.ExitCode), ("@started", Text(attempt.StartedAt)), ("@duration", (long)attempt.Duration.TotalMilliseconds),
+                    ("@delay", (long)attempt.DelayBefore.TotalMilliseconds), ("@error", attempt.Error));
+                await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
+        await UpsertFindingsAsync(tx, runId, workstreamId, completion.JobId, completion.Findings, now, cancellationToken);
+        using (var cost = Command(
+            "INSERT INTO costs (ts, run_id, workstream_id, phase, job_id, attempt, tool, model, input_tokens, cached_tokens, output_tokens, cost_micro_usd, estimated) " +
+            "SELECT @ts, run_id, workstream_id, CAST(@phase AS TEXT), id, CAST(@attempt AS INTEGER), @tool, CAST(@model AS TEXT), @input, @cached, @output, " +
+            "CAST(@micro AS BIGINT), @estimated FROM jobs WHERE id = @job;", tx))
+        {
+            foreach (var entry in completion.Costs)
+            {
+                Bind(cost, ("@ts", Text(now)), ("@phase", completion.Phase), ("@attempt", entry.Attempt), ("@tool", entry.Tool), ("@model", entry.Model),
+                    ("@input", entry.InputTokens), ("@cached", entry.CachedTokens), ("@output", entry.OutputTokens),
+                    ("@micro", entry.CostUsd is { } usd ? (long)Math.Round(usd * 1_000_000m) : null), ("@estimated", entry.Estimated ? 1 : 0), ("@job", completion.JobId));
+                await cost.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+        foreach (var evt in completion.Events)
+        {
+            await InsertEventAsync(tx, evt, cancellationToken);
+        }
+    }
 
     // Why a completion changed no row: no such job (a bug), the same result stored before (a retry after a lost
     // answer: nothing to do), or a job another owner holds now.
@@ -872,10 +885,14 @@ public abstract partial class SqlStateStore : IStateStore
     private static T? Enum<T>(DbDataReader reader, int ordinal) where T : struct, Enum =>
         reader.IsDBNull(ordinal) ? null : OrchJson.TryParseEnum<T>(reader.GetString(ordinal), out var value) ? value : null;
 
-    private protected static string Text(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    // "O" of a UTC time is yyyy-MM-ddTHH:mm:ss.fffffffZ, the stored form, and has a fast path of its own.
+    private protected static string Text(DateTimeOffset time) => time.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
+    // The stored form parses through the round-trip fast path; anything else (older rows, hand edits) through the general parser.
     internal static DateTimeOffset ParseTime(string text) =>
-        DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+        text.Length == 28 && text[^1] == 'Z' && DateTimeOffset.TryParseExact(text, "O", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var stored)
+            ? stored
+            : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
