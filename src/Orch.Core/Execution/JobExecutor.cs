@@ -27,6 +27,8 @@ public sealed class JobExecutor
     private readonly EventBus _bus;
     private readonly Action<string, string>? _onOutput;
     private readonly PriceTable _prices;
+    // The ledgers' folders made so far: a worker's jobs share one, and a worker needs it made once.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _ledgerFolders = new(StringComparer.Ordinal);
 
     // onOutput is told each redacted output line with its job id, for hosts that show output live.
     public JobExecutor(IJobStore jobs, AdapterRegistry adapters, ToolPipelines pipelines, TimeProvider time, EventBus bus,
@@ -119,9 +121,11 @@ public sealed class JobExecutor
     {
         var spec = runtimeSpec ?? job.Spec;
         var exitRecord = ExitRecordFor(job);
+        var supervisor = exitRecord is null ? null : Supervisor;
+        supervisor?.Prestart();
         // A queued job starts from its supervisor's environment, read once for all its jobs: redact against that one.
-        var redactor = exitRecord is not null && Supervisor is { } supervisor
-            ? JobSecrets.RedactorFor(spec, supervisor.EnvironmentSecrets) : JobSecrets.RedactorFor(spec);
+        var redactor = supervisor is null ? JobSecrets.RedactorFor(spec)
+            : spec.Environment.Count == 0 ? supervisor.EnvironmentRedactor : JobSecrets.RedactorFor(spec, supervisor.EnvironmentSecrets);
         var logFile = LogFileFor(job.Id, spec);
         var events = new List<NewEvent>();
         var attempts = new List<AttemptRecord>();
@@ -129,7 +133,7 @@ public sealed class JobExecutor
         var nextDelay = TimeSpan.Zero;
         ToolResult? last = null;
         var adapter = _adapters.Resolve(spec.Tool);
-        if (exitRecord is not null)
+        if (exitRecord is not null && _ledgerFolders.TryAdd(Path.GetDirectoryName(exitRecord.Ledger)!, 0))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(exitRecord.Ledger)!);
         }
@@ -143,7 +147,7 @@ public sealed class JobExecutor
             // A log named in the spec is always made; the default one only for output or a failure (see LogFileFor).
             quietLog: spec.LogFile is null)
         {
-            Supervisor = exitRecord is null ? null : Supervisor,
+            Supervisor = supervisor,
             SuccessExitCodes = spec.SuccessExitCodes,
         };
 

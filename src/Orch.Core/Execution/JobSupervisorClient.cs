@@ -17,6 +17,7 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
     private readonly object _gate = new();
     private Dictionary<string, string>? _environment;
     private string[]? _environmentSecrets;
+    private Secrets.SecretRedactor? _environmentRedactor;
     private readonly ConcurrentDictionary<long, Pending> _pending = new();
     private readonly Queue<string> _lastErrors = new();
     private SpawnedChild? _supervisor;
@@ -45,6 +46,25 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>What to hide while a job without variables of its own runs: the secrets of <see cref="EnvironmentSecrets"/>.</summary>
+    public Secrets.SecretRedactor EnvironmentRedactor
+    {
+        get
+        {
+            var secrets = EnvironmentSecrets;
+            lock (_gate)
+            {
+                return _environmentRedactor ??= new Secrets.SecretRedactor(secrets);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts the supervisor now, if it is not running, without waiting for it: a worker that has claimed its first job
+    /// overlaps the supervisor's start with its own preparation of the job.
+    /// </summary>
+    public void Prestart() => EnsureStarted(out _);
 
     // Taken once: the supervisor is started with it and passes it on to every job, so the jobs' redaction matches it.
     private Dictionary<string, string> Snapshot()
@@ -327,7 +347,9 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
 
     private sealed class Pending
     {
-        public TaskCompletionSource<Started> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Its continuation runs on the reply reader, up to the job's first wait (its output, its exit): a thread hop less
+        // per job. The exit's continuation records the result, so it goes to the pool, not the reader.
+        public TaskCompletionSource<Started> Started { get; } = new();
 
         public TaskCompletionSource<int> Exit { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
