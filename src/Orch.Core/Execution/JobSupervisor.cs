@@ -21,6 +21,7 @@ namespace Orch.Core.Execution;
 /// the request's variables set over it: the worker sends a job's own variables only, not its whole environment.
 /// </para>
 /// <code>ID LEDGER KEY DIRECTORY STDIN STDOUT STDERR ARGC ARGV... ENVC NAME=VALUE...</code>
+/// <para>A STDIN of -1 gives the job <c>/dev/null</c>.</para>
 /// <para>
 /// It answers on its standard output, one line each: <c>S ID PID TICKS LEDGERED</c> (started; the process's start time,
 /// and 1 when its start line is in the ledger), <c>X ID REASON</c> (could not start), and <c>E ID CODE</c> (ended, after
@@ -83,7 +84,7 @@ public static unsafe partial class JobSupervisor
         var fds = stackalloc int[3] { -1, -1, -1 };
         try
         {
-            fds[0] = OpenWorkerDescriptor(workerPid, request.Input, ReadOnlyAccess);
+            fds[0] = request.Input < 0 ? OpenNull() : OpenWorkerDescriptor(workerPid, request.Input, ReadOnlyAccess);
             fds[1] = OpenWorkerDescriptor(workerPid, request.Output, WriteOnlyAccess);
             fds[2] = OpenWorkerDescriptor(workerPid, request.Error, WriteOnlyAccess);
             var ledger = LedgerFor(state, request.Ledger);
@@ -246,6 +247,13 @@ public static unsafe partial class JobSupervisor
         return ledger;
     }
 
+    // The input of a job the worker gives none: it reads end-of-file at once, as from a pipe closed at once.
+    private static int OpenNull()
+    {
+        var fd = Open("/dev/null", ReadOnlyAccess | SpawnedChild.CloseOnExec);
+        return fd >= 0 ? fd : throw new IOException($"could not open /dev/null: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+    }
+
     private static int OpenWorkerDescriptor(int workerPid, int descriptor, int access)
     {
         var fd = Open(string.Create(CultureInfo.InvariantCulture, $"/proc/{workerPid}/fd/{descriptor}"), access | SpawnedChild.CloseOnExec);
@@ -333,7 +341,7 @@ public static unsafe partial class JobSupervisor
             var ledger = Required(input, buffer);
             var key = Required(input, buffer);
             var directory = Required(input, buffer);
-            var descriptors = new[] { Number(input, buffer), Number(input, buffer), Number(input, buffer) };
+            var descriptors = new[] { Descriptor(input, buffer), Number(input, buffer), Number(input, buffer) };
             var argv = new string[Number(input, buffer)];
             for (var i = 0; i < argv.Length; i++)
             {
@@ -353,6 +361,14 @@ public static unsafe partial class JobSupervisor
         private static int Number(Stream input, MemoryStream buffer) =>
             int.TryParse(Required(input, buffer), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
                 : throw new FormatException("a request with a malformed number");
+
+        // The input's descriptor, or -1 for none (/dev/null).
+        private static int Descriptor(Stream input, MemoryStream buffer)
+        {
+            var text = Required(input, buffer);
+            return text == "-1" ? -1
+                : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var fd) ? fd : throw new FormatException("a request with a malformed descriptor");
+        }
 
         private static string Required(Stream input, MemoryStream buffer) => Field(input, buffer) ?? throw new FormatException("a request cut short");
 

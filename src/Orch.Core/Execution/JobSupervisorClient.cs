@@ -84,11 +84,12 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
     /// <summary>
     /// Starts <paramref name="argv"/> under the supervisor with <paramref name="environment"/> set over the environment the
     /// supervisor started with, its exit recorded under <paramref name="exit"/>; <see langword="null"/> when there is no
-    /// supervisor to start it, so the caller starts the job itself.
+    /// supervisor to start it, so the caller starts the job itself. Without <paramref name="withInput"/>, the job reads
+    /// <c>/dev/null</c>, as it would read a pipe closed at once, and one pipe is spared.
     /// </summary>
     /// <exception cref="ChildStartException">The job could not be started.</exception>
     public async Task<ChildProcess?> StartAsync(IReadOnlyList<string> argv, string workingDirectory, IReadOnlyDictionary<string, string> environment, ExitRecord exit,
-        CancellationToken cancellationToken)
+        bool withInput, CancellationToken cancellationToken)
     {
         if (!EnsureStarted(out var supervisor))
         {
@@ -100,7 +101,7 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
         var pending = new Pending();
         try
         {
-            MakePipes(pipes);
+            MakePipes(pipes, withInput);
             var request = new JobSupervisor.Request(id, exit.Ledger, exit.Key, workingDirectory, pipes[0], pipes[3], pipes[5], argv,
                 [.. environment.Select(kv => $"{kv.Key}={kv.Value}")]).Encode();
             _pending[id] = pending;
@@ -155,12 +156,13 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
         }
     }
 
-    // Three pipes, close-on-exec, so no other child inherits them: the job's input, output and error.
-    private static unsafe void MakePipes(int[] pipes)
+    // Three pipes, close-on-exec, so no other child inherits them: the job's input, output and error; without input,
+    // the first stays -1, which the supervisor reads as /dev/null.
+    private static unsafe void MakePipes(int[] pipes, bool withInput)
     {
         fixed (int* fds = pipes)
         {
-            for (var i = 0; i < 3; i++)
+            for (var i = withInput ? 0 : 1; i < 3; i++)
             {
                 if (SpawnedChild.Pipe2(fds + 2 * i, SpawnedChild.CloseOnExec) != 0)
                 {
@@ -214,7 +216,14 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
 
             // Nothing is written to it before a request; its stdin stays open until the worker is done.
             var running = supervisor;
-            _replies = Task.Run(() => ReadRepliesAsync(running));
+            // A thread of its own, blocked in read(): an answer wakes it directly, not through the runtime's poller and a pool hop.
+            var replies = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _replies = replies.Task;
+            new Thread(() =>
+            {
+                ReadReplies(running);
+                replies.SetResult();
+            }, maxStackSize: 256 * 1024) { IsBackground = true, Name = "orch supervisor replies" }.Start();
             _errors = Task.Run(() => ReadErrorsAsync(running));
             return true;
         }
@@ -225,11 +234,11 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
     // does not inherit this: the supervisor takes it out of the environment it passes on.
     private static readonly Dictionary<string, string> SupervisorEnvironment = new(StringComparer.Ordinal) { ["DOTNET_TieredCompilation"] = "0" };
 
-    private async Task ReadRepliesAsync(SpawnedChild supervisor)
+    private void ReadReplies(SpawnedChild supervisor)
     {
         try
         {
-            while (await supervisor.StandardOutput.ReadLineAsync() is { } line)
+            while (supervisor.StandardOutput.ReadLine() is { } line)
             {
                 var parts = line.Split(' ', 3);
                 if (parts.Length < 3 || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id))

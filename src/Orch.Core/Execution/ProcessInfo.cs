@@ -10,20 +10,73 @@ public static partial class ProcessInfo
     private const int SigKill = 9, SigTerm = 15;
 
     /// <summary>The process's start time in clock ticks since boot, from <c>/proc/PID/stat</c>; 0 where that is unknown.</summary>
-    public static long StartTicks(int processId)
+    /// <remarks>
+    /// Read with one open, read and close into a buffer on the stack: the supervisor asks this once per job it starts,
+    /// and through <see cref="File"/> it cost about 40 µs of the supervisor's time per job.
+    /// </remarks>
+    public static unsafe long StartTicks(int processId)
     {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{processId}/stat");
-            // The command name (field 2) may hold spaces and parentheses; fields after the last ')' are fixed.
-            var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return long.Parse(rest[19], CultureInfo.InvariantCulture);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        if (!OperatingSystem.IsLinux())
         {
             return 0;
         }
+
+        Span<byte> path = stackalloc byte[40];
+        Span<byte> stat = stackalloc byte[1024];
+        if (!System.Text.Unicode.Utf8.TryWrite(path, CultureInfo.InvariantCulture, $"/proc/{processId}/stat\0", out _))
+        {
+            return 0;
+        }
+
+        int read;
+        fixed (byte* pathBytes = path)
+        fixed (byte* statBytes = stat)
+        {
+            var fd = OpenFile(pathBytes, ReadOnlyCloseOnExec);
+            if (fd < 0)
+            {
+                return 0;
+            }
+
+            read = (int)ReadFile(fd, statBytes, (nint)stat.Length);
+            _ = CloseFile(fd);
+        }
+
+        // The command name (field 2) may hold spaces and parentheses; the fields after the last ')' are fixed, the
+        // start time (field 22) the 20th of them.
+        var text = stat[..Math.Max(0, read)];
+        var close = text.LastIndexOf((byte)')');
+        if (close < 0 || close + 2 > text.Length)
+        {
+            return 0;
+        }
+
+        var rest = text[(close + 2)..];
+        for (var field = 0; field < 19; field++)
+        {
+            var space = rest.IndexOf((byte)' ');
+            if (space < 0)
+            {
+                return 0;
+            }
+
+            rest = rest[(space + 1)..];
+        }
+
+        var end = rest.IndexOfAny((byte)' ', (byte)'\n');
+        return long.TryParse(end < 0 ? rest : rest[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) ? ticks : 0;
     }
+
+    private const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC
+
+    [LibraryImport("libc", EntryPoint = "open")]
+    private static unsafe partial int OpenFile(byte* path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "read")]
+    private static unsafe partial nint ReadFile(int fd, byte* buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int CloseFile(int fd);
 
     /// <summary>The state letter of /proc/PID/stat (R, S, D, Z, ...), or a space when it cannot be read.</summary>
     private static char State(int processId)

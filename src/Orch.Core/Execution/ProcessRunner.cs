@@ -103,7 +103,7 @@ public sealed partial class ProcessRunner : IProcessLauncher
         ChildProcess process;
         try
         {
-            process = await StartAsync([executable, .. request.Argv.Skip(1)], request.WorkingDirectory, environment, cancellationToken);
+            process = await StartAsync([executable, .. request.Argv.Skip(1)], request.WorkingDirectory, environment, request.StandardInput is not null, cancellationToken);
         }
         catch (ChildStartException ex)
         {
@@ -190,7 +190,7 @@ public sealed partial class ProcessRunner : IProcessLauncher
     }
 
     // A job whose exit must outlive a killed worker is started by the worker's supervisor, or else inside a shell that records it.
-    private async Task<ChildProcess> StartAsync(List<string> argv, string workingDirectory, IReadOnlyDictionary<string, string> environment,
+    private async Task<ChildProcess> StartAsync(List<string> argv, string workingDirectory, IReadOnlyDictionary<string, string> environment, bool withInput,
         CancellationToken cancellationToken)
     {
         if (_exitRecord is null)
@@ -198,7 +198,7 @@ public sealed partial class ProcessRunner : IProcessLauncher
             return ChildProcess.Start(argv, workingDirectory, environment);
         }
 
-        if (Supervisor is not null && await Supervisor.StartAsync(argv, workingDirectory, environment, _exitRecord, cancellationToken) is { } supervised)
+        if (Supervisor is not null && await Supervisor.StartAsync(argv, workingDirectory, environment, _exitRecord, withInput, cancellationToken) is { } supervised)
         {
             return supervised;
         }
@@ -246,45 +246,53 @@ public sealed partial class ProcessRunner : IProcessLauncher
     /// </summary>
     private async Task PumpAsync(StreamReader reader, StringBuilder capture, JobLog log, string prefix, StrongBox<long> lastOutput)
     {
-        var buffer = new char[8192];
+        // Rented: two per job, and a queue of quiet jobs would otherwise allocate 32 KB a job for nothing.
+        var buffer = System.Buffers.ArrayPool<char>.Shared.Rent(8192);
         var line = new StringBuilder();
         long dropped = 0;
         var afterCr = false;
         var showing = true;
         int read;
-        while ((read = await reader.ReadAsync(buffer)) > 0)
+        try
         {
-            Interlocked.Exchange(ref lastOutput.Value, _time.GetTimestamp());
-            var start = 0;
-            for (var i = 0; i < read; i++)
+            while ((read = await reader.ReadAsync(buffer.AsMemory(0, 8192))) > 0)
             {
-                var c = buffer[i];
-                if (c is not ('\n' or '\r'))
+                Interlocked.Exchange(ref lastOutput.Value, _time.GetTimestamp());
+                var start = 0;
+                for (var i = 0; i < read; i++)
                 {
-                    afterCr = false;
-                    continue;
-                }
+                    var c = buffer[i];
+                    if (c is not ('\n' or '\r'))
+                    {
+                        afterCr = false;
+                        continue;
+                    }
 
-                // "\r\n" ends one line, and so does a lone "\r" (progress bars), as ReadLine treats them.
-                if (c == '\n' && afterCr && i == start)
-                {
-                    afterCr = false;
+                    // "\r\n" ends one line, and so does a lone "\r" (progress bars), as ReadLine treats them.
+                    if (c == '\n' && afterCr && i == start)
+                    {
+                        afterCr = false;
+                        start = i + 1;
+                        continue;
+                    }
+
+                    Append(i - start, start);
+                    Emit();
+                    afterCr = c == '\r';
                     start = i + 1;
-                    continue;
                 }
 
-                Append(i - start, start);
-                Emit();
-                afterCr = c == '\r';
-                start = i + 1;
+                Append(read - start, start);
             }
 
-            Append(read - start, start);
+            if (line.Length > 0 || dropped > 0)
+            {
+                Emit();
+            }
         }
-
-        if (line.Length > 0 || dropped > 0)
+        finally
         {
-            Emit();
+            System.Buffers.ArrayPool<char>.Shared.Return(buffer);
         }
 
         void Append(int count, int from)

@@ -24,16 +24,19 @@ internal sealed unsafe partial class SpawnedChild : ChildProcess
 
     private readonly int _id;
     private readonly Task<int> _exit;
-    private readonly AnonymousPipeClientStream _input;
+    private readonly Stream _input;
     private readonly StreamReader _output;
     private readonly StreamReader _error;
 
-    /// <summary>The child <paramref name="id"/>, holding Orch's ends of its three pipes, with its exit code to come from <paramref name="exit"/>.</summary>
+    /// <summary>
+    /// The child <paramref name="id"/>, holding Orch's ends of its pipes, with its exit code to come from
+    /// <paramref name="exit"/>; an <paramref name="input"/> of -1 is a child that reads <c>/dev/null</c>.
+    /// </summary>
     internal SpawnedChild(int id, int input, int output, int error, Task<int> exit)
     {
         _id = id;
         _exit = exit;
-        _input = new AnonymousPipeClientStream(PipeDirection.Out, new SafePipeHandle(input, ownsHandle: true));
+        _input = input < 0 ? Stream.Null : new AnonymousPipeClientStream(PipeDirection.Out, new SafePipeHandle(input, ownsHandle: true));
         _output = new StreamReader(new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(output, ownsHandle: true)), Encoding.UTF8);
         _error = new StreamReader(new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(error, ownsHandle: true)), Encoding.UTF8);
     }

@@ -113,7 +113,7 @@ public sealed class WorkerProcessTests
         WriteJobs(repo, 24, "{ tr '\\\\0' ' ' < /proc/$PPID/cmdline; echo; echo $PPID; tr '\\\\0' '\\\\n' < /proc/$PPID/environ | grep -c '^DOTNET_TieredCompilation=0$'; } > parent-NAME");
         repo.Write("jobs/probe.yaml", """
             id: probe
-            command: "echo pid $$; cut -d' ' -f6 /proc/$$/stat; grep -E '^Sig(Ign|Blk)' /proc/self/status; echo \"$PROBE\"; echo \"home $HOME\"; echo \"tiering ${DOTNET_TieredCompilation-unset}\"; pwd; echo oops >&2; sleep 0.3; echo \"ledgered $(cat ../.orch/exits/*.exits | grep -c \" started $$ \")\""
+            command: "echo pid $$; cut -d' ' -f6 /proc/$$/stat; grep -E '^Sig(Ign|Blk)' /proc/self/status; echo \"$PROBE\"; echo \"home $HOME\"; echo \"tiering ${DOTNET_TieredCompilation-unset}\"; pwd; echo oops >&2; echo \"stdin $(readlink /proc/$$/fd/0)\"; sleep 0.3; echo \"ledgered $(cat ../.orch/exits/*.exits | grep -c \" started $$ \")\""
             working_dir: sub dir
             env:
               PROBE: a b
@@ -147,6 +147,7 @@ public sealed class WorkerProcessTests
 
         CollectionAssert.Contains(log, "a b", "the job's own environment");
         CollectionAssert.Contains(log, "home the job's own", "a job's own variable is set over the worker's");
+        CollectionAssert.Contains(log, "stdin /dev/null", "a job given no input reads /dev/null, not a pipe");
         CollectionAssert.Contains(log, "ledgered 1", "the supervisor wrote the job's start to the exit ledger while the job ran, once");
         CollectionAssert.Contains(log, $"tiering {Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") ?? "unset"}", "the worker's environment, not the supervisor's");
         CollectionAssert.Contains(log, repo.Combine("sub dir"), "the job's own working directory");
@@ -155,6 +156,28 @@ public sealed class WorkerProcessTests
         var listed = File.ReadAllLines(repo.Combine(".orch", "logs", $"{fds.Id}.log")).Where(l => l.Length > 0 && char.IsAsciiDigit(l[0])).ToArray();
         // 3 is the folder ls itself reads.
         CollectionAssert.AreEquivalent(new[] { "0", "1", "2", "3" }, listed, "no pipe of the supervisor or of another job leaks into a job");
+    }
+
+    [TestMethod]
+    public async Task Worker_GivesAQueuedAiJobItsPromptOnStandardInput_ThroughItsSupervisor()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Inconclusive("the job supervisor is Linux-only");
+        }
+
+        using var repo = new TempDirectory();
+        // A stand-in for the claude CLI that keeps what it read and the parent that started it.
+        var fake = repo.Write("fake-claude", "#!/bin/sh\ncat > prompt-seen.txt\ntr '\\0' ' ' < /proc/$PPID/cmdline > parent-seen.txt\n");
+        File.SetUnixFileMode(fake, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        repo.Write(".orch/orch.yaml", $"tools:\n  claude:\n    executable: {fake}\n");
+        repo.Write("jobs/ai.yaml", "id: ai\ntool: claude\nprompt: \"Read me, all of me\"\n");
+        Assert.AreEqual(0, (await OrchRunner.RunAsync(repo, "job", "submit", "jobs")).Exit);
+
+        await OrchRunner.RunAsync(repo, "worker", "--drain");
+
+        StringAssert.Contains(File.ReadAllText(repo.Combine("parent-seen.txt")), "--orch-job-supervisor");
+        Assert.AreEqual("Read me, all of me", File.ReadAllText(repo.Combine("prompt-seen.txt")), "a job with input gets a pipe, and the whole prompt on it");
     }
 
     // A running job and its process: a supervised job's is in its worker's exit ledger, anyone else's in the database.
