@@ -17,14 +17,16 @@ internal static class LogsCommand
         return command.WithAction(options, stdout, stderr, (context, parse, ct) => context.WithEngineAsync(async engine =>
         {
             var what = parse.GetValue(target)!;
-            if (await engine.Reports.LogJobsAsync(what, ct) is null)
+            var following = parse.GetValue(follow);
+            // Following a workstream of a live run that has not recorded it yet waits for it, as for its next job.
+            if (await engine.Reports.LogJobsAsync(what, ct) is null && !(following && await engine.Reports.MayStillStartAsync(what, ct)))
             {
                 context.Error.WriteLine($"error ORCH2002: no job or run/workstream '{what}' in {context.DatabasePath}");
                 context.Error.WriteLine("  hint: `dotnet orch status RUN` lists a run's workstreams and jobs.");
                 return ExitCodes.InvalidInput;
             }
 
-            await foreach (var line in engine.Reports.LogsAsync(what, parse.GetValue(follow), FollowInterval, ct))
+            await foreach (var line in engine.Reports.LogsAsync(what, following, FollowInterval, ct))
             {
                 if (context.Json)
                 {

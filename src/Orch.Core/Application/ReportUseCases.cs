@@ -282,6 +282,13 @@ public sealed class ReportUseCases
         }
     }
 
+    /// <summary>
+    /// True when <paramref name="target"/> names a workstream of a run that is still running: it may not be recorded yet
+    /// (the run records each workstream as it starts it), so following it waits for it until the run ends.
+    /// </summary>
+    public async Task<bool> MayStillStartAsync(string target, CancellationToken cancellationToken) =>
+        target.IndexOf('/', StringComparison.Ordinal) is var slash and > 0 && _engine.HasDatabase && !await RunEndedAsync(target[..slash], cancellationToken);
+
     private async Task<bool> RunEndedAsync(string runId, CancellationToken cancellationToken) =>
         (await (await _engine.ReadStoreAsync(cancellationToken)).GetRunAsync(runId, cancellationToken))?.Status != RunStatus.Running;
 

@@ -305,6 +305,33 @@ public sealed class OperatorCommandsTests
     }
 
     [TestMethod]
+    public async Task LogsFollow_OfAWorkstreamNotStartedYet_WaitsForIt_AndPrintsItsLines()
+    {
+        using var repo = new TestRepository(new Dictionary<string, string>
+        {
+            ["a/x.txt"] = "\n",
+            ["b/y.txt"] = "\n",
+            // 'later' is recorded only once 'first' has merged, seconds after the run shows as running.
+            ["plan.yaml"] = "workstreams:\n" +
+                            "  - {id: first, files_scope: [a/], edit: {tool: script, command: [sh, -c, 'sleep 2; echo one > a/x.txt']}, static: [], runtime: []}\n" +
+                            "  - {id: later, depends_on: [first], files_scope: [b/], edit: {tool: script, command: [sh, -c, 'echo from later; echo two > b/y.txt']}, static: [], runtime: []}\n",
+        });
+        using var running = OrchProcess.Start(repo.Path, Db(repo), null, "run", "plan.yaml");
+        var runId = await WaitForRunningAsync(repo);
+
+        var (exit, output, error) = await OrchRunner.RunAsync(repo.Path, Db(repo), "logs", $"{runId}/later", "--follow");
+        var unknown = await OrchRunner.RunAsync(repo.Path, Db(repo), "logs", $"{runId}/nope");
+
+        Assert.AreEqual(0, exit, error);
+        Assert.Contains("from later", output.Split('\n').Select(l => l.TrimEnd('\r')).ToList(), output);
+        Assert.AreEqual(2, unknown.Exit, "without --follow, a workstream the run has not recorded is still an error");
+        StringAssert.Contains(unknown.Err, "ORCH2002");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await running.WaitForExitAsync(timeout.Token);
+        Assert.AreEqual(0, running.ExitCode);
+    }
+
+    [TestMethod]
     public async Task LogsFollow_OfAJobThatEndsWithoutAWord_SaysItPrintedNothing()
     {
         using var repo = new TestRepository(new Dictionary<string, string> { ["quiet.yaml"] = "id: quiet\ncommand: [sleep, \"2\"]\n" });
