@@ -59,15 +59,30 @@ internal abstract class ChildProcess : IDisposable
     }
 
     /// <summary>Orch's own environment with <paramref name="environment"/> added, as <c>NAME=VALUE</c> entries.</summary>
-    public static List<string> EnvironmentEntries(IReadOnlyDictionary<string, string> environment)
+    public static string[] EnvironmentEntries(IReadOnlyDictionary<string, string> environment) => Entries(CurrentEnvironment(), environment);
+
+    /// <summary>Orch's own environment as it is now, by name.</summary>
+    public static Dictionary<string, string> CurrentEnvironment()
     {
-        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
         {
-            merged[(string)variable.Key] = (string?)variable.Value ?? "";
+            variables[(string)variable.Key] = (string?)variable.Value ?? "";
         }
 
-        foreach (var (name, value) in environment)
+        return variables;
+    }
+
+    /// <summary><paramref name="variables"/>, with <paramref name="over"/> set over them, as <c>NAME=VALUE</c> entries.</summary>
+    public static string[] Entries(IReadOnlyDictionary<string, string> variables, IEnumerable<KeyValuePair<string, string>>? over = null)
+    {
+        if (over is null)
+        {
+            return [.. variables.Select(kv => $"{kv.Key}={kv.Value}")];
+        }
+
+        var merged = new Dictionary<string, string>(variables, StringComparer.Ordinal);
+        foreach (var (name, value) in over)
         {
             merged[name] = value;
         }

@@ -133,9 +133,9 @@ public sealed class JobExecutor
         var nextDelay = TimeSpan.Zero;
         ToolResult? last = null;
         var adapter = _adapters.Resolve(spec.Tool);
-        if (exitRecord is not null && _ledgerFolders.TryAdd(Path.GetDirectoryName(exitRecord.Ledger)!, 0))
+        if (exitRecord is not null && Path.GetDirectoryName(exitRecord.Ledger) is { } ledgerFolder && _ledgerFolders.TryAdd(ledgerFolder, 0))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(exitRecord.Ledger)!);
+            Directory.CreateDirectory(ledgerFolder);
         }
 
         var runner = new ProcessRunner(logFile, redactor, _time,

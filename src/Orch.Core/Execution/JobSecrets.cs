@@ -15,16 +15,18 @@ public static class JobSecrets
     /// What to hide while <paramref name="spec"/> runs: the secrets of Orch's environment, the job's secret-looking values,
     /// and every value the job takes from the environment through <c>${NAME}</c>, whatever its name.
     /// </summary>
-    public static SecretRedactor RedactorFor(JobSpec spec) =>
-        SecretRedactor.FromEnvironment(
-            spec.Environment.Select(kv => KeyValuePair.Create(kv.Key, ProcessRunner.ExpandReferences(kv.Value))),
-            spec.Environment.Values.Where(v => v.Contains("${", StringComparison.Ordinal)).Select(ProcessRunner.ExpandReferences));
+    public static SecretRedactor RedactorFor(JobSpec spec) => SecretRedactor.FromEnvironment(Expanded(spec), Referenced(spec));
 
     /// <summary>As <see cref="RedactorFor(JobSpec)"/>, with the secrets of the environment the job starts from given (<see cref="SecretRedactor.SecretValues"/>).</summary>
     internal static SecretRedactor RedactorFor(JobSpec spec, IReadOnlyList<string> environmentSecrets) =>
-        SecretRedactor.FromEnvironment(environmentSecrets,
-            spec.Environment.Select(kv => KeyValuePair.Create(kv.Key, ProcessRunner.ExpandReferences(kv.Value))),
-            spec.Environment.Values.Where(v => v.Contains("${", StringComparison.Ordinal)).Select(ProcessRunner.ExpandReferences));
+        SecretRedactor.FromEnvironment(environmentSecrets, Expanded(spec), Referenced(spec));
+
+    // The job's variables as it gets them, and the values it takes from the environment through ${NAME}.
+    private static IEnumerable<KeyValuePair<string, string>> Expanded(JobSpec spec) =>
+        spec.Environment.Select(kv => KeyValuePair.Create(kv.Key, ProcessRunner.ExpandReferences(kv.Value)));
+
+    private static IEnumerable<string> Referenced(JobSpec spec) =>
+        spec.Environment.Values.Where(v => v.Contains("${", StringComparison.Ordinal)).Select(ProcessRunner.ExpandReferences);
 
     /// <summary>A copy safe to store: secret values, in env, the command or the prompt, are replaced with the mask.</summary>
     public static JobSpec Redacted(JobSpec spec)

@@ -44,7 +44,7 @@ public static unsafe partial class JobSupervisor
     {
         using var input = new BufferedStream(new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, 1), 1 << 16);
         using var output = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 1);
-        var state = new State(output, JobEnvironment(restore));
+        var state = new State(output, JobVariables(restore));
         var reaper = new Thread(() => Reap(state), maxStackSize: 256 * 1024) { Name = "orch reaper" };
         reaper.Start();
         try
@@ -88,7 +88,7 @@ public static unsafe partial class JobSupervisor
             fds[1] = OpenWorkerDescriptor(workerPid, request.Output, WriteOnlyAccess);
             fds[2] = OpenWorkerDescriptor(workerPid, request.Error, WriteOnlyAccess);
             var ledger = LedgerFor(state, request.Ledger);
-            IReadOnlyList<string> environment = request.Environment.Count == 0 ? state.Environment : WithVariables(state.Environment, request.Environment);
+            var environment = request.Environment.Count == 0 ? state.Environment : ChildProcess.Entries(state.Variables, request.Environment.Select(Variable));
             // Spawn, register and answer as one step: the reaper may collect a job that ends at once only after that, so
             // the worker always hears of a start before its exit, and the ledger has its start before its exit.
             lock (state.Gate)
@@ -182,15 +182,17 @@ public static unsafe partial class JobSupervisor
         }
     }
 
-    // The supervisor's environment as the jobs get it: what the worker set for the supervisor alone is undone.
-    private static string[] JobEnvironment(IReadOnlyList<string> restore)
+    // A request's NAME=VALUE entry; the value may hold '=' itself.
+    private static KeyValuePair<string, string> Variable(string entry)
     {
-        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
-        {
-            variables[(string)variable.Key] = (string?)variable.Value ?? "";
-        }
+        var equals = entry.IndexOf('=', StringComparison.Ordinal);
+        return equals < 0 ? KeyValuePair.Create(entry, "") : KeyValuePair.Create(entry[..equals], entry[(equals + 1)..]);
+    }
 
+    // The supervisor's environment as the jobs get it: what the worker set for the supervisor alone is undone.
+    private static Dictionary<string, string> JobVariables(IReadOnlyList<string> restore)
+    {
+        var variables = ChildProcess.CurrentEnvironment();
         foreach (var entry in restore)
         {
             var equals = entry.IndexOf('=', StringComparison.Ordinal);
@@ -204,25 +206,7 @@ public static unsafe partial class JobSupervisor
             }
         }
 
-        return [.. variables.Select(kv => $"{kv.Key}={kv.Value}")];
-    }
-
-    // The base entries with a job's own NAME=VALUE entries set over them, a later entry for a name winning.
-    private static List<string> WithVariables(string[] environment, IReadOnlyList<string> variables)
-    {
-        var names = new HashSet<string>(variables.Select(v => v[..Math.Max(0, v.IndexOf('=', StringComparison.Ordinal))]), StringComparer.Ordinal);
-        var merged = new List<string>(environment.Length + variables.Count);
-        merged.AddRange(environment.Where(entry => !names.Contains(entry[..entry.IndexOf('=', StringComparison.Ordinal)])));
-        var added = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = variables.Count - 1; i >= 0; i--)
-        {
-            if (added.Add(variables[i][..Math.Max(0, variables[i].IndexOf('=', StringComparison.Ordinal))]))
-            {
-                merged.Add(variables[i]);
-            }
-        }
-
-        return merged;
+        return variables;
     }
 
     private static FileStream LedgerFor(State state, string path)
@@ -270,12 +254,15 @@ public static unsafe partial class JobSupervisor
 
     private sealed record Child(long Id, string Key, FileStream Ledger);
 
-    private sealed class State(FileStream output, string[] environment)
+    private sealed class State(FileStream output, Dictionary<string, string> variables)
     {
         public object Gate { get; } = new();
 
-        /// <summary>Every job's environment before its own variables: NAME=VALUE entries.</summary>
-        public string[] Environment { get; } = environment;
+        /// <summary>Every job's environment before its own variables.</summary>
+        public Dictionary<string, string> Variables { get; } = variables;
+
+        /// <summary><see cref="Variables"/> as NAME=VALUE entries, for a job without variables of its own.</summary>
+        public string[] Environment { get; } = ChildProcess.Entries(variables);
 
         public Dictionary<int, Child> Children { get; } = [];
 

@@ -67,19 +67,7 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
     public void Prestart() => EnsureStarted(out _);
 
     // Taken once: the supervisor is started with it and passes it on to every job, so the jobs' redaction matches it.
-    private Dictionary<string, string> Snapshot()
-    {
-        if (_environment is null)
-        {
-            _environment = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
-            {
-                _environment[(string)variable.Key] = (string?)variable.Value ?? "";
-            }
-        }
-
-        return _environment;
-    }
+    private Dictionary<string, string> Snapshot() => _environment ??= ChildProcess.CurrentEnvironment();
 
     /// <summary>
     /// Starts <paramref name="argv"/> under the supervisor with <paramref name="environment"/> set over the environment the
@@ -103,7 +91,7 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
         {
             MakePipes(pipes, withInput);
             var request = new JobSupervisor.Request(id, exit.Ledger, exit.Key, workingDirectory, pipes[0], pipes[3], pipes[5], argv,
-                [.. environment.Select(kv => $"{kv.Key}={kv.Value}")]).Encode();
+                ChildProcess.Entries(environment)).Encode();
             _pending[id] = pending;
             try
             {
@@ -192,14 +180,8 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
                 // The supervisor alone runs with SupervisorEnvironment; it undoes that for its jobs, as the arguments after the pid say.
                 var environment = Snapshot();
                 var restore = SupervisorEnvironment.Keys.Select(name => environment.TryGetValue(name, out var value) ? $"{name}={value}" : name);
-                var variables = new Dictionary<string, string>(environment, StringComparer.Ordinal);
-                foreach (var (name, value) in SupervisorEnvironment)
-                {
-                    variables[name] = value;
-                }
-
                 var started = SpawnedChild.TryStart([.. _command, JobSupervisor.Argument, Environment.ProcessId.ToString(CultureInfo.InvariantCulture), .. restore],
-                    Path.GetPathRoot(Environment.CurrentDirectory) ?? "/", [.. variables.Select(kv => $"{kv.Key}={kv.Value}")]);
+                    Path.GetPathRoot(Environment.CurrentDirectory) ?? "/", ChildProcess.Entries(environment, SupervisorEnvironment));
                 if (started is null)
                 {
                     _unusable = true;
