@@ -26,34 +26,38 @@ internal sealed class CliContext
         var events = parse.GetValue(options.EventsFile);
         EventsFile = string.IsNullOrEmpty(events) ? Environment.GetEnvironmentVariable("ORCH_EVENTS_FILE") is { Length: > 0 } env ? Path.GetFullPath(env) : null : Path.GetFullPath(events);
         DatabaseAddress = Core.Application.DatabaseAddress.Resolve(database, RepositoryRoot);
-        // Made at first use: Spectre's start (terminal detection, its tables) costs tens of milliseconds that a
-        // command printing plain lines or JSON should not pay.
-        _console = new Lazy<IAnsiConsole>(() =>
-        {
-            var console = AnsiConsole.Create(new AnsiConsoleSettings
-            {
-                Out = new AnsiConsoleOutput(stdout),
-                Ansi = noColor ? AnsiSupport.No : AnsiSupport.Detect,
-                ColorSystem = noColor ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
-                Interactive = InteractionSupport.No,
-            });
-            if (!ReferenceEquals(stdout, System.Console.Out) || System.Console.IsOutputRedirected)
-            {
-                // Spectre assumes 80 columns when it cannot ask a terminal; ids alone are 28 wide.
-                console.Profile.Width = 160;
-            }
-
-            return console;
-        });
+        _noColor = noColor;
     }
 
-    private readonly Lazy<IAnsiConsole> _console;
+    private readonly bool _noColor;
+    private IAnsiConsole? _console;
+
+    // Made at first use: Spectre's start (terminal detection, its tables) costs tens of milliseconds that a command
+    // printing plain lines or JSON should not pay. No field or lambda of Spectre's types is made before, so its assembly
+    // is not even loaded until then.
+    private IAnsiConsole MakeConsole()
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Out),
+            Ansi = _noColor ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = _noColor ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Interactive = InteractionSupport.No,
+        });
+        if (!ReferenceEquals(Out, System.Console.Out) || System.Console.IsOutputRedirected)
+        {
+            // Spectre assumes 80 columns when it cannot ask a terminal; ids alone are 28 wide.
+            console.Profile.Width = 160;
+        }
+
+        return console;
+    }
 
     public TextWriter Out { get; }
 
     public TextWriter Error { get; }
 
-    public IAnsiConsole Console => _console.Value;
+    public IAnsiConsole Console => LazyInitializer.EnsureInitialized(ref _console, MakeConsole);
 
     public OutputFormat Format { get; }
 

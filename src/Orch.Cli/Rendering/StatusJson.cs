@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Orch.Core.Jobs;
 using Orch.Core.Serialization;
 using Orch.Core.Storage;
 
@@ -16,7 +15,7 @@ internal static class StatusJson
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static void WriteOverview(TextWriter writer, string database, IReadOnlyDictionary<JobStatus, int> counts, IReadOnlyList<RunRecord> runs)
+    public static void WriteOverview(TextWriter writer, string database, IReadOnlyList<JobCount> counts, IReadOnlyList<RunRecord> runs)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, Options))

@@ -109,7 +109,7 @@ public sealed class OrchEngine : IAsyncDisposable
 
     private AdapterRegistry MergeAdapters()
     {
-        var adapters = Options.Adapters.Adapters.ToList();
+        var adapters = (Options.Adapters ?? AdapterRegistry.CreateDefault()).Adapters.ToList();
         foreach (var plugin in Plugins.Plugins)
         {
             foreach (var adapter in plugin.Adapters)

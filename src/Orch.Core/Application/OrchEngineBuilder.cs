@@ -109,7 +109,7 @@ public sealed class OrchEngineBuilder
     {
         var root = _repositoryRoot ?? throw new InvalidOperationException("ForRepository must be called before Build.");
         return new OrchEngine(new OrchEngineOptions(root, _databasePath ?? Path.Combine(root, ".orch", "state.db"), _time,
-            _adapters ?? AdapterRegistry.CreateDefault(), _sinks.ToList(), _onToolOutput) { LoadPlugins = _loadPlugins, OnPluginProblem = _onPluginProblem, ReadOnly = _readOnly,
+            _adapters, _sinks.ToList(), _onToolOutput) { LoadPlugins = _loadPlugins, OnPluginProblem = _onPluginProblem, ReadOnly = _readOnly,
             JobSupervisor = _jobSupervisor });
     }
 }

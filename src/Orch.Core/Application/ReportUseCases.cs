@@ -25,7 +25,7 @@ public sealed class ReportUseCases
         // A read-only view never makes a database where nothing has run.
         if (!_engine.HasDatabase)
         {
-            return id is null ? new StatusReport { JobCounts = new Dictionary<JobStatus, int>(), Runs = [] } : new StatusReport { Found = false };
+            return id is null ? new StatusReport() : new StatusReport { Found = false };
         }
 
         // The overview of a healthy SQLite file is read without the store's start-up cost; anything unusual takes the store's path.
@@ -37,7 +37,7 @@ public sealed class ReportUseCases
         var store = await _engine.ReadStoreAsync(cancellationToken);
         if (id is null)
         {
-            return new StatusReport { JobCounts = await store.CountJobsAsync(cancellationToken), Runs = await store.ListRunsAsync(RecentRuns, cancellationToken) };
+            return new StatusReport { JobCounts = JobCount.Of(await store.CountJobsAsync(cancellationToken)), Runs = await store.ListRunsAsync(RecentRuns, cancellationToken) };
         }
 
         if (await store.GetJobAsync(id, cancellationToken) is { } job)

@@ -1,4 +1,3 @@
-using Orch.Core.Jobs;
 using Orch.Core.Storage;
 
 namespace Orch.Core.Application;
@@ -11,7 +10,7 @@ public sealed record StatusReport
 {
     public bool Found { get; init; } = true;
 
-    public IReadOnlyDictionary<JobStatus, int> JobCounts { get; init; } = new Dictionary<JobStatus, int>();
+    public IReadOnlyList<JobCount> JobCounts { get; init; } = [];
 
     public IReadOnlyList<RunRecord> Runs { get; init; } = [];
 

@@ -16,7 +16,7 @@ internal static class DashboardJson
     {
         schema_version = SchemaVersion,
         last_event_id = lastEventId,
-        jobs = report.JobCounts.ToDictionary(kv => OrchJson.EnumText(kv.Key), kv => kv.Value),
+        jobs = report.JobCounts.ToDictionary(c => OrchJson.EnumText(c.Status), c => c.Count),
         runs = report.Runs.Select(RunJson.Of),
     };
 

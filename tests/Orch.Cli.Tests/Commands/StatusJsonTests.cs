@@ -14,7 +14,7 @@ public sealed class StatusJsonTests
     [TestMethod]
     public void WriteOverview_WritesTheSameTextAsTheSerializerWithOrchsOptions_AndMatchesTheSchema()
     {
-        var counts = new Dictionary<JobStatus, int> { [JobStatus.Succeeded] = 12, [JobStatus.TimedOut] = 1, [JobStatus.Queued] = 3 };
+        JobCount[] counts = [new(JobStatus.Succeeded, 12), new(JobStatus.TimedOut, 1), new(JobStatus.Queued, 3)];
         var runs = new List<RunRecord>
         {
             new("run-20261126-111012-ad235cd8", "plan", "plans/ünïcode \"quoted\" <tag> & +.yaml", RunStatus.Failed, "budget",
@@ -34,7 +34,7 @@ public sealed class StatusJsonTests
         {
             schema_version = JsonOutput.SchemaVersion,
             database,
-            jobs = counts.ToDictionary(kv => OrchJson.EnumText(kv.Key), kv => kv.Value),
+            jobs = counts.ToDictionary(c => OrchJson.EnumText(c.Status), c => c.Count),
             runs = runs.Select(RunJson.Of),
         });
         Assert.AreEqual(serialized.ToString(), written.ToString());
@@ -47,7 +47,7 @@ public sealed class StatusJsonTests
     {
         var written = new StringWriter();
 
-        StatusJson.WriteOverview(written, "state.db", new Dictionary<JobStatus, int>(), []);
+        StatusJson.WriteOverview(written, "state.db", [], []);
 
         Assert.AreEqual("{\"schema_version\":1,\"database\":\"state.db\",\"jobs\":{},\"runs\":[]}" + Environment.NewLine, written.ToString());
     }

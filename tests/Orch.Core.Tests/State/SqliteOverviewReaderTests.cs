@@ -52,12 +52,29 @@ public sealed class SqliteOverviewReaderTests
         await using var store = await SqliteStateStore.OpenForReadingAsync(path, TimeProvider.System, CancellationToken.None);
         var counts = await store.CountJobsAsync(CancellationToken.None);
         var runs = await store.ListRunsAsync(10, CancellationToken.None);
-        CollectionAssert.AreEquivalent(counts.ToList(), overview.JobCounts.ToList());
-        Assert.AreEqual(3, overview.JobCounts[JobStatus.Queued]);
-        Assert.AreEqual(1, overview.JobCounts[JobStatus.Running]);
+        CollectionAssert.AreEqual(JobCount.Of(counts).ToList(), overview.JobCounts.ToList(), "the same counts in the same order");
+        Assert.AreEqual(3, overview.JobCounts.Single(c => c.Status == JobStatus.Queued).Count);
+        Assert.AreEqual(1, overview.JobCounts.Single(c => c.Status == JobStatus.Running).Count);
         Assert.HasCount(10, overview.Runs);
         CollectionAssert.AreEqual(runs.ToList(), overview.Runs.ToList(), "the same records in the same order, source, stop reason and cancel request included");
         Assert.IsTrue(overview.Runs.Any(r => r.CancelRequestedAt is not null) && overview.Runs.Any(r => r.FinishedAt is not null && r.StopReason == "budget"));
+    }
+
+    [TestMethod]
+    public async Task TryRead_OfAPathAndTextsBeyondAscii_ReadsThemAsTheStoreDoes()
+    {
+        using var dir = new TempDirectory();
+        var folder = Directory.CreateDirectory(dir.Combine("répo ünïcode 日本")).FullName;
+        var path = Path.Combine(folder, "state.db");
+        await using (var store = await SqliteStateStore.OpenAsync(path, TimeProvider.System, CancellationToken.None))
+        {
+            await store.CreateRunAsync("plan", "plans/ünïcode \"quoted\" 日本 <tag> & +.yaml", CancellationToken.None);
+        }
+
+        var overview = SqliteOverviewReader.TryRead(path, 10);
+
+        Assert.IsNotNull(overview);
+        Assert.AreEqual("plans/ünïcode \"quoted\" 日本 <tag> & +.yaml", overview.Runs.Single().Source);
     }
 
     [TestMethod]
