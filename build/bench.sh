@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Orch against a baseline measured in this same invocation, one row per figure, printed as one table at the end:
-#   1. 1,000 trivial jobs through the queue with 2 workers, against `xargs -P 2` running the same processes;
+#   1. 1,000 trivial jobs through the queue with 2 workers, against `xargs -P 2` running the same processes; and 1,000
+#      more given to a worker that is already running (no start-up, its code already compiled);
 #   2. start-up: `dotnet orch --version` and `status` (with no database and a fresh one) as `dotnet tool install` gives
 #      the tool here (its platform's precompiled package), and `status` from the portable build, against a bare console
 #      app started the same way, with two floors: a bare app that only reads SQLite, through Microsoft.Data.Sqlite and
@@ -61,6 +62,43 @@ done_count=$("${orch[@]}" status --format json | grep -o '"succeeded":[0-9]*' | 
 row "queue: $jobs true jobs, 2 workers" "$orch_ms" "xargs -P 2" "$xargs_ms" \
   "$(awk -v o="$orch_ms" -v s="$startup_ms" -v x="$xargs_ms" -v n="$jobs" -v cpu="$(tail -n 1 "$work/queue.cpu")" \
       'BEGIN { split(cpu, c, " "); printf "%.2f ms bookkeeping/job, %.2f ms CPU/job with the jobs", (o - s - x) / n, (c[1] + c[2]) * 1000 / n }')"
+
+# 1b. The same jobs given to a worker that is already running and has run 1,000 jobs before: no start-up, no first-use
+# compilation. Two `sleep` jobs hold both slots while the batch is submitted; the time is from the first of them to end
+# to the batch's last job's end, by the jobs' own records.
+mkdir -p "$work/warm/.orch" "$work/warm/nap"
+cp -r "$work/queue/jobs" "$work/warm/jobs"
+for i in 1 2; do printf 'id: nap-%s\ncommand: [sleep, "2"]\n' "$i" > "$work/warm/nap/nap-$i.yaml"; done
+mkdir -p "$work/warm/more"
+for i in $(seq -w 1 "$jobs"); do printf 'id: more-%s\ncommand: [true]\n' "$i" > "$work/warm/more/job-$i.yaml"; done
+cd "$work/warm"
+# Waits until N jobs have succeeded, for at most five minutes.
+succeeded() {
+  local deadline=$((SECONDS + 300))
+  until [[ "$(python3 -c "import sqlite3; print(sqlite3.connect('.orch/state.db').execute(\"SELECT count(*) FROM jobs WHERE status = 'succeeded'\").fetchone()[0])")" == "$1" ]]; do
+    (( SECONDS < deadline )) || { echo "the running worker did not finish $1 jobs" >&2; kill "$warm_pid"; exit 1; }
+    sleep 0.2
+  done
+}
+"${orch[@]}" worker --parallel 2 -v q >/dev/null 2>&1 & warm_pid=$!
+"${orch[@]}" job submit jobs -v q >/dev/null
+succeeded "$jobs"
+"${orch[@]}" job submit nap -v q >/dev/null
+sleep 0.3
+"${orch[@]}" job submit more -v q >/dev/null
+succeeded "$((2 * jobs + 2))"
+kill "$warm_pid"; wait "$warm_pid" 2>/dev/null || true
+warm_ms=$(python3 - <<'PY'
+import datetime, sqlite3
+db = sqlite3.connect(".orch/state.db")
+at = datetime.datetime.fromisoformat
+freed = db.execute("SELECT min(finished_at) FROM jobs WHERE json_extract(spec, '$.name') LIKE 'nap-%'").fetchone()[0]
+last = db.execute("SELECT max(finished_at) FROM jobs WHERE json_extract(spec, '$.name') LIKE 'more-%'").fetchone()[0]
+print(round((at(last) - at(freed)).total_seconds() * 1000))
+PY
+)
+row "queue: $jobs more true jobs, a running worker" "$warm_ms" "xargs -P 2" "$xargs_ms" \
+  "$(awk -v o="$warm_ms" -v x="$xargs_ms" -v n="$jobs" 'BEGIN { printf "%.2f ms bookkeeping/job once warm", (o - x) / n }')"
 
 # 2. Start-up of the tool as `dotnet tool install` gives it on this machine (its platform's package, precompiled),
 # against a bare console app started the same way (its own apphost); and of the portable build (`dotnet Orch.Cli.dll`,
