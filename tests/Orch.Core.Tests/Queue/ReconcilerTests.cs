@@ -204,6 +204,9 @@ public sealed class ReconcilerTests
         var job = (await store.ClaimNextJobAsync(Owner(OwnerIdentity.WorkerPrefix, 999_600), CancellationToken.None))!;
         // The supervisor started the job and wrote its start; the worker was killed before anything else: the database has no process.
         using var orphan = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("setsid", ["sleep", "60"]))!;
+        // The supervisor's jobs lead their group from birth (POSIX_SPAWN_SETSID); setsid(1) gets there a moment after it
+        // starts, and a kill of the group before that finds no group (a CI run lost that race).
+        Assert.IsTrue(SpinWait.SpinUntil(() => ProcessInfo.GroupExists(orphan.Id), 5_000), "setsid made the sleep lead a group of its own");
         var started = new ProcessIdentity(orphan.Id, ProcessInfo.StartTicks(orphan.Id));
         var ledger = ExitLedger.PathFor(job.Spec.RepositoryRoot, job.Owner!.Id);
         Directory.CreateDirectory(Path.GetDirectoryName(ledger)!);
