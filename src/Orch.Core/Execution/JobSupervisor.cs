@@ -195,14 +195,14 @@ public static unsafe partial class JobSupervisor
         var variables = ChildProcess.CurrentEnvironment();
         foreach (var entry in restore)
         {
-            var equals = entry.IndexOf('=', StringComparison.Ordinal);
-            if (equals < 0)
+            if (entry.Contains('=', StringComparison.Ordinal))
             {
-                variables.Remove(entry);
+                var (name, value) = Variable(entry);
+                variables[name] = value;
             }
             else
             {
-                variables[entry[..equals]] = entry[(equals + 1)..];
+                variables.Remove(entry);
             }
         }
 

@@ -32,14 +32,14 @@ public static partial class ProcessInfo
         fixed (byte* pathBytes = path)
         fixed (byte* statBytes = stat)
         {
-            var fd = OpenFile(pathBytes, ReadOnlyCloseOnExec);
+            var fd = OpenFile(pathBytes, SpawnedChild.CloseOnExec); // O_RDONLY is 0
             if (fd < 0)
             {
                 return 0;
             }
 
             read = (int)ReadFile(fd, statBytes, (nint)stat.Length);
-            _ = CloseFile(fd);
+            _ = SpawnedChild.Close(fd);
         }
 
         // The command name (field 2) may hold spaces and parentheses; the fields after the last ')' are fixed, the
@@ -67,16 +67,11 @@ public static partial class ProcessInfo
         return long.TryParse(end < 0 ? rest : rest[..end], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks) ? ticks : 0;
     }
 
-    private const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC
-
     [LibraryImport("libc", EntryPoint = "open")]
     private static unsafe partial int OpenFile(byte* path, int flags);
 
     [LibraryImport("libc", EntryPoint = "read")]
     private static unsafe partial nint ReadFile(int fd, byte* buffer, nint count);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int CloseFile(int fd);
 
     /// <summary>The state letter of /proc/PID/stat (R, S, D, Z, ...), or a space when it cannot be read.</summary>
     private static char State(int processId)

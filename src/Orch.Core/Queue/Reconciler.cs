@@ -57,7 +57,7 @@ public sealed class Reconciler
             var key = ExitLedger.KeyFor(job.Id, job.Recoveries);
             // The owner's session leader may outlive it; kill it first so the job cannot finish twice. A supervised job's
             // process is in the ledger, not the database.
-            var process = job.Process ?? (contents.Starts.TryGetValue(key, out var started) ? started : null);
+            var process = ProcessOf(job, contents);
             var orphanAlive = stopped.Contains(job.Id) || (process is { } orphan && _isAlive(orphan));
             if (orphanAlive && process is not null)
             {
@@ -113,6 +113,10 @@ public sealed class Reconciler
         return changed;
     }
 
+    // A job's process: the database's, or for a supervised job the ledger's start line.
+    private static ProcessIdentity? ProcessOf(JobRecord job, LedgerContents ledger) =>
+        job.Process ?? (ledger.Starts.TryGetValue(ExitLedger.KeyFor(job.Id, job.Recoveries), out var started) ? started : null);
+
     /// <summary>
     /// A dead worker's job supervisor (<see cref="JobSupervisor"/>) may still be running its jobs and writing their exits:
     /// stop those jobs (<paramref name="stopped"/>, to be run again), and wait until it has written the last exit and ended,
@@ -128,8 +132,7 @@ public sealed class Reconciler
 
         foreach (var job in jobs)
         {
-            var process = job.Process ?? (contents.Starts.TryGetValue(ExitLedger.KeyFor(job.Id, job.Recoveries), out var started) ? started : null);
-            if (process is not null && _isAlive(process))
+            if (ProcessOf(job, contents) is { } process && _isAlive(process))
             {
                 ProcessInfo.KillGroup(process.ProcessId);
                 stopped.Add(job.Id);
