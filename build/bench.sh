@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Orch against a baseline measured in this same invocation, one row per figure, printed as one table at the end:
-#   1. 1,000 trivial jobs through the queue with 2 workers, against `xargs -P 2` running the same processes; and 1,000
-#      more given to a worker that is already running (no start-up, its code already compiled);
+#   1. 1,000 trivial jobs through the queue with 2 workers (the installed tool), against `xargs -P 2` running the same
+#      processes; the same jobs through a floor, Orch's supervisor and SQL without its layers; and 1,000 more given to a
+#      worker that is already running (no start-up, its code already compiled);
 #   2. start-up: `dotnet orch --version` and `status` (with no database and a fresh one) as `dotnet tool install` gives
 #      the tool here (its platform's precompiled package), and `status` from the portable build, against a bare console
 #      app started the same way, with two floors: a bare app that only reads SQLite, through Microsoft.Data.Sqlite and
@@ -46,22 +47,238 @@ median_ms() {
   done | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
 }
 
-# 1. The queue.
+# The tool as `dotnet tool install` gives it on this machine (its platform's package, precompiled), which rows 1 and 2
+# run, and a bare console app for row 2.
+mkdir -p "$work/hello"
+cat > "$work/hello/hello.csproj" <<'XML'
+<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>
+XML
+echo 'System.Console.WriteLine("1.0.0");' > "$work/hello/Program.cs"
+cp "$root/global.json" "$work/hello/" 2>/dev/null || true
+dotnet build "$work/hello/hello.csproj" -c Release --nologo -v quiet -o "$work/hello/out" >/dev/null
+rid=$(dotnet --info | sed -n 's/^ *RID: *//p' | head -n 1)
+tool_version="0.0.0-bench.$(date +%s)"
+dotnet pack "$root/src/Orch.Cli/Orch.Cli.csproj" -c Release -o "$work/feed" -p:Version="$tool_version" "-p:OrchToolRuntimes=\"$rid\"" \
+  --nologo -v quiet >/dev/null
+dotnet tool install Orch.Tool --tool-path "$work/tool" --add-source "$work/feed" --version "$tool_version" >/dev/null
+tool=("$work/tool/dotnet-orch")
+
+# 1. The queue, run by the installed tool.
 mkdir -p "$work/queue/.orch" "$work/queue/jobs"
 for i in $(seq -w 1 "$jobs"); do printf 'id: bench-%s\ncommand: [true]\n' "$i" > "$work/queue/jobs/job-$i.yaml"; done
 cd "$work/queue"
 t0=$(now_ms); seq "$jobs" | xargs -P 2 -I{} true; t1=$(now_ms); xargs_ms=$((t1 - t0))
-t0=$(now_ms); "${orch[@]}" worker --drain -v q >/dev/null; t1=$(now_ms); startup_ms=$((t1 - t0))
-"${orch[@]}" job submit jobs -v q >/dev/null
+t0=$(now_ms); "${tool[@]}" worker --drain -v q >/dev/null; t1=$(now_ms); startup_ms=$((t1 - t0))
+"${tool[@]}" job submit jobs -v q >/dev/null
 # The CPU of the worker, its supervisor and the jobs, from bash's own clock of its children.
 TIMEFORMAT='%U %S'
-t0=$(now_ms); { time "${orch[@]}" worker --drain --parallel 2 -v q >/dev/null; } 2> "$work/queue.cpu"; t1=$(now_ms); orch_ms=$((t1 - t0))
+t0=$(now_ms); { time "${tool[@]}" worker --drain --parallel 2 -v q >/dev/null; } 2> "$work/queue.cpu"; t1=$(now_ms); orch_ms=$((t1 - t0))
 unset TIMEFORMAT
-done_count=$("${orch[@]}" status --format json | grep -o '"succeeded":[0-9]*' | cut -d: -f2)
+done_count=$("${tool[@]}" status --format json | grep -o '"succeeded":[0-9]*' | cut -d: -f2)
 [[ "$done_count" == "$jobs" ]] || { echo "only ${done_count:-0} of $jobs jobs succeeded" >&2; exit 1; }
 row "queue: $jobs true jobs, 2 workers" "$orch_ms" "xargs -P 2" "$xargs_ms" \
   "$(awk -v o="$orch_ms" -v s="$startup_ms" -v x="$xargs_ms" -v n="$jobs" -v cpu="$(tail -n 1 "$work/queue.cpu")" \
       'BEGIN { split(cpu, c, " "); printf "%.2f ms bookkeeping/job, %.2f ms CPU/job with the jobs", (o - s - x) / n, (c[1] + c[2]) * 1000 / n }')"
+
+# 1c. A floor for row 1: Orch's process model without its execution layers. One thread per slot, each with a job
+# supervisor of its own (Orch's, the same protocol and exit ledger), blocking reads of the replies and the job's pipes,
+# and per job the transaction a worker writes (the completion: job row, attempt, three events; the next claim: job row,
+# one event) through Microsoft.Data.Sqlite. What Orch spends beyond this is its own structure: async hand-offs between
+# threads, one supervisor shared by the slots, and the layers around a job (retries, breaker, events, log, leases).
+sqlite_version=$(sed -n 's/.*Include="Microsoft.Data.Sqlite" Version="\([^"]*\)".*/\1/p' "$root/Directory.Packages.props")
+mkdir -p "$work/lean"
+cat > "$work/lean/leanworker.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable>
+<ImplicitUsings>enable</ImplicitUsings><AllowUnsafeBlocks>true</AllowUnsafeBlocks><InvariantGlobalization>true</InvariantGlobalization></PropertyGroup>
+<ItemGroup><PackageReference Include="Microsoft.Data.Sqlite" Version="$sqlite_version" /></ItemGroup></Project>
+XML
+cat > "$work/lean/Program.cs" <<'CS'
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+// leanworker SUPERVISOR_EXE PARALLEL: drains .orch/state.db
+var db = new SqliteConnection("Data Source=.orch/state.db;Pooling=False");
+db.Open();
+using (var pragma = db.CreateCommand())
+{
+    pragma.CommandText = "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+    pragma.ExecuteNonQuery();
+}
+var ledgers = Path.GetFullPath(".orch/lean-exits");
+Directory.CreateDirectory(ledgers);
+var slots = Enumerable.Range(0, int.Parse(args[1])).Select(i => new Thread(() => Slot(i))).ToList();
+slots.ForEach(t => t.Start());
+slots.ForEach(t => t.Join());
+
+void Slot(int slot)
+{
+    var start = new ProcessStartInfo(args[0]) { RedirectStandardInput = true, RedirectStandardOutput = true };
+    start.ArgumentList.Add("--orch-job-supervisor");
+    start.ArgumentList.Add(Environment.ProcessId.ToString());
+    start.Environment["DOTNET_TieredCompilation"] = "0";
+    using var supervisor = Process.Start(start)!;
+    var requests = supervisor.StandardInput.BaseStream;
+    var store = new Store(db);
+    var owner = $"lean-{slot}";
+    var ledger = Path.Combine(ledgers, $"{owner}.exits");
+    var job = store.Write(tx => store.Claim(tx, owner));
+    for (long id = 1; job is not null; id++)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.GetTimestamp();
+        var pipes = Native.Pipes();
+        string[] fields = [id.ToString(), ledger, job.Id, Environment.CurrentDirectory, "-1", pipes[1].ToString(), pipes[3].ToString(), "1", "/usr/bin/true", "0"];
+        requests.Write(Encoding.UTF8.GetBytes(string.Join('\0', fields) + "\0"));
+        requests.Flush();
+        _ = supervisor.StandardOutput.ReadLine(); // S ID PID START LEDGERED: the supervisor holds its ends now
+        Native.Close(pipes[1]);
+        Native.Close(pipes[3]);
+        var code = int.Parse(supervisor.StandardOutput.ReadLine()!.Split(' ')[2]); // E ID CODE
+        Native.Drain(pipes[0]);
+        Native.Drain(pipes[2]);
+        var finished = job;
+        job = store.Write(tx =>
+        {
+            store.Complete(tx, finished, code, started, Stopwatch.GetElapsedTime(clock));
+            return store.Claim(tx, owner);
+        });
+    }
+
+    requests.Close();
+    supervisor.WaitForExit();
+}
+
+sealed record Job(string Id, string? RunId, long Fence, string Name, string Tool);
+
+// The statements a worker runs for each job, prepared once per slot; one connection, one writer at a time.
+sealed class Store(SqliteConnection db)
+{
+    private static readonly object Gate = new();
+    private readonly Dictionary<string, SqliteCommand> _commands = [];
+
+    public T Write<T>(Func<SqliteTransaction, T> work)
+    {
+        lock (Gate)
+        {
+            using var tx = db.BeginTransaction(deferred: false);
+            var result = work(tx);
+            tx.Commit();
+            return result;
+        }
+    }
+
+    public Job? Claim(SqliteTransaction tx, string owner)
+    {
+        var claim = Command(tx, "UPDATE jobs SET status = 'running', started_at = @now, owner_id = @owner, owner_host = 'lean', owner_pid = 0, owner_start = 0, " +
+            "fence = fence + 1 WHERE seq = (SELECT seq FROM jobs WHERE status = 'queued' ORDER BY priority DESC, seq LIMIT 1) RETURNING id, run_id, fence, name, tool, spec;",
+            ("@now", Now()), ("@owner", owner));
+        Job? job = null;
+        using (var reader = claim.ExecuteReader())
+        {
+            if (reader.Read())
+            {
+                job = new Job(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.GetString(4));
+                using var spec = System.Text.Json.JsonDocument.Parse(reader.GetString(5));
+            }
+        }
+
+        if (job is not null)
+        {
+            Event(tx, "job.started", job, $"{{\"name\":\"{job.Name}\",\"tool\":\"{job.Tool}\",\"owner\":\"{owner}\"}}");
+        }
+
+        return job;
+    }
+
+    public void Complete(SqliteTransaction tx, Job job, int code, DateTimeOffset started, TimeSpan duration)
+    {
+        var status = code == 0 ? "succeeded" : "failed";
+        Command(tx, "UPDATE jobs SET status = @status, finished_at = @now, exit_code = @exit, attempts = attempts + 1, lease_until = NULL " +
+            "WHERE id = @id AND fence = @fence AND status = 'running';", ("@status", status), ("@now", Now()), ("@exit", code), ("@id", job.Id), ("@fence", job.Fence))
+            .ExecuteNonQuery();
+        Command(tx, "INSERT INTO attempts (job_id, round, number, status, exit_code, started_at, duration_ms, delay_ms) VALUES (@job, 0, 1, @status, @exit, @started, @duration, 0);",
+            ("@job", job.Id), ("@status", status), ("@exit", code), ("@started", started.UtcDateTime.ToString("O")), ("@duration", (long)duration.TotalMilliseconds))
+            .ExecuteNonQuery();
+        Event(tx, "attempt.started", job, "{\"number\":1}");
+        Event(tx, "attempt.finished", job, $"{{\"number\":1,\"status\":\"{status}\",\"exit_code\":{code}}}");
+        Event(tx, "job.finished", job, $"{{\"status\":\"{status}\",\"exit_code\":{code},\"attempts\":1}}");
+    }
+
+    private void Event(SqliteTransaction tx, string kind, Job job, string data) =>
+        Command(tx, "INSERT INTO events (ts, kind, run_id, job_id, data) VALUES (@ts, @kind, @run, @job, @data);",
+            ("@ts", Now()), ("@kind", kind), ("@run", job.RunId), ("@job", job.Id), ("@data", data)).ExecuteNonQuery();
+
+    private SqliteCommand Command(SqliteTransaction tx, string sql, params (string Name, object? Value)[] parameters)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            _commands[sql] = command = db.CreateCommand();
+            command.CommandText = sql;
+        }
+
+        command.Transaction = tx;
+        command.Parameters.Clear();
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private static string Now() => DateTimeOffset.UtcNow.UtcDateTime.ToString("O");
+}
+
+static unsafe class Native
+{
+    // The job's output and error, close-on-exec; the supervisor opens the write ends through /proc.
+    public static int[] Pipes()
+    {
+        var fds = new int[4];
+        fixed (int* p = fds)
+        {
+            if (pipe2(p, 0x80000) != 0 || pipe2(p + 2, 0x80000) != 0)
+            {
+                throw new IOException("pipe2 failed");
+            }
+        }
+
+        return fds;
+    }
+
+    public static void Drain(int fd)
+    {
+        var buffer = stackalloc byte[4096];
+        while (read(fd, buffer, 4096) > 0)
+        {
+        }
+
+        Close(fd);
+    }
+
+    [DllImport("libc", EntryPoint = "close")]
+    public static extern int Close(int fd);
+
+    [DllImport("libc")]
+    private static extern int pipe2(int* fds, int flags);
+
+    [DllImport("libc")]
+    private static extern nint read(int fd, byte* buffer, nint count);
+}
+CS
+dotnet publish "$work/lean/leanworker.csproj" -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$work/lean/out" --nologo -v quiet >/dev/null
+mkdir -p "$work/lean/empty/.orch" "$work/lean/queue/.orch"
+cp -r "$work/queue/jobs" "$work/lean/queue/jobs"
+cd "$work/lean/empty"; "${tool[@]}" worker --drain -v q >/dev/null
+t0=$(now_ms); "$work/lean/out/leanworker" "${tool[0]}" 2; t1=$(now_ms); lean_startup_ms=$((t1 - t0))
+cd "$work/lean/queue"; "${tool[@]}" job submit jobs -v q >/dev/null
+t0=$(now_ms); "$work/lean/out/leanworker" "${tool[0]}" 2; t1=$(now_ms); lean_ms=$((t1 - t0))
+lean_done=$(python3 -c "import sqlite3; print(sqlite3.connect('.orch/state.db').execute(\"SELECT count(*) FROM jobs WHERE status = 'succeeded'\").fetchone()[0])")
+[[ "$lean_done" == "$jobs" ]] || { echo "the floor ran only ${lean_done:-0} of $jobs jobs" >&2; exit 1; }
+row "floor: the same jobs, Orch's supervisor and SQL without its layers" "$lean_ms" "xargs -P 2" "$xargs_ms" \
+  "$(awk -v o="$lean_ms" -v s="$lean_startup_ms" -v x="$xargs_ms" -v n="$jobs" 'BEGIN { printf "%.2f ms bookkeeping/job", (o - s - x) / n }')"
 
 # 1b. The same jobs given to a worker that is already running and has run 1,000 jobs before: no start-up, no first-use
 # compilation. Two `sleep` jobs hold both slots while the batch is submitted; the time is from the first of them to end
@@ -80,12 +297,12 @@ succeeded() {
     sleep 0.2
   done
 }
-"${orch[@]}" worker --parallel 2 -v q >/dev/null 2>&1 & warm_pid=$!
-"${orch[@]}" job submit jobs -v q >/dev/null
+"${tool[@]}" worker --parallel 2 -v q >/dev/null 2>&1 & warm_pid=$!
+"${tool[@]}" job submit jobs -v q >/dev/null
 succeeded "$jobs"
-"${orch[@]}" job submit nap -v q >/dev/null
+"${tool[@]}" job submit nap -v q >/dev/null
 sleep 0.3
-"${orch[@]}" job submit more -v q >/dev/null
+"${tool[@]}" job submit more -v q >/dev/null
 succeeded "$((2 * jobs + 2))"
 kill "$warm_pid"; wait "$warm_pid" 2>/dev/null || true
 warm_ms=$(python3 - <<'PY'
@@ -100,22 +317,8 @@ PY
 row "queue: $jobs more true jobs, a running worker" "$warm_ms" "xargs -P 2" "$xargs_ms" \
   "$(awk -v o="$warm_ms" -v x="$xargs_ms" -v n="$jobs" 'BEGIN { printf "%.2f ms bookkeeping/job once warm", (o - x) / n }')"
 
-# 2. Start-up of the tool as `dotnet tool install` gives it on this machine (its platform's package, precompiled),
-# against a bare console app started the same way (its own apphost); and of the portable build (`dotnet Orch.Cli.dll`,
-# what the `any` package gives other platforms) against the bare app run by `dotnet`.
-mkdir -p "$work/hello"
-cat > "$work/hello/hello.csproj" <<'XML'
-<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>
-XML
-echo 'System.Console.WriteLine("1.0.0");' > "$work/hello/Program.cs"
-cp "$root/global.json" "$work/hello/" 2>/dev/null || true
-dotnet build "$work/hello/hello.csproj" -c Release --nologo -v quiet -o "$work/hello/out" >/dev/null
-rid=$(dotnet --info | sed -n 's/^ *RID: *//p' | head -n 1)
-tool_version="0.0.0-bench.$(date +%s)"
-dotnet pack "$root/src/Orch.Cli/Orch.Cli.csproj" -c Release -o "$work/feed" -p:Version="$tool_version" "-p:OrchToolRuntimes=\"$rid\"" \
-  --nologo -v quiet >/dev/null
-dotnet tool install Orch.Tool --tool-path "$work/tool" --add-source "$work/feed" --version "$tool_version" >/dev/null
-tool=("$work/tool/dotnet-orch")
+# 2. Start-up of the tool (installed above) against a bare console app started the same way (its own apphost); and of
+# the portable build (`dotnet Orch.Cli.dll`, what the `any` package gives other platforms) against the bare app run by `dotnet`.
 mkdir -p "$work/empty/.orch"; cd "$work/empty"
 hello_ms=$(median_ms 10 "$work/hello/out/hello")
 hello_dotnet_ms=$(median_ms 10 dotnet "$work/hello/out/hello.dll")
@@ -315,8 +518,9 @@ if pg=$(bash "$root/build/postgres.sh" start "$pg_dir" "${ORCH_BENCH_POSTGRES_PO
   done
   cd "$work/queue"
   db=$(pg_queue trivial)
-  ORCH_DB="$db" "${orch[@]}" job submit jobs -v q >/dev/null
-  t0=$(now_ms); ORCH_DB="$db" "${orch[@]}" worker --drain --parallel 2 -v q >/dev/null; t1=$(now_ms)
+  # The installed tool, as row 1.
+  ORCH_DB="$db" "${tool[@]}" job submit jobs -v q >/dev/null
+  t0=$(now_ms); ORCH_DB="$db" "${tool[@]}" worker --drain --parallel 2 -v q >/dev/null; t1=$(now_ms)
   row "postgres: $jobs true jobs, 2 workers" "$((t1 - t0))" "the same on SQLite (row 1)" "$orch_ms" \
     "$(awk -v t="$((t1 - t0))" -v n="$jobs" 'BEGIN { printf "%.0f jobs/s", n * 1000 / t }')"
 else
