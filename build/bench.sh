@@ -129,7 +129,8 @@ void Slot(int slot)
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.GetTimestamp();
         var pipes = Native.Pipes();
-        string[] fields = [id.ToString(), ledger, job.Id, Environment.CurrentDirectory, "-1", pipes[1].ToString(), pipes[3].ToString(), "1", "/usr/bin/true", "0"];
+        // ID LEDGER KEY DIRECTORY STDIN STDOUT STDERR REPLY ARGC ARGV ENVC: no input, answers on the supervisor's output.
+        string[] fields = [id.ToString(), ledger, job.Id, Environment.CurrentDirectory, "-1", pipes[1].ToString(), pipes[3].ToString(), "-1", "1", "/usr/bin/true", "0"];
         requests.Write(Encoding.UTF8.GetBytes(string.Join('\0', fields) + "\0"));
         requests.Flush();
         _ = supervisor.StandardOutput.ReadLine(); // S ID PID START LEDGERED: the supervisor holds its ends now

@@ -110,6 +110,8 @@ public sealed class JobUseCases
             Unavailable = reason => onNotice?.Invoke($"{reason} Trying again."),
             LeaseLost = job => onNotice?.Invoke($"lost the lease of job {job}: its tool is stopped, nothing more is recorded, another worker takes it"),
             HandOver = job => Workflow.Distribution.WorkstreamJob.OnWorker(job, options.OrchCommand, _engine.RepositoryRoot, _engine.Options.DatabasePath),
+            // Each slot waits for its jobs on a thread of its own, through the worker's supervisor (see SlotThread).
+            Channels = _engine.Supervisor is { } supervisor ? supervisor.NewChannel : null,
         };
         onStarted?.Invoke(worker.Identity.Id);
         return new WorkResult(settings.Diagnostics, worker.Identity.Id, await worker.RunAsync(cancellationToken));

@@ -169,7 +169,7 @@ public sealed class OrchEngine : IAsyncDisposable
             Options.Sinks, Options.OnToolOutput, Git, Supervisor);
 
     // One per engine, made at its first queued job: the process that starts the worker's jobs and outlives it to record their exits.
-    private JobSupervisorClient? Supervisor =>
+    internal JobSupervisorClient? Supervisor =>
         _supervisor ??= Options.JobSupervisor is { } command && OperatingSystem.IsLinux() && SpawnedChild.IsSupported ? new JobSupervisorClient(command) : null;
 
     private JobSupervisorClient? _supervisor;

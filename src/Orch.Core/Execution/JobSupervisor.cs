@@ -20,8 +20,13 @@ namespace Orch.Core.Execution;
 /// worker reads the job's output directly. A job's environment is the supervisor's own, as the worker started it, with
 /// the request's variables set over it: the worker sends a job's own variables only, not its whole environment.
 /// </para>
-/// <code>ID LEDGER KEY DIRECTORY STDIN STDOUT STDERR ARGC ARGV... ENVC NAME=VALUE...</code>
-/// <para>A STDIN of -1 gives the job <c>/dev/null</c>.</para>
+/// <code>ID LEDGER KEY DIRECTORY STDIN STDOUT STDERR REPLY ARGC ARGV... ENVC NAME=VALUE...</code>
+/// <para>
+/// A STDIN of -1 gives the job <c>/dev/null</c>. A REPLY of -1 sends the job's answers to the supervisor's standard
+/// output; otherwise to that descriptor of the worker's, a pipe the worker made for this job alone (a worker slot that
+/// waits for its job on its own thread, <see cref="SupervisorChannel"/>), closed once the exit is written, so that its
+/// end tells that worker the supervisor has answered all it will.
+/// </para>
 /// <para>
 /// It answers on its standard output, one line each: <c>S ID PID TICKS LEDGERED</c> (started; the process's start time,
 /// and 1 when its start line is in the ledger), <c>X ID REASON</c> (could not start), and <c>E ID CODE</c> (ended, after
@@ -82,8 +87,10 @@ public static unsafe partial class JobSupervisor
     private static void Start(State state, int workerPid, Request request)
     {
         var fds = stackalloc int[3] { -1, -1, -1 };
+        var reply = -1;
         try
         {
+            reply = request.Reply < 0 ? -1 : OpenWorkerDescriptor(workerPid, request.Reply, WriteOnlyAccess);
             fds[0] = request.Input < 0 ? OpenNull() : OpenWorkerDescriptor(workerPid, request.Input, ReadOnlyAccess);
             fds[1] = OpenWorkerDescriptor(workerPid, request.Output, WriteOnlyAccess);
             fds[2] = OpenWorkerDescriptor(workerPid, request.Error, WriteOnlyAccess);
@@ -95,21 +102,28 @@ public static unsafe partial class JobSupervisor
             {
                 var pid = SpawnedChild.SpawnWith(request.Argv, request.Directory, environment, fds[0], fds[1], fds[2]);
                 var process = new ProcessIdentity(pid, ProcessInfo.StartTicks(pid));
-                state.Children[pid] = new Child(request.Id, request.Key, ledger);
+                state.Children[pid] = new Child(request.Id, request.Key, ledger, reply);
+                var answerTo = reply;
+                reply = -1;
                 // Before the answer: a worker killed once it has heard of the start leaves the process here. A job reaped
                 // already (no start time) or a full disk leave it to the worker, which then records it in the database.
                 var ledgered = process.StartTicks != 0 && TryAppend(ledger, ExitLedger.StartedLine(request.Key, process));
-                state.Reply(string.Create(CultureInfo.InvariantCulture, $"S {request.Id} {pid} {process.StartTicks} {(ledgered ? 1 : 0)}"));
+                state.Reply(answerTo, string.Create(CultureInfo.InvariantCulture, $"S {request.Id} {pid} {process.StartTicks} {(ledgered ? 1 : 0)}"));
                 Monitor.PulseAll(state.Gate);
             }
 
         }
         catch (Exception ex) when (ex is ChildStartException or IOException or UnauthorizedAccessException or EntryPointNotFoundException)
         {
-            state.Reply(string.Create(CultureInfo.InvariantCulture, $"X {request.Id} {ex.Message.ReplaceLineEndings(" ")}"));
+            state.Reply(reply, string.Create(CultureInfo.InvariantCulture, $"X {request.Id} {ex.Message.ReplaceLineEndings(" ")}"));
         }
         finally
         {
+            if (reply >= 0)
+            {
+                _ = SpawnedChild.Close(reply);
+            }
+
             for (var i = 0; i < 3; i++)
             {
                 if (fds[i] >= 0)
@@ -142,7 +156,11 @@ public static unsafe partial class JobSupervisor
 
                 if (child is not null)
                 {
-                    state.Reply(string.Create(CultureInfo.InvariantCulture, $"E {child.Id} {code}"));
+                    state.Reply(child.Reply, string.Create(CultureInfo.InvariantCulture, $"E {child.Id} {code}"));
+                    if (child.Reply >= 0)
+                    {
+                        _ = SpawnedChild.Close(child.Reply);
+                    }
                 }
 
                 continue;
@@ -252,7 +270,11 @@ public static unsafe partial class JobSupervisor
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
 
-    private sealed record Child(long Id, string Key, FileStream Ledger);
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    private static partial nint WriteNative(int fd, byte* buffer, nint count);
+
+    // Reply: the job's own answer pipe, or -1 for standard output.
+    private sealed record Child(long Id, string Key, FileStream Ledger, int Reply);
 
     private sealed class State(FileStream output, Dictionary<string, string> variables)
     {
@@ -270,9 +292,21 @@ public static unsafe partial class JobSupervisor
 
         public bool Closing { get; set; }
 
-        public void Reply(string line)
+        /// <summary>Answers on <paramref name="descriptor"/>, a job's own answer pipe, or on standard output for -1.</summary>
+        public void Reply(int descriptor, string line)
         {
             var bytes = Encoding.UTF8.GetBytes(line + "\n");
+            if (descriptor >= 0)
+            {
+                // One write of a short line to a pipe of its own: whole, or lost with the worker that reads it.
+                fixed (byte* p = bytes)
+                {
+                    _ = WriteNative(descriptor, p, bytes.Length);
+                }
+
+                return;
+            }
+
             lock (output)
             {
                 try
@@ -288,7 +322,7 @@ public static unsafe partial class JobSupervisor
     }
 
     /// <summary>One job to start, as the worker wrote it.</summary>
-    internal sealed record Request(long Id, string Ledger, string Key, string Directory, int Input, int Output, int Error,
+    internal sealed record Request(long Id, string Ledger, string Key, string Directory, int Input, int Output, int Error, int Reply,
         IReadOnlyList<string> Argv, IReadOnlyList<string> Environment)
     {
         /// <summary>The request's bytes, each field ended by a NUL.</summary>
@@ -297,7 +331,8 @@ public static unsafe partial class JobSupervisor
             var fields = new List<string>(10 + Argv.Count + Environment.Count)
             {
                 Id.ToString(CultureInfo.InvariantCulture), Ledger, Key, Directory, Input.ToString(CultureInfo.InvariantCulture),
-                Output.ToString(CultureInfo.InvariantCulture), Error.ToString(CultureInfo.InvariantCulture), Argv.Count.ToString(CultureInfo.InvariantCulture),
+                Output.ToString(CultureInfo.InvariantCulture), Error.ToString(CultureInfo.InvariantCulture), Reply.ToString(CultureInfo.InvariantCulture),
+                Argv.Count.ToString(CultureInfo.InvariantCulture),
             };
             fields.AddRange(Argv);
             fields.Add(Environment.Count.ToString(CultureInfo.InvariantCulture));
@@ -328,7 +363,7 @@ public static unsafe partial class JobSupervisor
             var ledger = Required(input, buffer);
             var key = Required(input, buffer);
             var directory = Required(input, buffer);
-            var descriptors = new[] { Descriptor(input, buffer), Number(input, buffer), Number(input, buffer) };
+            var descriptors = new[] { Descriptor(input, buffer), Number(input, buffer), Number(input, buffer), Descriptor(input, buffer) };
             var argv = new string[Number(input, buffer)];
             for (var i = 0; i < argv.Length; i++)
             {
@@ -342,14 +377,14 @@ public static unsafe partial class JobSupervisor
             }
 
             return argv.Length == 0 ? throw new FormatException("a request without a command")
-                : new Request(id, ledger, key, directory, descriptors[0], descriptors[1], descriptors[2], argv, environment);
+                : new Request(id, ledger, key, directory, descriptors[0], descriptors[1], descriptors[2], descriptors[3], argv, environment);
         }
 
         private static int Number(Stream input, MemoryStream buffer) =>
             int.TryParse(Required(input, buffer), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
                 : throw new FormatException("a request with a malformed number");
 
-        // The input's descriptor, or -1 for none (/dev/null).
+        // A descriptor, or -1 for none (the input: /dev/null; the answers: standard output).
         private static int Descriptor(Stream input, MemoryStream buffer)
         {
             var text = Required(input, buffer);

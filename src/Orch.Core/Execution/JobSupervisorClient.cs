@@ -66,6 +66,63 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
     /// </summary>
     public void Prestart() => EnsureStarted(out _);
 
+    /// <summary>A channel to this supervisor for one worker slot, which waits for its jobs on its own thread (<see cref="SupervisorChannel"/>).</summary>
+    public SupervisorChannel NewChannel() => new(this);
+
+    /// <summary>False once the supervisor could not start or has gone: jobs start the other way.</summary>
+    internal bool Usable
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return !_unusable;
+            }
+        }
+    }
+
+    /// <summary>The next request's id; shared with the slots' channels, so answers on standard output name no slot's job.</summary>
+    internal long NextId() => Interlocked.Increment(ref _nextId);
+
+    /// <summary>Starts the supervisor if need be and sends it <paramref name="request"/>; false when there is none to take it.</summary>
+    internal bool Send(byte[] request)
+    {
+        if (!EnsureStarted(out var supervisor))
+        {
+            return false;
+        }
+
+        try
+        {
+            lock (_gate)
+            {
+                supervisor.StandardInput.Write(request);
+                supervisor.StandardInput.Flush();
+            }
+
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            MarkUnusable();
+            return false;
+        }
+    }
+
+    /// <summary>Why the supervisor ended, as far as it said: waits a moment for its last words once it has gone.</summary>
+    internal string EndReason()
+    {
+        try
+        {
+            Task.WhenAll(_replies, _errors).Wait(TimeSpan.FromSeconds(1));
+        }
+        catch (AggregateException)
+        {
+        }
+
+        return $"Orch's job supervisor (pid {_supervisor?.Id}) ended before the job did{LastErrors()}";
+    }
+
     // Taken once: the supervisor is started with it and passes it on to every job, so the jobs' redaction matches it.
     private Dictionary<string, string> Snapshot() => _environment ??= ChildProcess.CurrentEnvironment();
 
@@ -90,7 +147,7 @@ internal sealed class JobSupervisorClient : IAsyncDisposable
         try
         {
             MakePipes(pipes, withInput);
-            var request = new JobSupervisor.Request(id, exit.Ledger, exit.Key, workingDirectory, pipes[0], pipes[3], pipes[5], argv,
+            var request = new JobSupervisor.Request(id, exit.Ledger, exit.Key, workingDirectory, pipes[0], pipes[3], pipes[5], -1, argv,
                 ChildProcess.Entries(environment)).Encode();
             _pending[id] = pending;
             try

@@ -100,6 +100,22 @@ public sealed partial class ProcessRunner : IProcessLauncher
 
         using var log = new JobLog(_logFile, _limits, $"$ {_redactor.Redact(string.Join(' ', request.Argv.Select(Quote)))}", deferred: _quietLog);
 
+        // On a worker slot's own thread, the slot's supervisor starts the job and this thread waits for it itself.
+        if (_exitRecord is not null && request.StandardInput is null && SupervisorChannel.Current is { Usable: true } slot)
+        {
+            try
+            {
+                if (RunOnSlot(slot, [executable, .. request.Argv.Skip(1)], request, environment, log, started, cancellationToken) is { } outcome)
+                {
+                    return outcome;
+                }
+            }
+            catch (ChildStartException ex)
+            {
+                return Failed($"could not start '{request.Argv[0]}': {ex.Message}");
+            }
+        }
+
         ChildProcess process;
         try
         {
@@ -165,9 +181,23 @@ public sealed partial class ProcessRunner : IProcessLauncher
             await Task.WhenAny(readers, grace);
             await drained.CancelAsync();
         }
-        var duration = _time.GetElapsedTime(started);
         var timedOut = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
         var stalled = stall.IsCancellationRequested && !timedOut && !cancellationToken.IsCancellationRequested;
+        return Conclude(request, log, exitCode, timedOut, stalled, stdout, stderr, started, cancellationToken);
+
+        ProcessOutcome Failed(string reason)
+        {
+            using var failedLog = new JobLog(_logFile, _limits);
+            failedLog.WriteLine($"# {reason}");
+            return new ProcessOutcome(null, false, "", "", _time.GetElapsedTime(started), reason);
+        }
+    }
+
+    // How a run ends, whichever way it was waited for: the log's last line, and the outcome or the exception that says it.
+    private ProcessOutcome Conclude(ProcessRequest request, JobLog log, int exitCode, bool timedOut, bool stalled, StringBuilder stdout, StringBuilder stderr,
+        long started, CancellationToken cancellationToken)
+    {
+        var duration = _time.GetElapsedTime(started);
         var killed = timedOut || stalled || cancellationToken.IsCancellationRequested;
         var failedByCode = SuccessExitCodes.Count > 0 ? !SuccessExitCodes.Contains(exitCode) : exitCode != 0;
         log.Finish(timedOut ? $"# killed after {request.Timeout!.Value.TotalSeconds:0.###} s (timeout)" :
@@ -180,12 +210,239 @@ public sealed partial class ProcessRunner : IProcessLauncher
         }
 
         return new ProcessOutcome(timedOut ? null : exitCode, timedOut, Snapshot(stdout), Snapshot(stderr), duration);
+    }
 
-        ProcessOutcome Failed(string reason)
+    /// <summary>
+    /// Runs the job through the worker's supervisor and waits for it on this slot's thread: one poll of the supervisor's
+    /// answers, the job's output and error, and the slot's waker (a cancellation), with the timeout, the stall limit and
+    /// a graceful stop as the poll's time limits. The same job, log, limits and ending as the other way, without a
+    /// thread or a task between the job's end and the caller. <see langword="null"/> when the supervisor is gone before
+    /// the job started: the caller starts it the other way.
+    /// </summary>
+    private ProcessOutcome? RunOnSlot(SupervisorChannel slot, List<string> argv, ProcessRequest request, Dictionary<string, string> environment, JobLog log,
+        long started, CancellationToken cancellationToken)
+    {
+        var pipes = new[] { -1, -1, -1, -1 };
+        SupervisorChannel.Started? job = null;
+        try
         {
-            using var failedLog = new JobLog(_logFile, _limits);
-            failedLog.WriteLine($"# {reason}");
-            return new ProcessOutcome(null, false, "", "", _time.GetElapsedTime(started), reason);
+            unsafe
+            {
+                fixed (int* fds = pipes)
+                {
+                    if (SpawnedChild.Pipe2(fds, SpawnedChild.CloseOnExec) != 0 || SpawnedChild.Pipe2(fds + 2, SpawnedChild.CloseOnExec) != 0)
+                    {
+                        throw new ChildStartException(System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(System.Runtime.InteropServices.Marshal.GetLastPInvokeError()));
+                    }
+                }
+            }
+
+            job = slot.Start(argv, request.WorkingDirectory, ChildProcess.Entries(environment), _exitRecord!, pipes[1], pipes[3]);
+        }
+        finally
+        {
+            // The supervisor holds its own copies once it has answered; the job's output ends when the job's copies close.
+            for (var i = 0; i < 4; i++)
+            {
+                if (pipes[i] >= 0 && (i % 2 == 1 || job is null))
+                {
+                    _ = SpawnedChild.Close(pipes[i]);
+                    pipes[i] = -1;
+                }
+            }
+        }
+
+        if (job is null)
+        {
+            return null;
+        }
+
+        var pid = job.ProcessId;
+        if (_onStarted is not null && !job.InLedger)
+        {
+            // Not waited for: this thread waits for the job, and the write finishes on it later if the store is busy now.
+            _ = _onStarted(new ProcessIdentity(pid, job.StartTicks != 0 ? job.StartTicks : ProcessInfo.StartTicks(pid)));
+        }
+
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        var streams = new[] { new SlotStream(pipes[0], Lines(stdout, log, "")), new SlotStream(pipes[2], Lines(stderr, log, "[stderr] ")) };
+        int? exitCode = null;
+        bool timedOut = false, stalled = false, stopping = false;
+        long? graceSince = null, drainSince = null;
+        var lastOutput = _time.GetTimestamp();
+        Span<int> descriptors = stackalloc int[4];
+        Span<bool> ready = stackalloc bool[4];
+        var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(8192);
+        try
+        {
+            using var wake = cancellationToken.Register(static state => ((SupervisorChannel)state!).Wake(), slot);
+            while (exitCode is null || streams.Any(s => s.Open))
+            {
+                if (exitCode is not null && drainSince is { } since && _time.GetElapsedTime(since) >= DrainGrace)
+                {
+                    break;
+                }
+
+                var wait = -1L;
+                if (!stopping && exitCode is null)
+                {
+                    if (cancellationToken.IsCancellationRequested)
+                    {
+                        stopping = true;
+                        if (_stopGrace is not null && ProcessInfo.TerminateGroup(pid))
+                        {
+                            graceSince = _time.GetTimestamp();
+                        }
+                        else
+                        {
+                            ProcessInfo.KillGroup(pid);
+                        }
+                    }
+                    else if (request.Timeout is { } limit && Left(limit, started) is var timeLeft && timeLeft <= 0)
+                    {
+                        stopping = timedOut = true;
+                        ProcessInfo.KillGroup(pid);
+                    }
+                    else if (_stallAfter is { } quiet && Left(quiet, lastOutput) is var quietLeft && quietLeft <= 0)
+                    {
+                        stopping = stalled = true;
+                        ProcessInfo.KillGroup(pid);
+                    }
+                    else
+                    {
+                        wait = Min(request.Timeout is { } t ? Left(t, started) : -1, _stallAfter is { } q ? Left(q, lastOutput) : -1);
+                    }
+                }
+
+                if (graceSince is { } stopped)
+                {
+                    // A graceful stop ends when the process and its whole group are gone, or at the grace's end.
+                    if ((exitCode is not null && !ProcessInfo.GroupExists(pid)) || Left(_stopGrace!.Value, stopped) <= 0)
+                    {
+                        ProcessInfo.KillGroup(pid);
+                        graceSince = null;
+                    }
+                    else
+                    {
+                        wait = Min(wait, 50);
+                    }
+                }
+
+                if (drainSince is { } draining)
+                {
+                    wait = Min(wait, Math.Max(0, Left(DrainGrace, draining)));
+                }
+
+                if (exitCode is null && slot.TakeExit(job.Id, read: false) is { } early)
+                {
+                    // Read with the start: the job ended before this thread looked.
+                    exitCode = early;
+                    drainSince = _time.GetTimestamp();
+                    ProcessInfo.KillGroup(pid);
+                    wait = 0;
+                }
+
+                // Once the exit is known, nothing more comes from the supervisor for this job (and its end would wake the poll at once).
+                descriptors[0] = exitCode is null ? slot.Replies : -1;
+                descriptors[1] = streams[0].Open ? streams[0].Descriptor : -1;
+                descriptors[2] = streams[1].Open ? streams[1].Descriptor : -1;
+                descriptors[3] = slot.Waker;
+                SupervisorChannel.Poll(descriptors, ready, (int)Math.Min(wait, int.MaxValue));
+                if (ready[3])
+                {
+                    slot.ClearWake();
+                }
+
+                for (var i = 0; i < 2; i++)
+                {
+                    if (ready[i + 1] && streams[i].Pump(bytes))
+                    {
+                        lastOutput = _time.GetTimestamp();
+                    }
+                }
+
+                if (exitCode is null && slot.TakeExit(job.Id, read: ready[0]) is { } code)
+                {
+                    exitCode = code;
+                    drainSince = _time.GetTimestamp();
+                    // Whatever the job left running in its session dies with it.
+                    ProcessInfo.KillGroup(pid);
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // The supervisor is gone: what it ran is no longer watched, so it is killed, and the job fails as the other way.
+            ProcessInfo.KillGroup(pid);
+            throw;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+            slot.EndJob();
+            foreach (var stream in streams)
+            {
+                stream.Dispose();
+            }
+        }
+
+        return Conclude(request, log, exitCode!.Value, timedOut, stalled, stdout, stderr, started, cancellationToken);
+
+        long Left(TimeSpan limit, long since) => (long)Math.Ceiling((limit - _time.GetElapsedTime(since)).TotalMilliseconds);
+
+        static long Min(long a, long b) => a < 0 ? b : b < 0 ? a : Math.Min(a, b);
+    }
+
+    /// <summary>One of a job's output pipes read on the slot's thread: bytes to text (UTF-8, split characters kept whole) to lines.</summary>
+    private sealed class SlotStream(int descriptor, OutputLines lines) : IDisposable
+    {
+        private readonly Decoder _decoder = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetDecoder();
+        private readonly char[] _chars = new char[8192 + 4];
+        private bool _started;
+
+        public int Descriptor { get; private set; } = descriptor;
+
+        public bool Open => Descriptor >= 0;
+
+        /// <summary>Reads what is there; true when it was output, false at its end (which closes it).</summary>
+        public bool Pump(byte[] buffer)
+        {
+            var read = SupervisorChannel.ReadSome(Descriptor, buffer.AsSpan(0, 8192));
+            if (read < 0)
+            {
+                return false;
+            }
+
+            if (read == 0)
+            {
+                var tail = _decoder.GetChars([], 0, 0, _chars, 0, flush: true);
+                lines.Feed(_chars.AsSpan(0, tail));
+                lines.Finish();
+                Dispose();
+                return false;
+            }
+
+            var from = 0;
+            if (!_started)
+            {
+                // A byte order mark is not output, as StreamReader drops it.
+                _started = true;
+                from = read >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0;
+            }
+
+            var count = _decoder.GetChars(buffer, from, read - from, _chars, 0, flush: false);
+            lines.Feed(_chars.AsSpan(0, count));
+            return true;
+        }
+
+        public void Dispose()
+        {
+            if (Descriptor >= 0)
+            {
+                _ = SpawnedChild.Close(Descriptor);
+                Descriptor = -1;
+            }
         }
     }
 
@@ -241,77 +498,43 @@ public sealed partial class ProcessRunner : IProcessLauncher
     }
 
     /// <summary>
-    /// Reads output in chunks, never a whole line at once: a line longer than <see cref="OutputLimits.MaxLineChars"/> is
-    /// cut, and the rest of it is counted and dropped as it arrives, so memory stays bounded whatever the tool prints.
+    /// Reads output in chunks, never a whole line at once (<see cref="OutputLines"/>): memory stays bounded whatever the
+    /// tool prints.
     /// </summary>
     private async Task PumpAsync(StreamReader reader, StringBuilder capture, JobLog log, string prefix, StrongBox<long> lastOutput)
     {
         // Rented: two per job, and a queue of quiet jobs would otherwise allocate 32 KB a job for nothing.
         var buffer = System.Buffers.ArrayPool<char>.Shared.Rent(8192);
-        var line = new StringBuilder();
-        long dropped = 0;
-        var afterCr = false;
-        var showing = true;
+        var lines = Lines(capture, log, prefix);
         int read;
         try
         {
             while ((read = await reader.ReadAsync(buffer.AsMemory(0, 8192))) > 0)
             {
                 Interlocked.Exchange(ref lastOutput.Value, _time.GetTimestamp());
-                var start = 0;
-                for (var i = 0; i < read; i++)
-                {
-                    var c = buffer[i];
-                    if (c is not ('\n' or '\r'))
-                    {
-                        afterCr = false;
-                        continue;
-                    }
-
-                    // "\r\n" ends one line, and so does a lone "\r" (progress bars), as ReadLine treats them.
-                    if (c == '\n' && afterCr && i == start)
-                    {
-                        afterCr = false;
-                        start = i + 1;
-                        continue;
-                    }
-
-                    Append(i - start, start);
-                    Emit();
-                    afterCr = c == '\r';
-                    start = i + 1;
-                }
-
-                Append(read - start, start);
+                lines.Feed(buffer.AsSpan(0, read));
             }
 
-            if (line.Length > 0 || dropped > 0)
-            {
-                Emit();
-            }
+            lines.Finish();
         }
         finally
         {
             System.Buffers.ArrayPool<char>.Shared.Return(buffer);
         }
+    }
 
-        void Append(int count, int from)
+    // One stream's lines: redacted, noted when cut, kept within the capture's limit, logged and shown.
+    private OutputLines Lines(StringBuilder capture, JobLog log, string prefix)
+    {
+        var showing = true;
+        return new OutputLines(_limits.MaxLineChars, (line, dropped) =>
         {
-            var take = Math.Min(Math.Max(0, _limits.MaxLineChars - line.Length), count);
-            line.Append(buffer, from, take);
-            dropped += count - take;
-        }
-
-        void Emit()
-        {
-            var redacted = _redactor.Redact(line.ToString());
+            var redacted = _redactor.Redact(line);
             if (dropped > 0)
             {
                 redacted += $" … [{dropped:N0} more characters of this line dropped]";
             }
 
-            line.Clear();
-            dropped = 0;
             lock (capture)
             {
                 if (capture.Length < _limits.MaxCapturedChars)
@@ -333,7 +556,7 @@ public sealed partial class ProcessRunner : IProcessLauncher
                     showing = false;
                 }
             }
-        }
+        });
     }
 
     private static string Snapshot(StringBuilder capture)

@@ -34,17 +34,22 @@ public sealed class Worker
         var outcomes = new List<JobOutcome>();
         // A slot that fails (a full disk, a damaged database) stops the others, whose jobs go back to the queue.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var slots = Enumerable.Range(0, Math.Max(1, _options.Parallel)).Select(async _ =>
+        var slots = Enumerable.Range(0, Math.Max(1, _options.Parallel)).Select(slot =>
         {
-            try
+            async Task RunAsync()
             {
-                await RunSlotAsync(outcomes, stop.Token);
+                try
+                {
+                    await RunSlotAsync(outcomes, stop.Token);
+                }
+                catch (Exception) when (!stop.IsCancellationRequested)
+                {
+                    await stop.CancelAsync();
+                    throw;
+                }
             }
-            catch (Exception) when (!stop.IsCancellationRequested)
-            {
-                await stop.CancelAsync();
-                throw;
-            }
+
+            return Channels?.Invoke() is { } channel ? SlotThread.Run($"orch slot {slot}", channel, RunAsync) : RunAsync();
         }).ToList();
         try
         {
@@ -150,7 +155,11 @@ public sealed class Worker
             }
             finally
             {
-                await lost.CancelAsync();
+                // Inline: CancelAsync runs the heartbeat's wake-up on the pool and resumes after it, which on a slot's own
+                // thread is a wait for two other threads per job.
+#pragma warning disable CA1849
+                lost.Cancel();
+#pragma warning restore CA1849
                 await heartbeat;
             }
 
@@ -215,6 +224,12 @@ public sealed class Worker
     /// <summary>Delays between tries while the database is out of reach.</summary>
     private static readonly TimeSpan[] OutageBackoff =
         [TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)];
+
+    /// <summary>
+    /// Makes each slot's channel to the worker's job supervisor: the slot then runs on a thread of its own and waits for
+    /// its jobs there (<see cref="SlotThread"/>); <see langword="null"/> runs the slots as tasks on the thread pool.
+    /// </summary>
+    internal Func<SupervisorChannel?>? Channels { get; init; }
 
     /// <summary>What to run for a job that hands over a workstream (<see cref="WorkstreamJob"/>), on this host.</summary>
     public Func<JobRecord, JobSpec>? HandOver { get; init; }
