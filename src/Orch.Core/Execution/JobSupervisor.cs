@@ -270,9 +270,6 @@ public static unsafe partial class JobSupervisor
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
 
-    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
-    private static partial nint WriteNative(int fd, byte* buffer, nint count);
-
     // Reply: the job's own answer pipe, or -1 for standard output.
     private sealed record Child(long Id, string Key, FileStream Ledger, int Reply);
 
@@ -301,7 +298,7 @@ public static unsafe partial class JobSupervisor
                 // One write of a short line to a pipe of its own: whole, or lost with the worker that reads it.
                 fixed (byte* p = bytes)
                 {
-                    _ = WriteNative(descriptor, p, bytes.Length);
+                    _ = SpawnedChild.Write(descriptor, p, bytes.Length);
                 }
 
                 return;

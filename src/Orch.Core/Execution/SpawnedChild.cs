@@ -278,6 +278,12 @@ internal sealed unsafe partial class SpawnedChild : ChildProcess
     [LibraryImport("libc", EntryPoint = "close")]
     internal static partial int Close(int fd);
 
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    internal static partial nint Read(int fd, byte* buffer, nint count);
+
+    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
+    internal static partial nint Write(int fd, byte* buffer, nint count);
+
     [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
     internal static partial int WaitPid(int pid, int* status, int options);
 

@@ -166,14 +166,14 @@ internal sealed unsafe partial class SupervisorChannel : IDisposable
     public void Wake()
     {
         long one = 1;
-        _ = Write(_wake, (byte*)&one, sizeof(long));
+        _ = SpawnedChild.Write(_wake, (byte*)&one, sizeof(long));
     }
 
     /// <summary>Clears <see cref="Wake"/> once the poll has seen it.</summary>
     public void ClearWake()
     {
         long count;
-        _ = Read(_wake, (byte*)&count, sizeof(long));
+        _ = SpawnedChild.Read(_wake, (byte*)&count, sizeof(long));
     }
 
     /// <summary>Polls <paramref name="descriptors"/> for input for at most <paramref name="timeoutMs"/> (-1: no limit); sets which are ready.</summary>
@@ -200,7 +200,7 @@ internal sealed unsafe partial class SupervisorChannel : IDisposable
         {
             while (true)
             {
-                var read = (int)Read(descriptor, p, buffer.Length);
+                var read = (int)SpawnedChild.Read(descriptor, p, buffer.Length);
                 if (read >= 0)
                 {
                     return read;
@@ -294,12 +294,6 @@ internal sealed unsafe partial class SupervisorChannel : IDisposable
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static partial int PollNative(PollDescriptor* fds, nuint count, int timeoutMs);
-
-    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
-    private static partial nint Read(int fd, byte* buffer, nint count);
-
-    [LibraryImport("libc", EntryPoint = "write", SetLastError = true)]
-    private static partial nint Write(int fd, byte* buffer, nint count);
 
     [LibraryImport("libc", EntryPoint = "eventfd", SetLastError = true)]
     private static partial int EventFd(uint initial, int flags);
