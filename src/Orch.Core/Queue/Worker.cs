@@ -31,6 +31,8 @@ public sealed class Worker
     public async Task<IReadOnlyList<JobOutcome>> RunAsync(CancellationToken cancellationToken)
     {
         await _reconciler.ReconcileAsync(Identity, cancellationToken);
+        await using var leases = new LeaseKeeper((job, ct) => _store.RenewLeaseAsync(job.Id, job.Fence, _options.Lease, ct), _time, _options.Lease,
+            id => LeaseLost?.Invoke(id));
         var outcomes = new List<JobOutcome>();
         // A slot that fails (a full disk, a damaged database) stops the others, whose jobs go back to the queue.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -40,7 +42,7 @@ public sealed class Worker
             {
                 try
                 {
-                    await RunSlotAsync(outcomes, stop.Token);
+                    await RunSlotAsync(outcomes, leases, stop.Token);
                 }
                 catch (Exception) when (!stop.IsCancellationRequested)
                 {
@@ -80,7 +82,7 @@ public sealed class Worker
         return outcomes;
     }
 
-    private async Task RunSlotAsync(List<JobOutcome> outcomes, CancellationToken cancellationToken)
+    private async Task RunSlotAsync(List<JobOutcome> outcomes, LeaseKeeper leases, CancellationToken cancellationToken)
     {
         var lastReconcile = _time.GetTimestamp();
         var lastRescue = 0L;
@@ -140,27 +142,21 @@ public sealed class Worker
 
             _repositories.TryAdd(job.Spec.RepositoryRoot, 0);
             using var lost = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var heartbeat = KeepLeaseAsync(job, lost);
             JobOutcome outcome;
             var claim = new NextClaim(Identity, _options.Lease, () => !cancellationToken.IsCancellationRequested);
             try
             {
-                outcome = await _lifecycle.RunClaimedAsync(job, runtime, claim, lost.Token);
+                using (leases.Keep(job, lost))
+                {
+                    outcome = await _lifecycle.RunClaimedAsync(job, runtime, claim, lost.Token);
+                }
+
                 next = claim.Claimed;
             }
             catch (StateDatabaseException) when (lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 // The database went out of reach and the lease with it: the job is another worker's to finish.
                 outcome = new JobOutcome(job.Id, job.Spec.Name, JobStatus.Cancelled, null, [], "lost its lease while the database was out of reach", [], "", null) { Lost = true };
-            }
-            finally
-            {
-                // Inline: CancelAsync runs the heartbeat's wake-up on the pool and resumes after it, which on a slot's own
-                // thread is a wait for two other threads per job.
-#pragma warning disable CA1849
-                lost.Cancel();
-#pragma warning restore CA1849
-                await heartbeat;
             }
 
             lock (outcomes)
@@ -170,52 +166,6 @@ public sealed class Worker
 
             if (!outcome.Lost && outcome.Status is JobStatus.Cancelled or JobStatus.Queued)
             {
-                return;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Renews the job's lease every third of it while the job runs. When the store says the job is another owner's, or
-    /// no renewal got through for a whole lease, it cancels <paramref name="job"/>'s token: the tool is killed and
-    /// nothing more is recorded for this run of the job.
-    /// </summary>
-    private async Task KeepLeaseAsync(JobRecord job, CancellationTokenSource lost)
-    {
-        var every = _options.Lease / 3;
-        var renewed = _time.GetTimestamp();
-        while (!lost.IsCancellationRequested)
-        {
-            // The job's end cancels the wait: seen without an exception, once per job.
-            await Task.Delay(every, _time, lost.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            if (lost.IsCancellationRequested)
-            {
-                return;
-            }
-
-            try
-            {
-                if (!await _store.RenewLeaseAsync(job.Id, job.Fence, _options.Lease, lost.Token))
-                {
-                    LeaseLost?.Invoke(job.Id);
-                    await lost.CancelAsync();
-                    return;
-                }
-
-                renewed = _time.GetTimestamp();
-            }
-            catch (OperationCanceledException) when (lost.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (StateDatabaseException) when (_time.GetElapsedTime(renewed) < _options.Lease)
-            {
-                // Out of reach for now: the lease still holds, so try again at the next beat.
-            }
-            catch (StateDatabaseException)
-            {
-                LeaseLost?.Invoke(job.Id);
-                await lost.CancelAsync();
                 return;
             }
         }
