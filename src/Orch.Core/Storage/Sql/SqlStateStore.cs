@@ -735,7 +735,7 @@ public abstract partial class SqlStateStore : IStateStore
     {
         Id = reader.GetString(0),
         RunId = NullableString(reader, 1),
-        Spec = JsonSerializer.Deserialize<JobSpec>(UpgradeSpec(reader.GetString(2)), OrchJson.Options)!,
+        Spec = JobSpecReader.Read(UpgradeSpec(reader.GetString(2))),
         Status = OrchJson.ParseEnum<JobStatus>(reader.GetString(3)),
         QueuedAt = ParseTime(reader.GetString(4)),
         StartedAt = reader.IsDBNull(5) ? null : ParseTime(reader.GetString(5)),
