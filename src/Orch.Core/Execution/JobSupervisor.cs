@@ -52,11 +52,12 @@ public static unsafe partial class JobSupervisor
         var state = new State(output, JobVariables(restore));
         var reaper = new Thread(() => Reap(state), maxStackSize: 256 * 1024) { Name = "orch reaper" };
         reaper.Start();
+        var starters = new Starters(request => Start(state, workerPid, request));
         try
         {
             while (Request.Read(input) is { } request)
             {
-                Start(state, workerPid, request);
+                starters.Add(request);
             }
         }
         catch (FormatException ex)
@@ -67,7 +68,9 @@ public static unsafe partial class JobSupervisor
         }
         finally
         {
-            // The worker closed its end, or died: no new jobs; the running ones are still recorded as they end.
+            // The worker closed its end, or died: no new jobs once those asked for have started; the running ones are
+            // still recorded as they end.
+            starters.Finish();
             lock (state.Gate)
             {
                 state.Closing = true;
@@ -96,17 +99,19 @@ public static unsafe partial class JobSupervisor
             fds[2] = OpenWorkerDescriptor(workerPid, request.Error, WriteOnlyAccess);
             var ledger = LedgerFor(state, request.Ledger);
             var environment = request.Environment.Count == 0 ? state.Environment : ChildProcess.Entries(state.Variables, request.Environment.Select(Variable));
-            // Spawn, register and answer as one step: the reaper may collect a job that ends at once only after that, so
-            // the worker always hears of a start before its exit, and the ledger has its start before its exit.
+            // Outside the gate, so that two slots' jobs start at once and an exit is not told late for a start. Register and
+            // answer as one step: the reaper collects a job only once it is registered (it waits for a zombie it does
+            // not know yet), so the worker always hears of a start before its exit, and the ledger has its start first.
+            var pid = SpawnedChild.SpawnWith(request.Argv, request.Directory, environment, fds[0], fds[1], fds[2]);
             lock (state.Gate)
             {
-                var pid = SpawnedChild.SpawnWith(request.Argv, request.Directory, environment, fds[0], fds[1], fds[2]);
-                var process = new ProcessIdentity(pid, ProcessInfo.StartTicks(pid));
+                // Registered first: whatever fails after, the reaper still collects it and the worker hears of its end.
                 state.Children[pid] = new Child(request.Id, request.Key, ledger, reply);
                 var answerTo = reply;
                 reply = -1;
-                // Before the answer: a worker killed once it has heard of the start leaves the process here. A job reaped
-                // already (no start time) or a full disk leave it to the worker, which then records it in the database.
+                var process = new ProcessIdentity(pid, ProcessInfo.StartTicks(pid));
+                // Before the answer: a worker killed once it has heard of the start leaves the process here. No start time
+                // (its /proc entry unreadable) or a full disk leave it to the worker, which then records it in the database.
                 var ledgered = process.StartTicks != 0 && TryAppend(ledger, ExitLedger.StartedLine(request.Key, process));
                 state.Reply(answerTo, string.Create(CultureInfo.InvariantCulture, $"S {request.Id} {pid} {process.StartTicks} {(ledgered ? 1 : 0)}"));
                 Monitor.PulseAll(state.Gate);
@@ -136,20 +141,29 @@ public static unsafe partial class JobSupervisor
 
     private static void Reap(State state)
     {
+        var info = stackalloc byte[SignalInfoBytes];
         while (true)
         {
-            int status;
-            var pid = SpawnedChild.WaitPid(-1, &status, 0);
-            if (pid > 0)
+            // Looks without collecting: a job whose start is not registered yet stays a zombie until it is.
+            if (SpawnedChild.WaitId(AnyChild, 0, info, Exited | NoWait) == 0)
             {
-                Child? child;
-                var code = SpawnedChild.ExitCodeOf(status);
+                var pid = *(int*)(info + SignalInfoPid);
+                Child? child = null;
+                var code = 0;
                 lock (state.Gate)
                 {
-                    // Under the gate, as the start lines are written: one ledger, one writer at a time. A full disk loses
-                    // the line; the worker still hears of the exit and records it.
-                    if (state.Children.Remove(pid, out child))
+                    while (!state.Children.ContainsKey(pid) && Zombie(pid))
                     {
+                        // Its starter is between posix_spawn and registering it.
+                        Monitor.Wait(state.Gate, TimeSpan.FromMilliseconds(10));
+                    }
+
+                    int status;
+                    if (state.Children.Remove(pid, out child) && SpawnedChild.WaitPid(pid, &status, 0) == pid)
+                    {
+                        // Under the gate, as the start lines are written: one ledger, one writer at a time. A full disk
+                        // loses the line; the worker still hears of the exit and records it.
+                        code = SpawnedChild.ExitCodeOf(status);
                         TryAppend(child.Ledger, string.Create(CultureInfo.InvariantCulture, $"{child.Key} {code}\n"));
                     }
                 }
@@ -185,6 +199,19 @@ public static unsafe partial class JobSupervisor
                 }
             }
         }
+    }
+
+    private const int AnyChild = 0, OneChild = 1; // P_ALL, P_PID
+    private const int Exited = 4, NoHang = 1, NoWait = 0x01000000; // WEXITED, WNOHANG, WNOWAIT
+    // siginfo_t: 128 bytes; si_pid after si_signo, si_errno, si_code and the union's alignment.
+    private const int SignalInfoBytes = 128, SignalInfoPid = 16;
+
+    // True while pid is a child of this process that has ended and is not collected: a posix_spawn that failed after the
+    // fork collects its child itself, and the reaper must not wait for that one to be registered.
+    private static bool Zombie(int pid)
+    {
+        var info = stackalloc byte[SignalInfoBytes];
+        return SpawnedChild.WaitId(OneChild, pid, info, Exited | NoWait | NoHang) == 0 && *(int*)(info + SignalInfoPid) == pid;
     }
 
     private static bool TryAppend(FileStream ledger, string line)
@@ -314,6 +341,81 @@ public static unsafe partial class JobSupervisor
                 {
                     // The worker is gone; the ledger has what it needs.
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts the jobs asked for on threads of their own, so that one job's start (a posix_spawn waits for the child's
+    /// exec) does not hold up another's: a worker's slots ask at once. A thread is added while every one is busy, up to
+    /// <see cref="MaxThreads"/>; they end once <see cref="Finish"/> is called and the requests are all started.
+    /// </summary>
+    private sealed class Starters(Action<Request> start)
+    {
+        private const int MaxThreads = 8;
+        private readonly Queue<Request> _queue = new();
+        private readonly List<Thread> _threads = [];
+        private int _idle;
+        private bool _finished;
+
+        public void Add(Request request)
+        {
+            lock (_queue)
+            {
+                _queue.Enqueue(request);
+                if (_idle > 0)
+                {
+                    Monitor.Pulse(_queue);
+                    return;
+                }
+
+                if (_threads.Count < MaxThreads)
+                {
+                    var thread = new Thread(Serve, maxStackSize: 256 * 1024) { Name = "orch starter" };
+                    _threads.Add(thread);
+                    thread.Start();
+                }
+            }
+        }
+
+        /// <summary>Returns once every request added has been started (or refused).</summary>
+        public void Finish()
+        {
+            lock (_queue)
+            {
+                _finished = true;
+                Monitor.PulseAll(_queue);
+            }
+
+            foreach (var thread in _threads)
+            {
+                thread.Join();
+            }
+        }
+
+        private void Serve()
+        {
+            while (true)
+            {
+                Request request;
+                lock (_queue)
+                {
+                    while (_queue.Count == 0 && !_finished)
+                    {
+                        _idle++;
+                        Monitor.Wait(_queue);
+                        _idle--;
+                    }
+
+                    if (_queue.Count == 0)
+                    {
+                        return;
+                    }
+
+                    request = _queue.Dequeue();
+                }
+
+                start(request);
             }
         }
     }

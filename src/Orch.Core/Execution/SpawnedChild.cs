@@ -287,6 +287,9 @@ internal sealed unsafe partial class SpawnedChild : ChildProcess
     [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
     internal static partial int WaitPid(int pid, int* status, int options);
 
+    [LibraryImport("libc", EntryPoint = "waitid", SetLastError = true)]
+    internal static partial int WaitId(int idType, int id, byte* info, int options);
+
     [LibraryImport("libc", EntryPoint = "posix_spawn")]
     private static partial int PosixSpawn(int* pid, byte* path, void* fileActions, void* attributes, byte** argv, byte** envp);
 

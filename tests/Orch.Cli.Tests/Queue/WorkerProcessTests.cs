@@ -159,6 +159,41 @@ public sealed class WorkerProcessTests
     }
 
     [TestMethod]
+    public async Task Worker_JobsWhoseExecFails_AmongOthers_FailSayingSo_AndEveryOtherJobRunsOnce()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Inconclusive("the job supervisor is Linux-only");
+        }
+
+        using var repo = new TempDirectory();
+        // Executable, but no program: posix_spawn forks, the exec fails, and the C library collects that child itself. The
+        // supervisor's reaper sees it end before anyone registered it, and must not wait for it.
+        repo.Write("broken", "\u0001\u0002 not a program\n");
+        File.SetUnixFileMode(repo.Combine("broken"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        for (var i = 0; i < 30; i++)
+        {
+            repo.Write($"jobs/job{i:D3}.yaml", i % 2 == 0
+                ? $"id: job{i:D3}\ncommand: [\"{repo.Combine("broken")}\"]\n"
+                : $"id: job{i:D3}\ncommand: \"echo job{i:D3} >> ledger.txt\"\n");
+        }
+
+        Assert.AreEqual(0, (await OrchRunner.RunAsync(repo, "job", "submit", "jobs")).Exit);
+
+        var worker = await OrchRunner.RunAsync(repo, "worker", "--drain", "--parallel", "2").WaitAsync(TimeSpan.FromSeconds(90));
+
+        Assert.AreEqual(1, worker.Exit, "some jobs failed: " + worker.Err);
+        CollectionAssert.AreEquivalent(Enumerable.Range(0, 30).Where(i => i % 2 == 1).Select(i => $"job{i:D3}").ToArray(), File.ReadAllLines(repo.Combine("ledger.txt")));
+        await using var store = await OpenAsync(repo);
+        var jobs = await store.ListJobsAsync(new JobQuery(), CancellationToken.None);
+        foreach (var job in jobs.Where(j => j.Spec.Command[0] == repo.Combine("broken")))
+        {
+            Assert.AreEqual(JobStatus.Failed, job.Status);
+            StringAssert.Contains(job.Error, "could not start");
+        }
+    }
+
+    [TestMethod]
     public async Task Worker_GivesAQueuedAiJobItsPromptOnStandardInput_ThroughItsSupervisor()
     {
         if (!OperatingSystem.IsLinux())
