@@ -12,7 +12,7 @@ public static class EventEnvelope
 
     public static string? DataOf(OrchEvent evt)
     {
-        var json = JsonSerializer.Serialize(evt, evt.GetType(), OrchJson.Options);
+        var json = QueueEventWriter.TryWrite(evt) ?? JsonSerializer.Serialize(evt, evt.GetType(), OrchJson.Options);
         return json == "{}" ? null : json;
     }
 }
