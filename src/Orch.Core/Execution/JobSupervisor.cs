@@ -158,13 +158,23 @@ public static unsafe partial class JobSupervisor
                         Monitor.Wait(state.Gate, TimeSpan.FromMilliseconds(10));
                     }
 
-                    int status;
-                    if (state.Children.Remove(pid, out child) && SpawnedChild.WaitPid(pid, &status, 0) == pid)
+                    if (state.Children.Remove(pid, out child) && Collect(pid) is { } status)
                     {
                         // Under the gate, as the start lines are written: one ledger, one writer at a time. A full disk
                         // loses the line; the worker still hears of the exit and records it.
                         code = SpawnedChild.ExitCodeOf(status);
                         TryAppend(child.Ledger, string.Create(CultureInfo.InvariantCulture, $"{child.Key} {code}\n"));
+                    }
+                    else if (child is not null)
+                    {
+                        // Never expected (only this thread collects): a job's own answer pipe closes without an exit, and
+                        // the worker fails the job saying the supervisor could not tell its end.
+                        if (child.Reply >= 0)
+                        {
+                            _ = SpawnedChild.Close(child.Reply);
+                        }
+
+                        child = null;
                     }
                 }
 
@@ -212,6 +222,20 @@ public static unsafe partial class JobSupervisor
     {
         var info = stackalloc byte[SignalInfoBytes];
         return SpawnedChild.WaitId(OneChild, pid, info, Exited | NoWait | NoHang) == 0 && *(int*)(info + SignalInfoPid) == pid;
+    }
+
+    // The exit status of pid, a zombie: collected, trying again when a signal interrupts the call.
+    private static int? Collect(int pid)
+    {
+        int status;
+        int collected;
+        do
+        {
+            collected = SpawnedChild.WaitPid(pid, &status, 0);
+        }
+        while (collected < 0 && Marshal.GetLastPInvokeError() == SpawnedChild.Interrupted);
+
+        return collected == pid ? status : null;
     }
 
     private static bool TryAppend(FileStream ledger, string line)

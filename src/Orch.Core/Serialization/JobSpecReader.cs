@@ -97,13 +97,7 @@ internal static class JobSpecReader
                 };
             }
 
-            if (reader.TokenType != JsonTokenType.PropertyName || reader.ValueIsEscaped)
-            {
-                return null;
-            }
-
-            var field = reader.ValueSpan;
-            if (!reader.Read())
+            if (!Field(ref reader, out var field))
             {
                 return null;
             }
@@ -166,13 +160,7 @@ internal static class JobSpecReader
                 };
             }
 
-            if (reader.TokenType != JsonTokenType.PropertyName || reader.ValueIsEscaped)
-            {
-                return null;
-            }
-
-            var field = reader.ValueSpan;
-            if (!reader.Read())
+            if (!Field(ref reader, out var field))
             {
                 return null;
             }
@@ -193,6 +181,19 @@ internal static class JobSpecReader
         }
 
         return null;
+    }
+
+    // The next field's name, unescaped, with the reader on its value; false for anything else.
+    private static bool Field(ref Utf8JsonReader reader, out ReadOnlySpan<byte> name)
+    {
+        name = default;
+        if (reader.TokenType != JsonTokenType.PropertyName || reader.ValueIsEscaped)
+        {
+            return false;
+        }
+
+        name = reader.ValueSpan;
+        return reader.Read();
     }
 
     private static bool Retry(ref Utf8JsonReader reader, out RetrySettings? value)
