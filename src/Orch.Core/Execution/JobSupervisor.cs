@@ -103,6 +103,7 @@ public static unsafe partial class JobSupervisor
             // answer as one step: the reaper collects a job only once it is registered (it waits for a zombie it does
             // not know yet), so the worker always hears of a start before its exit, and the ledger has its start first.
             var pid = SpawnedChild.SpawnWith(request.Argv, request.Directory, environment, fds[0], fds[1], fds[2]);
+            Diagnostics.PausePoints.Hit(Diagnostics.PausePoints.BeforeSupervisorRegisters);
             lock (state.Gate)
             {
                 // Registered first: whatever fails after, the reaper still collects it and the worker hears of its end.

@@ -64,6 +64,54 @@ public sealed class WorkerSlotTests
     }
 
     [TestMethod]
+    public async Task Supervisor_WhenJobsEndBeforeTheirStartsAreRegistered_TellsEachStartFirst_AndEachExitOnce()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Inconclusive("the job supervisor is Linux-only");
+        }
+
+        using var repo = new TempDirectory();
+        for (var i = 0; i < 6; i++)
+        {
+            repo.Write($"jobs/j{i}.yaml", $"id: j{i}\ncommand: \"echo j{i} >> ledger.txt; exit {i}\"\n");
+        }
+
+        Assert.AreEqual(0, (await OrchProcess.RunAsync(repo, "job", "submit", "jobs")).Exit);
+        // Each job ends long before the supervisor registers its start: its reaper sees every exit first, and waits.
+        var clock = Stopwatch.StartNew();
+        using var worker = OrchProcess.Start(repo.Path, repo.Combine(".orch", "state.db"),
+            new Dictionary<string, string> { ["ORCH_PAUSE_AT"] = $"{Orch.Core.Diagnostics.PausePoints.BeforeSupervisorRegisters}:150" },
+            "worker", "--drain", "--parallel", "2");
+        var output = worker.StandardOutput.ReadToEndAsync(TestContext.CancellationToken);
+        var error = worker.StandardError.ReadToEndAsync(TestContext.CancellationToken);
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+        {
+            try
+            {
+                // An exit lost for want of its registration would leave the worker waiting for it for ever.
+                await worker.WaitForExitAsync(timeout.Token);
+            }
+            finally
+            {
+                if (!worker.HasExited)
+                {
+                    worker.Kill(entireProcessTree: true);
+                }
+            }
+        }
+
+        Assert.IsGreaterThanOrEqualTo(450, clock.ElapsedMilliseconds, "three rounds of two starts, each held 150 ms before its registration");
+        Assert.AreEqual(1, worker.ExitCode, "five of the jobs exit non-zero: " + await output + await error);
+        CollectionAssert.AreEquivalent(Enumerable.Range(0, 6).Select(i => $"j{i}").ToArray(), File.ReadAllLines(repo.Combine("ledger.txt")), "each ran once");
+        var database = repo.Combine(".orch", "state.db");
+        Assert.AreEqual("j0:0:succeeded j1:1:failed j2:2:failed j3:3:failed j4:4:failed j5:5:failed", StateFile.Scalar(database,
+            "SELECT group_concat(name || ':' || exit_code || ':' || status, ' ') FROM (SELECT * FROM jobs ORDER BY name);"), "each exit code as the job gave it");
+        Assert.AreEqual("6", StateFile.Scalar(database, "SELECT count(*) FROM events WHERE kind = 'job.finished';"));
+        Scenario.AssertNoProcessLeft(repo.Path, "after the drain");
+    }
+
+    [TestMethod]
     public async Task Worker_WhenAJobPrintsMoreThanItsPipesHold_ReadsBothStreamsWhileItRuns()
     {
         if (!OperatingSystem.IsLinux())
