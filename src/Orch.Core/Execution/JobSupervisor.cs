@@ -94,7 +94,8 @@ public static unsafe partial class JobSupervisor
         try
         {
             reply = request.Reply < 0 ? -1 : OpenWorkerDescriptor(workerPid, request.Reply, WriteOnlyAccess);
-            fds[0] = request.Input < 0 ? OpenNull() : OpenWorkerDescriptor(workerPid, request.Input, ReadOnlyAccess);
+            // Most jobs read /dev/null: the supervisor's one descriptor of it serves them all.
+            fds[0] = request.Input < 0 ? state.Null() : OpenWorkerDescriptor(workerPid, request.Input, ReadOnlyAccess);
             fds[1] = OpenWorkerDescriptor(workerPid, request.Output, WriteOnlyAccess);
             fds[2] = OpenWorkerDescriptor(workerPid, request.Error, WriteOnlyAccess);
             var ledger = LedgerFor(state, request.Ledger);
@@ -130,7 +131,7 @@ public static unsafe partial class JobSupervisor
                 _ = SpawnedChild.Close(reply);
             }
 
-            for (var i = 0; i < 3; i++)
+            for (var i = request.Input < 0 ? 1 : 0; i < 3; i++)
             {
                 if (fds[i] >= 0)
                 {
@@ -334,6 +335,18 @@ public static unsafe partial class JobSupervisor
 
         /// <summary><see cref="Variables"/> as NAME=VALUE entries, for a job without variables of its own.</summary>
         public string[] Environment { get; } = ChildProcess.Entries(variables);
+
+        private readonly object _nullGate = new();
+        private int _null = -1;
+
+        /// <summary>The input of every job the worker gives none: opened once (tried again if that failed), never closed.</summary>
+        public int Null()
+        {
+            lock (_nullGate)
+            {
+                return _null >= 0 ? _null : _null = OpenNull();
+            }
+        }
 
         public Dictionary<int, Child> Children { get; } = [];
 

@@ -104,6 +104,32 @@ public sealed class SqliteStateStoreTests
     }
 
     [TestMethod]
+    public async Task Open_DatabaseWithTheLeaseIndexOverEveryJob_IsUpgraded_AndExpiredLeasesAreStillRescued()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("state.db");
+        string held;
+        // Schema 7 indexed every job's lease; 8 keeps running jobs' alone.
+        await using (var old = await SqliteStateStore.OpenAsync(path, TimeProvider.System, [.. Migrations.All.Take(7)], CancellationToken.None))
+        {
+            await old.EnqueueJobsAsync(null, [Spec("held", dir.Path), Spec("waiting", dir.Path)], CancellationToken.None);
+            held = (await old.ClaimNextJobAsync(Owner, TimeSpan.FromMilliseconds(1), CancellationToken.None))!.Id;
+            var done = (await old.ClaimNextJobAsync(Owner with { Id = "worker:test:2" }, TimeSpan.FromHours(1), CancellationToken.None))!;
+            await old.CompleteJobAsync(new JobCompletion { JobId = done.Id, Fence = done.Fence, Status = JobStatus.Succeeded, ExitCode = 0 }, CancellationToken.None);
+        }
+
+        await Task.Delay(20);
+        await using var store = await SqliteStateStore.OpenAsync(path, TimeProvider.System, CancellationToken.None);
+
+        CollectionAssert.AreEqual(new[] { held }, (await store.RescueExpiredLeasesAsync(3, CancellationToken.None)).ToList());
+        Assert.AreEqual(JobStatus.Queued, (await store.GetJobAsync(held, CancellationToken.None))!.Status);
+        Assert.AreEqual(Migrations.LatestVersion, await store.GetSchemaVersionAsync(CancellationToken.None));
+        var again = (await store.ClaimNextJobAsync(Owner, TimeSpan.FromMilliseconds(1), CancellationToken.None))!;
+        await Task.Delay(20);
+        CollectionAssert.AreEqual(new[] { again.Id }, (await store.RescueExpiredLeasesAsync(3, CancellationToken.None)).ToList(), "a lease taken after the upgrade");
+    }
+
+    [TestMethod]
     public async Task ClaimNextJob_FromFourConnectionsAtOnce_HandsEachJobOutExactlyOnce()
     {
         using var dir = new TempDirectory();
