@@ -214,7 +214,7 @@ internal static class Migrations
         """,
 
         // 8: only a running job's lease is ever looked up, so the lease index holds running jobs alone: a job's claim
-        // and its end then change one small page of it, not three of an index of every job.
+        // and its end then change one small page of it, not up to three of an index of every job.
         """
         DROP INDEX ix_jobs_lease;
         CREATE INDEX ix_jobs_lease ON jobs (lease_until) WHERE status = 'running';
