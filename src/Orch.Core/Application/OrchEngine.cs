@@ -148,7 +148,8 @@ public sealed class OrchEngine : IAsyncDisposable
     internal string? UnopenedSqlitePath => _store is null && !PostgresStateStore.IsAddress(Options.DatabasePath) ? Options.DatabasePath : null;
 
     /// <summary>True when the state database exists (or is open); read-only views check it so they never create one.</summary>
-    internal bool HasDatabase => _store is not null || PostgresStateStore.IsAddress(Options.DatabasePath) || File.Exists(Options.DatabasePath);
+    // A folder counts, so that opening it says what is wrong instead of a report of nothing.
+    internal bool HasDatabase => _store is not null || PostgresStateStore.IsAddress(Options.DatabasePath) || Path.Exists(Options.DatabasePath);
 
     internal async Task<IStateStore> StoreAsync(CancellationToken cancellationToken) =>
         _store ??= PostgresStateStore.IsAddress(Options.DatabasePath)

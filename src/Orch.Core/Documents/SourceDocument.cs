@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text;
+using System.Text.RegularExpressions;
 using Orch.Abstractions.Diagnostics;
 using Orch.Core.Diagnostics;
 using YamlDotNet.Core;
@@ -11,7 +12,7 @@ namespace Orch.Core.Documents;
 /// A JSON or YAML file read into a node tree that keeps each node's line and column, so every later message can
 /// point at the exact spot. JSON is checked by a strict JSON parser first: YAML would accept some broken JSON.
 /// </summary>
-public sealed class SourceDocument
+public sealed partial class SourceDocument
 {
     private SourceDocument(string path, YamlNode root)
     {
@@ -102,8 +103,17 @@ public sealed class SourceDocument
         }
         catch (YamlException ex)
         {
-            diagnostics.Add(new OrchDiagnostic(DiagnosticCodes.SyntaxError, FindingSeverity.Error, $"not valid YAML: {InnermostMessage(ex)}",
-                path, (int)ex.Start.Line, (int)ex.Start.Column, "Fix the syntax at that position; `yamllint` shows the same spot."));
+            var message = InnermostMessage(ex);
+            var (line, column) = ((int)ex.Start.Line, (int)ex.Start.Column);
+            // The parser places a tab in a block's indentation at the mapping's start (1:1), or at the value before it; the
+            // tab itself is the spot.
+            if (message.Contains(" tab ", StringComparison.Ordinal) && FirstTabInIndentation(text, line) is { } tab)
+            {
+                (line, column) = tab;
+            }
+
+            diagnostics.Add(new OrchDiagnostic(DiagnosticCodes.SyntaxError, FindingSeverity.Error, $"not valid YAML: {message}",
+                path, line, column, "Fix the syntax at that position; `yamllint` shows the same spot."));
             return null;
         }
         catch (InvalidOperationException ex)
@@ -114,6 +124,43 @@ public sealed class SourceDocument
             return null;
         }
     }
+
+    /// <summary>
+    /// The line and column of the first tab among a line's leading blanks, from line <paramref name="fromLine"/> on,
+    /// outside block scalars (<c>|</c> and <c>&gt;</c>), whose text may start with a tab.
+    /// </summary>
+    private static (int Line, int Column)? FirstTabInIndentation(string text, int fromLine)
+    {
+        var lines = text.Split('\n');
+        int? blockIndent = null;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].TrimEnd('\r');
+            var spaces = line.Length - line.TrimStart(' ').Length;
+            if (blockIndent is { } indent && (line.Trim().Length == 0 || spaces > indent))
+            {
+                continue;
+            }
+
+            blockIndent = null;
+            var blanks = line.Length - line.TrimStart(' ', '\t').Length;
+            var tab = line.IndexOf('\t', 0, blanks);
+            if (tab >= 0 && i + 1 >= fromLine)
+            {
+                return (i + 1, tab + 1);
+            }
+
+            if (BlockScalarStart().IsMatch(line))
+            {
+                blockIndent = spaces;
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"(^|[:\-]\s)\s*[|>][\-+0-9]*\s*(#.*)?$")]
+    private static partial Regex BlockScalarStart();
 
     /// <summary>The first spot where brackets or indentation go deeper than <see cref="MaxDepth"/>, ignoring quoted text.</summary>
     private static (int Line, int Column)? TooDeep(string text)

@@ -134,6 +134,31 @@ public sealed partial class FirstHourTests
     }
 
     [TestMethod]
+    [DataRow("status")]
+    [DataRow("status --format json")]
+    [DataRow("job list")]
+    [DataRow("events")]
+    [DataRow("job run JOB")]
+    public async Task AnyCommand_WhenTheDatabaseIsAFolder_SaysSoInsteadOfReportingNothingOrReadOnly(string commandLine)
+    {
+        using var dir = new TempDirectory();
+        dir.Write("job.yaml", "id: j\ncommand: [\"true\"]\n");
+        var folder = dir.Combine("state");
+        Directory.CreateDirectory(folder);
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var exit = await OrchCli.RunAsync([.. commandLine.Replace("JOB", dir.Combine("job.yaml"), StringComparison.Ordinal).Split(' '), "--repo", dir.Path, "--db", folder, "--no-color"],
+            stdout, stderr);
+
+        Assert.AreEqual(2, exit, $"`{commandLine}`: {stdout}{stderr}");
+        StringAssert.Contains(stderr.ToString(), $"error ORCH2001: {folder} is a folder, not a database file");
+        StringAssert.Contains(stderr.ToString(), Path.Combine(folder, "state.db"), "the hint names a file to use instead");
+        AssertClean(stdout.ToString() + stderr, $"`{commandLine}`");
+        Assert.IsEmpty(Directory.EnumerateFileSystemEntries(folder).ToList(), "nothing is made in the folder");
+    }
+
+    [TestMethod]
     [DataRow(80)]
     [DataRow(100)]
     public void Table_AtANarrowTerminal_NeverBreaksAnId(int width)

@@ -191,6 +191,24 @@ public sealed class JobLoaderTests
     }
 
     [TestMethod]
+    [DataRow("id: a\ncommand: [\"true\"]\n\tbad: 1\n", 3, 1)]
+    [DataRow("id: a\r\ncommand: [\"true\"]\r\nenv:\r\n  A: 1\r\n \tB: 2\r\n", 5, 2)]
+    [DataRow("id: a\ndescription: |\n  \tkept: a tab in a literal block is text\ncommand: [\"true\"]\nenv:\n  A: 1\n\tB: 2\n", 7, 1)]
+    [DataRow("id: a\ndescription: |-\n  \tkept: a tab in a literal block is text\nenv:\n\tA: 1\n", 5, 1)]
+    public void Load_YamlWithATabInItsIndentation_PointsAtTheTab(string content, int line, int column)
+    {
+        using var repo = new TempDirectory();
+        var path = repo.Write("job.yaml", content);
+
+        var result = new JobLoader(new RepositoryPaths(repo.Path)).Load(path);
+
+        var error = result.Diagnostics.Single();
+        Assert.AreEqual("ORCH1002", error.Code);
+        StringAssert.Contains(error.Message, "tab");
+        Assert.AreEqual((line, column), (error.Line, error.Column), error.ToString());
+    }
+
+    [TestMethod]
     [DataRow("")]
     [DataRow("[1, 2]")]
     [DataRow("just text")]

@@ -81,6 +81,25 @@ public sealed class SqliteStateStoreTests
     }
 
     [TestMethod]
+    public async Task Open_AFolder_IsRefusedAsNotADatabase_ForWritingAndForReading()
+    {
+        using var dir = new TempDirectory();
+        var folder = dir.Combine("state");
+        Directory.CreateDirectory(folder);
+
+        var writing = await Assert.ThrowsExactlyAsync<StateDatabaseException>(() => SqliteStateStore.OpenAsync(folder, TimeProvider.System, CancellationToken.None));
+        var reading = await Assert.ThrowsExactlyAsync<StateDatabaseException>(() => SqliteStateStore.OpenReadOnlyAsync(folder, TimeProvider.System, CancellationToken.None));
+
+        foreach (var ex in new[] { writing, reading })
+        {
+            Assert.AreEqual(StateDatabaseFault.NotADatabase, ex.Fault);
+            StringAssert.Contains(ex.Message, "is a folder, not a database file");
+        }
+
+        Assert.IsEmpty(Directory.EnumerateFileSystemEntries(folder).ToList());
+    }
+
+    [TestMethod]
     public async Task Open_OlderDatabase_IsUpgradedKeepingItsRows()
     {
         using var dir = new TempDirectory();

@@ -24,6 +24,15 @@ internal static class SqliteFaults
         _ => null,
     };
 
+    /// <summary>
+    /// A folder named where the database file belongs: SQLite cannot open it, would call it read-only, and reports read
+    /// it as no database at all.
+    /// </summary>
+    public static StateDatabaseException Folder(string path) =>
+        new(path, $"{path} is a folder, not a database file.",
+            $"Point --db or ORCH_DB at a file, for example {Path.Combine(path, "state.db")} (Orch creates it), or leave both unset for the repository's .orch/state.db.",
+            null, StateDatabaseFault.NotADatabase);
+
     public static StateDatabaseException CorruptFile(string path, string detail, Exception? inner = null) =>
         new(path, $"{path} is damaged ({string.Join("; ", detail.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).TrimEnd('.')}); Orch will neither read nor write it.",
             $"Stop every dotnet orch process and copy {Path.GetFileName(path)} with its -wal and -shm files somewhere safe (the -wal file holds the latest commits). " +

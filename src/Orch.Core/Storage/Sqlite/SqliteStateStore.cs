@@ -70,6 +70,11 @@ public sealed class SqliteStateStore : SqlStateStore
     public static async Task<SqliteStateStore> OpenReadOnlyAsync(string path, TimeProvider time, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            throw SqliteFaults.Folder(full);
+        }
+
         try
         {
             return new SqliteStateStore(await OpenReadOnlyAsync(full, Migrations.All, ReadCheckBytes, cancellationToken), time, full, readOnly: true);
@@ -85,6 +90,11 @@ public sealed class SqliteStateStore : SqlStateStore
     {
         var checkBytes = checkUpTo ?? CheckOnOpenBytes;
         var full = Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            throw SqliteFaults.Folder(full);
+        }
+
         var exists = File.Exists(full);
         if (!exists)
         {
