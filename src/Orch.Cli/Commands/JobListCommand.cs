@@ -9,14 +9,14 @@ using Spectre.Console;
 
 namespace Orch.Cli.Commands;
 
-/// <summary><c>dotnet orch job list</c>: the jobs in the state database, oldest first.</summary>
+/// <summary><c>dotnet orch job list</c>: the newest jobs in the state database, oldest of them first.</summary>
 internal static class JobListCommand
 {
     public static Command Create(GlobalOptions options, TextWriter stdout, TextWriter stderr)
     {
         var status = OptionValues.Choice<JobStatus>("--status", "Only jobs in this status.", "a job status");
         var run = new Option<string?>("--run") { Description = "Only jobs of this run." };
-        var limit = OptionValues.WholeNumber("--limit", "How many jobs at most.", 200, 1);
+        var limit = OptionValues.WholeNumber("--limit", "How many of the newest jobs to show.", 200, 1);
         var command = new Command("list", "List jobs and their status.") { status, run, limit };
         command.WithAction(options, stdout, stderr, async (context, parse, ct) =>
         {

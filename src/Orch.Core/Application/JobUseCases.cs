@@ -117,7 +117,7 @@ public sealed class JobUseCases
         return new WorkResult(settings.Diagnostics, worker.Identity.Id, await worker.RunAsync(cancellationToken));
     }
 
-    /// <summary>The jobs in the state database, oldest first.</summary>
+    /// <summary>The newest jobs in the state database that match, oldest of them first.</summary>
     public async Task<IReadOnlyList<JobRecord>> ListAsync(JobQuery query, CancellationToken cancellationToken) =>
         _engine.HasDatabase ? await (await _engine.ReadStoreAsync(cancellationToken)).ListJobsAsync(query, cancellationToken) : [];
 

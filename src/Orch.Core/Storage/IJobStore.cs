@@ -131,7 +131,7 @@ public interface IJobStore
     /// <returns>The job, or <see langword="null"/> when there is none with that id.</returns>
     Task<JobRecord?> GetJobAsync(string jobId, CancellationToken cancellationToken);
 
-    /// <summary>Lists jobs, oldest first.</summary>
+    /// <summary>Lists the newest jobs that match the query, at most its limit, oldest of them first.</summary>
     /// <param name="query">Which jobs.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The jobs.</returns>

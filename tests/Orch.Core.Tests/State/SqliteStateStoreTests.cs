@@ -81,6 +81,34 @@ public sealed class SqliteStateStoreTests
     }
 
     [TestMethod]
+    public async Task ReadEvents_OfARunOrAJob_SearchesTheirIndexes_NeverTheWholeLog()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Combine("state.db");
+        await (await SqliteStateStore.OpenAsync(path, TimeProvider.System, CancellationToken.None)).DisposeAsync();
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync();
+        using var explain = connection.CreateCommand();
+        explain.CommandText = "EXPLAIN QUERY PLAN " + Orch.Core.Storage.Sql.SqlStateStore.EventsOfSubjectSql;
+        explain.Parameters.AddWithValue("@subject", "run-a");
+        explain.Parameters.AddWithValue("@after", 0);
+        explain.Parameters.AddWithValue("@limit", 1000);
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        var text = string.Join("\n", plan);
+        StringAssert.Contains(text, "USING INDEX ix_events_run (run_id=? AND id>?)", text);
+        StringAssert.Contains(text, "USING INDEX ix_events_job (job_id=? AND id>?)", text);
+        Assert.IsFalse(text.Contains("TEMP B-TREE", StringComparison.Ordinal), "the two halves are merged in id order, not collected and sorted:\n" + text);
+    }
+
+    [TestMethod]
     public async Task Open_AFolder_IsRefusedAsNotADatabase_ForWritingAndForReading()
     {
         using var dir = new TempDirectory();

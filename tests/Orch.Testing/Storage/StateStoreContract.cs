@@ -100,6 +100,27 @@ public abstract class StateStoreContract
     }
 
     [TestMethod]
+    public async Task Jobs_List_GivesTheNewestThatMatch_OldestOfThemFirst()
+    {
+        await using var store = await FreshAsync();
+        var older = await store.CreateRunAsync("job", null, CancellationToken.None);
+        var newer = await store.CreateRunAsync("job", null, CancellationToken.None);
+        await store.EnqueueJobsAsync(older.Id, [Spec("o1"), Spec("o2"), Spec("o3")], CancellationToken.None);
+        await store.EnqueueJobsAsync(newer.Id, [Spec("n1"), Spec("n2")], CancellationToken.None);
+        await store.EnqueueJobsAsync(older.Id, [Spec("o4")], CancellationToken.None);
+        var claimed = await store.ClaimNextJobAsync(Owner, CancellationToken.None);
+
+        string[] Names(IReadOnlyList<JobRecord> jobs) => [.. jobs.Select(j => j.Spec.Name)];
+
+        CollectionAssert.AreEqual(new[] { "n1", "n2", "o4" }, Names(await store.ListJobsAsync(new JobQuery(Limit: 3), CancellationToken.None)));
+        CollectionAssert.AreEqual(new[] { "o3", "o4" }, Names(await store.ListJobsAsync(new JobQuery(RunId: older.Id, Limit: 2), CancellationToken.None)));
+        CollectionAssert.AreEqual(new[] { "n2", "o4" }, Names(await store.ListJobsAsync(new JobQuery(JobStatus.Queued, Limit: 2), CancellationToken.None)));
+        CollectionAssert.AreEqual(new[] { "o2", "o3", "o4" }, Names(await store.ListJobsAsync(new JobQuery(JobStatus.Queued, older.Id), CancellationToken.None)));
+        Assert.AreEqual("o1", claimed!.Spec.Name);
+        CollectionAssert.AreEqual(new[] { "o1", "o2", "o3", "n1", "n2", "o4" }, Names(await store.ListJobsAsync(new JobQuery(), CancellationToken.None)));
+    }
+
+    [TestMethod]
     public async Task Jobs_EnqueueClaimComplete_MoveThroughTheirLifeWithEventsAttemptsAndDeduplicatedFindings()
     {
         await using var store = await FreshAsync();
@@ -409,6 +430,32 @@ public abstract class StateStoreContract
         CollectionAssert.AreEqual(new[] { """{"wave":1}""", """{"wave":2}""" }, runA.Select(e => e.Data).ToArray());
         Assert.AreEqual(all[1].Id, after.Single().Id);
         Assert.AreEqual(all[2].Id, await store.LastEventIdAsync(CancellationToken.None), "a view follows on from the newest event");
+    }
+
+    [TestMethod]
+    public async Task Events_OfARunOrAJob_ComeInIdOrder_WithTheJobsOwnEvents_AndPageAfterAnId()
+    {
+        await using var store = await FreshAsync();
+        await store.AppendEventsAsync(
+        [
+            new NewEvent("run.started", DateTimeOffset.UnixEpoch, "run-a", null, "1"),
+            new NewEvent("job.queued", DateTimeOffset.UnixEpoch, null, "job-x", "2"),
+            new NewEvent("job.started", DateTimeOffset.UnixEpoch, "run-a", "job-x", "3"),
+            new NewEvent("run.started", DateTimeOffset.UnixEpoch, "run-b", "job-y", "4"),
+            new NewEvent("job.finished", DateTimeOffset.UnixEpoch, "run-b", "job-x", "5"),
+            new NewEvent("run.finished", DateTimeOffset.UnixEpoch, "run-a", null, "6"),
+        ], CancellationToken.None);
+
+        var runA = await store.ReadEventsAsync("run-a", 0, 100, CancellationToken.None);
+        var jobX = await store.ReadEventsAsync("job-x", 0, 100, CancellationToken.None);
+        var firstPage = await store.ReadEventsAsync("job-x", 0, 2, CancellationToken.None);
+        var nextPage = await store.ReadEventsAsync("job-x", firstPage[^1].Id, 2, CancellationToken.None);
+
+        CollectionAssert.AreEqual(new[] { "1", "3", "6" }, runA.Select(e => e.Data).ToArray(), "the run's events, its jobs' among them, in order");
+        CollectionAssert.AreEqual(new[] { "2", "3", "5" }, jobX.Select(e => e.Data).ToArray(), "a job's events with or without a run, each once, in order");
+        CollectionAssert.AreEqual(new[] { "2", "3" }, firstPage.Select(e => e.Data).ToArray());
+        CollectionAssert.AreEqual(new[] { "5" }, nextPage.Select(e => e.Data).ToArray());
+        Assert.IsEmpty(await store.ReadEventsAsync("nobody", 0, 100, CancellationToken.None));
     }
 
     [TestMethod]

@@ -426,10 +426,27 @@ public abstract partial class SqlStateStore : IStateStore
             return jobs.Count == 0 ? null : jobs[0];
         }, cancellationToken);
 
-    public Task<IReadOnlyList<JobRecord>> ListJobsAsync(JobQuery query, CancellationToken cancellationToken) =>
-        WithConnectionAsync(() => QueryJobsAsync(
-            "WHERE (CAST(@status AS TEXT) IS NULL OR status = @status) AND (CAST(@run AS TEXT) IS NULL OR run_id = @run) ORDER BY seq LIMIT @limit", cancellationToken,
-            ("@status", query.Status is { } s ? OrchJson.EnumText(s) : null), ("@run", query.RunId), ("@limit", query.Limit)), cancellationToken);
+    // The newest jobs that match, oldest of them first; only the filters given are in the SQL, so a run's jobs are found
+    // through its index however many other jobs the table holds.
+    public Task<IReadOnlyList<JobRecord>> ListJobsAsync(JobQuery query, CancellationToken cancellationToken)
+    {
+        var filter = (query.Status, query.RunId) switch
+        {
+            (null, null) => "",
+            (not null, null) => "WHERE status = @status ",
+            (null, not null) => "WHERE run_id = @run ",
+            _ => "WHERE status = @status AND run_id = @run ",
+        };
+        var tail = $"WHERE seq IN (SELECT seq FROM jobs {filter}ORDER BY seq DESC LIMIT @limit) ORDER BY seq";
+        (string, object?)[] parameters = (query.Status, query.RunId) switch
+        {
+            (null, null) => [("@limit", query.Limit)],
+            ({ } status, null) => [("@status", OrchJson.EnumText(status)), ("@limit", query.Limit)],
+            (null, { } run) => [("@run", run), ("@limit", query.Limit)],
+            ({ } status, { } run) => [("@status", OrchJson.EnumText(status)), ("@run", run), ("@limit", query.Limit)],
+        };
+        return WithConnectionAsync(() => QueryJobsAsync(tail, cancellationToken, parameters), cancellationToken);
+    }
 
     public Task<IReadOnlyList<AttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken cancellationToken) =>
         WithConnectionAsync(async () =>
@@ -459,13 +476,33 @@ public abstract partial class SqlStateStore : IStateStore
             return 0;
         }, cancellationToken);
 
+    private const string EventColumnsSql = "id, kind, ts, run_id, job_id, data";
+
+    /// <summary>Every event after an id, in order.</summary>
+    internal const string EventsSql = $"SELECT {EventColumnsSql} FROM events WHERE id > @after ORDER BY id LIMIT @limit;";
+
+    /// <summary>
+    /// A run's or a job's events after an id, in order: each half read in id order from its own index and the two merged,
+    /// so that a page costs the same however much history other runs left (one query with <c>OR</c> read the whole log).
+    /// </summary>
+    internal const string EventsOfSubjectSql =
+        $"SELECT {EventColumnsSql} FROM (SELECT {EventColumnsSql} FROM events WHERE run_id = @subject AND id > @after UNION ALL " +
+        $"SELECT {EventColumnsSql} FROM events WHERE job_id = @subject AND id > @after AND (run_id IS NULL OR run_id <> @subject)) AS subject_events " +
+        "ORDER BY id LIMIT @limit;";
+
     public Task<IReadOnlyList<EventRecord>> ReadEventsAsync(string? subjectId, long afterId, int limit, CancellationToken cancellationToken) =>
         WithConnectionAsync(async () =>
         {
-            using var cmd = Command(
-                "SELECT id, kind, ts, run_id, job_id, data FROM events WHERE id > @after " +
-                "AND (CAST(@subject AS TEXT) IS NULL OR run_id = @subject OR job_id = @subject) ORDER BY id LIMIT @limit;", null);
-            Bind(cmd, ("@after", afterId), ("@subject", subjectId), ("@limit", limit));
+            using var cmd = Command(subjectId is null ? EventsSql : EventsOfSubjectSql, null);
+            if (subjectId is null)
+            {
+                Bind(cmd, ("@after", afterId), ("@limit", limit));
+            }
+            else
+            {
+                Bind(cmd, ("@after", afterId), ("@subject", subjectId), ("@limit", limit));
+            }
+
             var list = new List<EventRecord>();
             using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
