@@ -502,6 +502,26 @@ public abstract class StateStoreContract
     }
 
     [TestMethod]
+    public async Task Costs_ListedForOneRun_AreThatRunsAlone_InOrder_AndWithoutARun_Everyones()
+    {
+        await using var store = await FreshAsync();
+        var first = await store.CreateRunAsync("plan", null, CancellationToken.None);
+        var second = await store.CreateRunAsync("plan", null, CancellationToken.None);
+        foreach (var (run, cost) in new[] { (first, 1m), (second, 2m), (first, 3m) })
+        {
+            var job = await store.StartJobAsync(run.Id, Spec("edit", "claude"), Owner, CancellationToken.None);
+            await store.CompleteJobAsync(new JobCompletion
+            {
+                JobId = job.Id, Status = JobStatus.Succeeded, Costs = [new CostEntry(1, "claude", "m", 1, 0, 1, cost, false)],
+            }, CancellationToken.None);
+        }
+
+        CollectionAssert.AreEqual(new decimal?[] { 1m, 3m }, (await store.ListCostsAsync(first.Id, CancellationToken.None)).Select(c => c.Entry.CostUsd).ToArray());
+        CollectionAssert.AreEqual(new decimal?[] { 1m, 2m, 3m }, (await store.ListCostsAsync(null, CancellationToken.None)).Select(c => c.Entry.CostUsd).ToArray());
+        Assert.IsEmpty(await store.ListCostsAsync("run-nobody", CancellationToken.None));
+    }
+
+    [TestMethod]
     public async Task TestResults_TheNewestOutcomePerCommitAndBranchIsRead()
     {
         await using var store = await FreshAsync();

@@ -672,10 +672,14 @@ public abstract partial class SqlStateStore : IStateStore
     public Task<IReadOnlyList<CostRecord>> ListCostsAsync(string? runId, CancellationToken cancellationToken) =>
         WithConnectionAsync(async () =>
         {
-            using var cmd = Command(
-                "SELECT run_id, workstream_id, phase, job_id, attempt, tool, model, input_tokens, cached_tokens, output_tokens, cost_micro_usd, estimated, ts " +
-                "FROM costs WHERE (CAST(@run AS TEXT) IS NULL OR run_id = @run) ORDER BY id;", null);
-            Bind(cmd, ("@run", runId));
+            // One run's rows through its index: other runs' spending is never read for it.
+            const string columns = "SELECT run_id, workstream_id, phase, job_id, attempt, tool, model, input_tokens, cached_tokens, output_tokens, cost_micro_usd, estimated, ts ";
+            using var cmd = Command(runId is null ? columns + "FROM costs ORDER BY id;" : columns + "FROM costs WHERE run_id = @run ORDER BY id;", null);
+            if (runId is not null)
+            {
+                Bind(cmd, ("@run", runId));
+            }
+
             var list = new List<CostRecord>();
             using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
