@@ -38,7 +38,7 @@ public sealed class CancellationTests
 
         Assert.AreEqual(130, orch.ExitCode, await stderr + await stdout);
         var child = int.Parse(File.ReadAllText(repo.Combine("child.pid")).Trim(), CultureInfo.InvariantCulture);
-        Assert.IsFalse(ProcessState.IsRunning(child), "Ctrl-C must kill the job's children too");
+        Assert.IsTrue(ProcessState.GoneWithin(child), "Ctrl-C must kill the job's children too");
         await using var store = await SqliteStateStore.OpenAsync(repo.Combine(".orch", "state.db"), TimeProvider.System, CancellationToken.None);
         var job = (await store.ListJobsAsync(new JobQuery(), CancellationToken.None)).Single();
         Assert.AreEqual(JobStatus.Cancelled, job.Status);

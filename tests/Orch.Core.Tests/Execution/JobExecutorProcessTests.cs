@@ -95,8 +95,8 @@ public sealed class JobExecutorProcessTests
         StringAssert.Contains(outcome.Error, "timed out after 2 s");
         var child = int.Parse(File.ReadAllText(repo.Combine("child.pid")).Trim(), CultureInfo.InvariantCulture);
         var shell = int.Parse(File.ReadAllText(repo.Combine("shell.pid")).Trim(), CultureInfo.InvariantCulture);
-        Assert.IsFalse(ProcessState.IsRunning(shell), "the job's shell survived the timeout");
-        Assert.IsFalse(ProcessState.IsRunning(child), "the job's background child survived the timeout");
+        Assert.IsTrue(ProcessState.GoneWithin(shell), "the job's shell survived the timeout");
+        Assert.IsTrue(ProcessState.GoneWithin(child), "the job's background child survived the timeout");
         Assert.IsNotNull(outcome.ErrorReport);
         StringAssert.Contains(File.ReadAllText(outcome.ErrorReport), "\"status\": \"timed_out\"");
     }

@@ -85,7 +85,7 @@ public sealed class WorkspaceProcessTests
         Assert.IsLessThan(12, clock.Elapsed.TotalSeconds, $"killed after {clock.Elapsed}, not at the 2 s stall time plus a few seconds");
         var worktree = (await store.ListWorktreesAsync(summary.RunId, CancellationToken.None)).Single().Path;
         var child = int.Parse(File.ReadAllText(Path.Combine(worktree, "..", "child.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.IsFalse(ProcessState.IsRunning(child), "the tool's own child was left running");
+        Assert.IsTrue(ProcessState.GoneWithin(child), "the tool's own child was left running");
         var jobs = await store.ListJobsAsync(new Orch.Core.Storage.JobQuery(Orch.Core.Jobs.JobStatus.Stalled, summary.RunId), CancellationToken.None);
         Assert.HasCount(1, jobs);
     }

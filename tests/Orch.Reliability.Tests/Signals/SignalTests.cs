@@ -40,7 +40,7 @@ public sealed class SignalTests
         await run.WaitForExitAsync(timeout.Token);
 
         Assert.AreEqual(expected, run.ExitCode, await output + await error);
-        Assert.IsFalse(ProcessState.IsRunning(child), "the job's own child died with it");
+        Assert.IsTrue(ProcessState.GoneWithin(child), "the job's own child died with it");
         Scenario.AssertNoProcessLeft(repo.Path, $"after SIG{signal}");
         Assert.AreEqual("cancelled", StateFile.Scalar(database, "SELECT status FROM runs;"));
         var resumed = await OrchProcess.RunAsync(repo.Path, database, null, "resume", StateFile.LatestRun(database)!);
@@ -72,7 +72,7 @@ public sealed class SignalTests
         await worker.WaitForExitAsync(timeout.Token);
 
         Assert.AreEqual(expected, worker.ExitCode, await output + await error);
-        Assert.IsTrue(shells.All(pid => !ProcessState.IsRunning(pid)), "the in-flight jobs were killed");
+        Assert.IsTrue(shells.All(pid => ProcessState.GoneWithin(pid)), "the in-flight jobs were killed");
         Scenario.AssertNoProcessLeft(repo.Path, $"after SIG{signal}");
         var database = repo.Combine(".orch", "state.db");
         Assert.AreEqual("3", StateFile.Scalar(database, "SELECT count(*) FROM jobs WHERE status = 'queued';"), "unfinished jobs went back to the queue");

@@ -156,7 +156,7 @@ public sealed class WorkerSlotTests
         var database = repo.Combine(".orch", "state.db");
         Assert.AreEqual("timed_out", StateFile.Scalar(database, "SELECT status FROM jobs WHERE name = 'slow';"));
         Assert.AreEqual("succeeded", StateFile.Scalar(database, "SELECT status FROM jobs WHERE name = 'next';"), "the slot goes on after it");
-        Assert.IsFalse(ProcessState.IsRunning(int.Parse(File.ReadAllText(repo.Combine("child")).Trim(), CultureInfo.InvariantCulture)), "the job's own child died with it");
+        Assert.IsTrue(ProcessState.GoneWithin(int.Parse(File.ReadAllText(repo.Combine("child")).Trim(), CultureInfo.InvariantCulture)), "the job's own child died with it");
         StringAssert.Contains(File.ReadAllText(repo.Combine(".orch", "logs", StateFile.Scalar(database, "SELECT id FROM jobs WHERE name = 'slow';") + ".log")),
             "started\n# killed after 1 s (timeout)\n");
         Scenario.AssertNoProcessLeft(repo.Path, "after the timeout");
@@ -191,7 +191,7 @@ public sealed class WorkerSlotTests
         var database = repo.Combine(".orch", "state.db");
         Assert.AreEqual("failed", StateFile.Scalar(database, "SELECT status FROM jobs WHERE name = 'held';"));
         StringAssert.Contains(StateFile.Scalar(database, "SELECT error FROM jobs WHERE name = 'held';"), "job supervisor");
-        Assert.IsFalse(ProcessState.IsRunning(int.Parse(File.ReadAllText(repo.Combine("child")).Trim(), CultureInfo.InvariantCulture)),
+        Assert.IsTrue(ProcessState.GoneWithin(int.Parse(File.ReadAllText(repo.Combine("child")).Trim(), CultureInfo.InvariantCulture)),
             "what it ran is no longer watched, so it was killed");
         Assert.AreEqual("succeeded", StateFile.Scalar(database, "SELECT status FROM jobs WHERE name = 'after';"));
         Assert.AreEqual("after\n", File.ReadAllText(repo.Combine("after.txt")));

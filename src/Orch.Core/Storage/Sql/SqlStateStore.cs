@@ -430,22 +430,24 @@ public abstract partial class SqlStateStore : IStateStore
     // through its index however many other jobs the table holds.
     public Task<IReadOnlyList<JobRecord>> ListJobsAsync(JobQuery query, CancellationToken cancellationToken)
     {
-        var filter = (query.Status, query.RunId) switch
+        var conditions = new List<string>(2);
+        var parameters = new List<(string, object?)>(3);
+        if (query.Status is { } status)
         {
-            (null, null) => "",
-            (not null, null) => "WHERE status = @status ",
-            (null, not null) => "WHERE run_id = @run ",
-            _ => "WHERE status = @status AND run_id = @run ",
-        };
-        var tail = $"WHERE seq IN (SELECT seq FROM jobs {filter}ORDER BY seq DESC LIMIT @limit) ORDER BY seq";
-        (string, object?)[] parameters = (query.Status, query.RunId) switch
+            conditions.Add("status = @status");
+            parameters.Add(("@status", OrchJson.EnumText(status)));
+        }
+
+        if (query.RunId is { } run)
         {
-            (null, null) => [("@limit", query.Limit)],
-            ({ } status, null) => [("@status", OrchJson.EnumText(status)), ("@limit", query.Limit)],
-            (null, { } run) => [("@run", run), ("@limit", query.Limit)],
-            ({ } status, { } run) => [("@status", OrchJson.EnumText(status)), ("@run", run), ("@limit", query.Limit)],
-        };
-        return WithConnectionAsync(() => QueryJobsAsync(tail, cancellationToken, parameters), cancellationToken);
+            conditions.Add("run_id = @run");
+            parameters.Add(("@run", run));
+        }
+
+        parameters.Add(("@limit", query.Limit));
+        var filter = conditions.Count == 0 ? "" : $"WHERE {string.Join(" AND ", conditions)} ";
+        return WithConnectionAsync(() => QueryJobsAsync($"WHERE seq IN (SELECT seq FROM jobs {filter}ORDER BY seq DESC LIMIT @limit) ORDER BY seq",
+            cancellationToken, [.. parameters]), cancellationToken);
     }
 
     public Task<IReadOnlyList<AttemptRecord>> ListAttemptsAsync(string jobId, CancellationToken cancellationToken) =>
