@@ -23,17 +23,19 @@ public sealed record FixYield(string Phase, string Tool, int Workstreams, int Ro
     /// <summary>The yield of each phase and FIX tool of one run, from its jobs (checks and FIX rounds) and its cost ledger.</summary>
     public static IReadOnlyList<FixYield> Of(IReadOnlyList<CheckFindings> jobs, IReadOnlyList<CostRecord> costs)
     {
-        var checks = jobs.Select(CheckRound.Of).OfType<CheckRound>().Where(c => c.Command == 1).ToList();
+        var checks = jobs.Select(CheckRound.Of).OfType<CheckRound>().ToList();
         var fixes = jobs.Select(j => (Job: j, Name: JobName.Parse(j.Name)))
             .Where(f => f.Name is { Kind: JobKind.Fix })
             .Select(f => (Workstream: f.Job.WorkstreamId ?? f.Name!.Workstream, Phase: f.Name!.Phase!, f.Job.Tool))
             .ToList();
         var loops = fixes.GroupBy(f => (f.Workstream, f.Phase)).Select(g =>
         {
-            var rounds = checks.Where(c => c.Workstream == g.Key.Workstream && c.Phase == g.Key.Phase).OrderBy(c => c.Round).ToList();
+            // A round's findings are those of all its commands (format and build; build and each test project).
+            var rounds = checks.Where(c => c.Workstream == g.Key.Workstream && c.Phase == g.Key.Phase)
+                .GroupBy(c => c.Round).OrderBy(r => r.Key).Select(r => r.Sum(c => c.Findings.Count)).ToList();
             var spent = costs.Where(c => c.WorkstreamId == g.Key.Workstream && string.Equals(c.Phase, g.Key.Phase, StringComparison.OrdinalIgnoreCase)).ToList();
             return (g.Key.Phase, Tool: string.Join(" → ", g.Select(f => f.Tool).Distinct()), Rounds: g.Count(),
-                Before: rounds.Count > 0 ? rounds[0].Findings.Count : 0, After: rounds.Count > 0 ? rounds[^1].Findings.Count : 0,
+                Before: rounds.Count > 0 ? rounds[0] : 0, After: rounds.Count > 0 ? rounds[^1] : 0,
                 Tokens: spent.Sum(c => c.Entry.InputTokens + c.Entry.OutputTokens), Usd: spent.Sum(c => c.Entry.CostUsd ?? 0));
         });
         return loops.GroupBy(l => (l.Phase, l.Tool))
