@@ -21,6 +21,8 @@ public sealed class JobHistory
     {
         var history = new JobHistory();
         var spent = costs.Where(c => c.JobId is not null).GroupBy(c => c.JobId!).ToDictionary(g => g.Key, g => g.Sum(c => c.Entry.CostUsd ?? 0), StringComparer.Ordinal);
+        // A check command that ran as several jobs (a build, then one per test project) took their sum in its round.
+        var checks = new Dictionary<(string? Run, string Workstream, int Round, int Command, string Key), double>();
         foreach (var job in jobs.Where(j => j.StartedAt is not null && j.FinishedAt is not null && j.Status != JobStatus.Cancelled))
         {
             if (JobName.Parse(job.Spec.Name) is not { } name || Kind(name, job) is not { } kind)
@@ -29,7 +31,17 @@ public sealed class JobHistory
             }
 
             history.Samples++;
-            Add(history._seconds, kind.Key, (job.FinishedAt!.Value - job.StartedAt!.Value).TotalSeconds);
+            var seconds = (job.FinishedAt!.Value - job.StartedAt!.Value).TotalSeconds;
+            if (name.Kind == JobKind.Check)
+            {
+                var round = (job.RunId, name.Workstream, name.Round, name.Command, kind.Key);
+                checks[round] = checks.GetValueOrDefault(round) + seconds;
+            }
+            else
+            {
+                Add(history._seconds, kind.Key, seconds);
+            }
+
             if (spent.TryGetValue(job.Id, out var usd))
             {
                 Add(history._dollars, kind.Key, usd);
@@ -43,6 +55,11 @@ public sealed class JobHistory
                 loops.Add(loop);
                 history._rounds[phase] = (fixes + (kind.Key.StartsWith("fix:", StringComparison.Ordinal) ? 1 : 0), loops);
             }
+        }
+
+        foreach (var (round, seconds) in checks)
+        {
+            Add(history._seconds, round.Key, seconds);
         }
 
         return history;
@@ -67,7 +84,8 @@ public sealed class JobHistory
     {
         JobKind.Edit => (EditKey(job.Spec.Tool), null),
         JobKind.Fix => (FixKey(job.Spec.Tool), name.Phase),
-        _ => (CheckKey(name.Phase!, job.Spec.UseShell ? job.Spec.Command[0] : string.Join(' ', job.Spec.Command)), name.Phase),
+        // By the command as the plan writes it; a check recorded before jobs kept that, by the command as it ran.
+        _ => (CheckKey(name.Phase!, job.Spec.CheckCommand ?? (job.Spec.UseShell ? job.Spec.Command[0] : string.Join(' ', job.Spec.Command))), name.Phase),
     };
 
     private static void Add<T>(Dictionary<string, List<T>> samples, string key, T value)

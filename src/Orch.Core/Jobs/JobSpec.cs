@@ -64,6 +64,12 @@ public sealed record JobSpec
     /// <summary>The workflow phase the job belongs to (EDIT, STATIC, RUNTIME), for the cost ledger; <see langword="null"/> for plain jobs.</summary>
     public string? Phase { get; init; }
 
+    /// <summary>
+    /// For a STATIC or RUNTIME check, the phase's command as the plan or profile writes it (placeholders unexpanded), so
+    /// estimates find its history however it expanded and into however many jobs it ran; <see langword="null"/> otherwise.
+    /// </summary>
+    public string? CheckCommand { get; init; }
+
     /// <summary>The instruction for AI tools.</summary>
     public string? Prompt { get; init; }
 

@@ -56,7 +56,7 @@ internal static class JobSpecReader
     private static JobSpec? ReadSpec(ref Utf8JsonReader reader)
     {
         string? name = null, tool = null, root = null, directory = null, logFile = null, errorReport = null, sourceRunId = null, workstreamId = null,
-            phase = null, prompt = null, model = null, executable = null, resultsDirectory = null, sourceFile = null;
+            phase = null, checkCommand = null, prompt = null, model = null, executable = null, resultsDirectory = null, sourceFile = null;
         List<string>? command = null, filesScope = null;
         List<int>? successCodes = null;
         Dictionary<string, string>? environment = null;
@@ -88,6 +88,7 @@ internal static class JobSpecReader
                     FilesScope = filesScope ?? [.. Defaults.FilesScope],
                     SuccessExitCodes = successCodes ?? [.. Defaults.SuccessExitCodes],
                     Phase = phase,
+                    CheckCommand = checkCommand,
                     Prompt = prompt,
                     Model = model,
                     MaxTurns = maxTurns,
@@ -122,6 +123,7 @@ internal static class JobSpecReader
                 _ when field.SequenceEqual("files_scope"u8) => Strings(ref reader, out filesScope),
                 _ when field.SequenceEqual("success_exit_codes"u8) => Numbers(ref reader, out successCodes),
                 _ when field.SequenceEqual("phase"u8) => NullableString(ref reader, out phase),
+                _ when field.SequenceEqual("check_command"u8) => NullableString(ref reader, out checkCommand),
                 _ when field.SequenceEqual("prompt"u8) => NullableString(ref reader, out prompt),
                 _ when field.SequenceEqual("model"u8) => NullableString(ref reader, out model),
                 _ when field.SequenceEqual("max_turns"u8) => NullableNumber(ref reader, out maxTurns),

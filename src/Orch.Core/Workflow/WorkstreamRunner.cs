@@ -443,7 +443,7 @@ public sealed class WorkstreamRunner
                 {
                     var before = await _services.Git.SnapshotAsync(context.Worktree, checkpoint, cancellationToken);
                     await RunJobAsync(context, step, CheckPhase.ToolOf(command), command.UseShell ? command.Command : command.For(own), command.UseShell,
-                        new Dictionary<string, string>(), [], cancellationToken, s => s with { Phase = word, ResultsDirectory = resultsDirectory });
+                        new Dictionary<string, string>(), [], cancellationToken, s => s with { Phase = word, ResultsDirectory = resultsDirectory, CheckCommand = command.Display });
                     await RevertUntouchedAsync(context, checkpoint, before, own, cancellationToken);
                 }
 
@@ -455,7 +455,7 @@ public sealed class WorkstreamRunner
                 // Each test project the way its platform runs it, after one build.
                 var run = await DotnetTestRun.RunAsync(command.Command, context.Worktree, resultsDirectory, new DotnetTestPlanner(new MsBuildProjectEvaluator()),
                     (part, argv, results, ct) => RunJobAsync(context, $"{step}-{part}", "dotnet", argv, false, new Dictionary<string, string>(), [], ct,
-                        s => s with { Phase = word, ResultsDirectory = results }), cancellationToken);
+                        s => s with { Phase = word, ResultsDirectory = results, CheckCommand = command.Display }), cancellationToken);
                 findings.AddRange(check.FindingsOf(command, run.Build, out var buildFailed, context.Worktree));
                 failed |= buildFailed;
                 foreach (var test in run.Tests)
@@ -468,7 +468,7 @@ public sealed class WorkstreamRunner
             }
 
             var outcome = await RunJobAsync(context, step, CheckPhase.ToolOf(command), command.Command, command.UseShell,
-                new Dictionary<string, string>(), [], cancellationToken, s => s with { Phase = word, ResultsDirectory = resultsDirectory });
+                new Dictionary<string, string>(), [], cancellationToken, s => s with { Phase = word, ResultsDirectory = resultsDirectory, CheckCommand = command.Display });
             findings.AddRange(check.FindingsOf(command, outcome, out var commandFailed, context.Worktree));
             failed |= commandFailed;
         }

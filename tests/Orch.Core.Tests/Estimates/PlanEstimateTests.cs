@@ -41,6 +41,30 @@ public sealed class PlanEstimateTests
         """;
 
     [TestMethod]
+    public void Estimate_OfACheckThatRanAsABuildAndATestJob_FindsItByTheCommandAsWritten_AndSumsEachRound()
+    {
+        using var dir = new TempDirectory();
+        // `dotnet test` in the plan runs as a build job and a job per test project, none of them with that command line.
+        JobRecord Part(string run, string name, double seconds, params string[] ran)
+        {
+            var job = Job(run, name, "dotnet", seconds, ran);
+            return job with { Spec = job.Spec with { CheckCommand = "dotnet test" } };
+        }
+
+        var jobs = new List<JobRecord>
+        {
+            Job("r1", "x:EDIT-1", "claude", 10), Job("r2", "x:EDIT-1", "claude", 10),
+            Part("r1", "x:runtime-1-1-build", 3, "dotnet", "build", "--nologo"), Part("r1", "x:runtime-1-1-test-1", 5, "dotnet", "test", "--project", "t.csproj"),
+            Part("r2", "x:runtime-1-1-build", 3, "dotnet", "build", "--nologo"), Part("r2", "x:runtime-1-1-test-1", 7, "dotnet", "test", "--project", "t.csproj"),
+        };
+        var plan = Load(dir, "workstreams:\n  - {id: a, files_scope: [a/], edit: {tool: claude, prompt: p}, static: [], runtime: [[dotnet, test]]}\n");
+
+        var estimate = PlanEstimate.Of(plan, ProjectSettings.Empty, dir.Path, JobHistory.From(jobs, []), parallel: 1);
+
+        Assert.AreEqual(TimeSpan.FromSeconds(9), estimate.Workstreams.Single().Runtime, "the median of the rounds' sums, 8 s and 10 s");
+    }
+
+    [TestMethod]
     public void Estimate_FromRecordedRuns_TakesMediansAndTheFixRoundsOfThePastAndSchedulesTheDag()
     {
         using var dir = new TempDirectory();

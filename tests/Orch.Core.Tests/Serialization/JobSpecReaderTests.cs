@@ -30,6 +30,7 @@ public sealed class JobSpecReaderTests
         FilesScope = ["src/**", "docs/a.md"],
         SuccessExitCodes = [0, 1, -5, int.MaxValue],
         Phase = "static",
+        CheckCommand = "dotnet format --include {files}",
         Prompt = "Fix it.\r\nAll of it. 🙂",
         Model = "gpt-5",
         MaxTurns = 7,
