@@ -38,6 +38,7 @@ public static class JobSecrets
         {
             Environment = environment,
             Command = spec.Command.Select(redactor.Redact).ToArray(),
+            CheckCommand = spec.CheckCommand is null ? null : redactor.Redact(spec.CheckCommand),
             Prompt = spec.Prompt is null ? null : redactor.Redact(spec.Prompt),
         };
     }
