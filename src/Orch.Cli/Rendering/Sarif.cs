@@ -16,7 +16,11 @@ internal static class Sarif
     public static string Write(IReadOnlyList<CheckRound> checks, string repositoryRoot)
     {
         // Every job of each command's last round: a RUNTIME round is a build and a job per test project under one command.
-        var last = checks.GroupBy(c => (c.Workstream, c.Phase, c.Command)).SelectMany(g => g.Where(c => c.Round == g.Max(r => r.Round))).ToList();
+        var last = checks.GroupBy(c => (c.Workstream, c.Phase, c.Command)).SelectMany(g =>
+        {
+            var round = g.Max(c => c.Round);
+            return g.Where(c => c.Round == round);
+        }).ToList();
         var runs = new JsonArray();
         var byTool = last.SelectMany(c => c.Findings).GroupBy(f => f.Tool).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         // With nothing left, one empty run: code scanning then closes the alerts of the last upload.

@@ -84,7 +84,7 @@ public sealed class JobHistory
     {
         JobKind.Edit => (EditKey(job.Spec.Tool), null),
         JobKind.Fix => (FixKey(job.Spec.Tool), name.Phase),
-        // By the command as the plan writes it; a check recorded before jobs kept that, by the command as it ran.
+        // By the command as the plan writes it; a check stored before jobs recorded that goes by the command as it ran.
         _ => (CheckKey(name.Phase!, job.Spec.CheckCommand ?? (job.Spec.UseShell ? job.Spec.Command[0] : string.Join(' ', job.Spec.Command))), name.Phase),
     };
 
